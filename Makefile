@@ -1,0 +1,42 @@
+# The book's two commands: `make book` (build the HTML) and `make test` (run every test).
+# Both create the virtual environment on first use; only Python 3.11 and make are needed.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+JOBS ?= 2
+
+.PHONY: install book refresh html test bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## refresh: re-run every chapter on data/ into book/ (all or nothing) and report moved figures
+refresh: $(STAMP)
+	$(BIN)/python -m lib.book.refresh --jobs $(JOBS)
+
+## html: build _build/html from the executed notebooks in book/ (no execution), warnings are errors
+html: $(STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going --quiet
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+## book: refresh, then build the HTML
+book: refresh html
+
+## test: the whole suite: lib unit and property tests, data schema, nbval over book/, HTML build
+test: $(STAMP)
+	$(BIN)/python -m pytest --nbval --nbval-current-env tests book
+
+## bench: wall time of refresh and of the HTML build (prints; not a test)
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py
+
+clean:
+	rm -rf _build

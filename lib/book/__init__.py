@@ -1,0 +1,1 @@
+"""What chapters and the refresh pipeline share: figures, guide claims, charts, refresh."""

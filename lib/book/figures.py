@@ -1,0 +1,92 @@
+"""Key figures: formatted for prose, glued for ``{glue:text}``, and registered for the refresh.
+
+``record("gpt5_query_usd", 0.0135, "usd")`` does three things at once:
+- returns the text a reader sees ("$0.0135");
+- glues that text under the name, so the chapter's prose can say ``{glue:text}`gpt5_query_usd```;
+- tags the glued output with the raw value and unit, which the refresh reads back from the
+  executed notebook to write ``book/figures.csv`` and report every figure that moved.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from IPython.display import display
+
+GLUE_PREFIX = "application/papermill.record/"  # what myst_nb.glue(display=False) writes
+FIGURE_METADATA_KEY = "book_figure"
+REGISTRY_SIG_DIGITS = 12  # stable across platforms' last-bit float noise
+
+
+def _decimals_for(x: float, sig: int) -> int:
+    return max(0, sig - 1 - int(math.floor(math.log10(abs(x))))) if x else 0
+
+
+def fmt_usd(x: float, sig: int = 3) -> str:
+    """Dollars: whole dollars from $100, cents from $1, else ``sig`` significant figures."""
+    if math.isnan(x):
+        return "n/a"
+    sign = "-" if x < 0 else ""
+    a = abs(x)
+    if a >= 100:
+        return f"{sign}${a:,.0f}"
+    if a >= 1:
+        return f"{sign}${a:,.2f}"
+    return f"{sign}${a:.{_decimals_for(a, sig)}f}"
+
+
+def fmt_number(x: float, sig: int = 3) -> str:
+    if math.isnan(x):
+        return "n/a"
+    if abs(x) >= 10 ** sig:
+        return f"{x:,.0f}"
+    return f"{x:,.{_decimals_for(x, sig)}f}"
+
+
+def fmt_ratio(x: float, sig: int = 2) -> str:
+    return f"{fmt_number(x, sig)}×"
+
+
+def fmt_pct(x: float, sig: int = 2) -> str:
+    """A fraction (0.85) as a percentage ("85%")."""
+    return f"{fmt_number(100 * x, sig)}%"
+
+
+FORMATTERS: dict[str, Callable[[float], str]] = {
+    "usd": fmt_usd, "usd_per_request": fmt_usd, "usd_per_day": fmt_usd, "usd_per_month": fmt_usd,
+    "usd_per_year": fmt_usd, "usd_per_mtok": fmt_usd, "usd_per_user_month": fmt_usd,
+    "ratio": fmt_ratio, "fraction": fmt_pct, "tokens": lambda x: fmt_number(x, 4),
+    "tokens_per_s": lambda x: fmt_number(x, 3), "count": lambda x: fmt_number(x, 4),
+}
+
+
+def format_value(value: float, unit: str) -> str:
+    """How a value in ``unit`` reads in prose; unknown units get 3 significant figures."""
+    return FORMATTERS.get(unit, fmt_number)(float(value))
+
+
+def _stable(value: float) -> float:
+    return float(f"{value:.{REGISTRY_SIG_DIGITS}g}")
+
+
+def record(name: str, value: float, unit: str, text: str | None = None) -> str:
+    """Glue ``name`` as formatted text and register (name, value, unit) for the refresh report."""
+    value = float(value)
+    if not name.isidentifier():
+        raise ValueError(f"figure name {name!r} must be a Python identifier (it is a glue key)")
+    shown = text if text is not None else format_value(value, unit)
+    display(
+        {GLUE_PREFIX + "text/plain": repr(shown)},
+        raw=True,
+        metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX},
+                  FIGURE_METADATA_KEY: {"name": name, "value": _stable(value), "unit": unit}},
+    )
+    return shown
+
+
+def glue_text(name: str, text: str) -> str:
+    """Glue a piece of computed text (a model name, a verdict) that is not a numeric figure."""
+    display({GLUE_PREFIX + "text/plain": repr(text)}, raw=True,
+            metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}})
+    return text

@@ -1,0 +1,225 @@
+"""Re-run every chapter on the data in ``data/`` and swap the results into ``book/``, all or nothing.
+
+    python -m lib.book.refresh [--root DIR] [--jobs 2] [--chapter NAME ...]
+
+Steps: validate every CSV (a bad file stops here, naming file, row, column and reason);
+convert each ``analyses/<chapter>.py`` with jupytext; execute it with papermill into a
+temporary folder, two chapters at a time; only when every chapter ran, move the notebooks and
+the figures registry (``book/figures.csv``) into ``book/`` and print every figure that moved.
+A chapter that raises leaves ``book/`` exactly as it was and the message names the chapter,
+the cell and the error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from lib.book.figures import FIGURE_METADATA_KEY
+from lib.data.paths import project_root
+from lib.data.tables import validate_data_dir
+from lib.data.validation import DataValidationError
+
+FIGURES_FILE = "figures.csv"
+FIGURE_COLUMNS = ["chapter", "name", "value", "unit"]
+KERNEL = "python3"
+PARAMETERS = {"for_html_book": True}
+CELL_TIMEOUT_S = 600
+
+
+class RefreshError(RuntimeError):
+    """A refresh that changed nothing; the message says why."""
+
+
+@dataclass(frozen=True)
+class ChapterResult:
+    chapter: str
+    ok: bool
+    message: str = ""
+
+
+def chapters_in(root: Path) -> list[str]:
+    return sorted(p.stem for p in (root / "analyses").glob("*.py") if not p.name.startswith("_"))
+
+
+def _source_notebook(py_path: Path) -> nbformat.NotebookNode:
+    nb = jupytext.read(py_path)
+    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"  # jupytext ids are random; stable ids keep the notebooks diffable
+    return nb
+
+
+def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what differs run to run (timings, temp paths, widget model ids)."""
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    nb.metadata["refresh"] = {"parameters": params}
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def _describe_failure(exc: BaseException, nb_path: Path) -> str:
+    cell_index = getattr(exc, "cell_index", None)
+    ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
+    if cell_index is None:
+        return f"{ename}: {evalue}"
+    first_line = ""
+    try:
+        nb = nbformat.read(nb_path, as_version=4)
+        source = nb.cells[cell_index].source.strip().splitlines()
+        first_line = source[0] if source else ""
+    except Exception:  # the error itself is what matters; the excerpt is a courtesy
+        pass
+    excerpt = f" `{first_line[:80]}`" if first_line else ""
+    return f"cell {cell_index}{excerpt}: {ename}: {evalue}"
+
+
+def _run_chapter(root: str, chapter: str, work: str) -> ChapterResult:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    root_p, work_p = Path(root), Path(work)
+    src = root_p / "analyses" / f"{chapter}.py"
+    input_nb = work_p / f"{chapter}.input.ipynb"
+    output_nb = work_p / f"{chapter}.ipynb"
+    try:
+        nbformat.write(_source_notebook(src), input_nb)
+    except Exception as exc:
+        return ChapterResult(chapter, False, f"could not convert {src}: {exc}")
+    for attempt in (1, 2):
+        try:
+            papermill.execute_notebook(
+                str(input_nb), str(output_nb), parameters=PARAMETERS, kernel_name=KERNEL,
+                cwd=str(root_p), progress_bar=False, request_save_on_cell_execute=False,
+                execution_timeout=CELL_TIMEOUT_S,
+            )
+            break
+        except PapermillExecutionError as exc:
+            return ChapterResult(chapter, False, _describe_failure(exc, output_nb))
+        except Exception as exc:  # kernel start races (papermill #511): one retry
+            if attempt == 2:
+                return ChapterResult(chapter, False, f"{type(exc).__name__}: {exc}")
+    nb = _clean(nbformat.read(output_nb, as_version=4))
+    nbformat.write(nb, output_nb)
+    input_nb.unlink()
+    return ChapterResult(chapter, True)
+
+
+def figures_of(chapter: str, nb: nbformat.NotebookNode) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            fig = out.get("metadata", {}).get(FIGURE_METADATA_KEY)
+            if not fig:
+                continue
+            if fig["name"] in seen:
+                raise RefreshError(f"chapter '{chapter}' records figure '{fig['name']}' twice")
+            seen.add(fig["name"])
+            rows.append({"chapter": chapter, "name": fig["name"], "value": repr(float(fig["value"])),
+                         "unit": fig["unit"]})
+    return rows
+
+
+def read_figures(path: Path) -> dict[tuple[str, str], tuple[float, str]]:
+    if not path.exists():
+        return {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {(r["chapter"], r["name"]): (float(r["value"]), r["unit"]) for r in csv.DictReader(fh)}
+
+
+def figure_changes(old: dict[tuple[str, str], tuple[float, str]],
+                   new: dict[tuple[str, str], tuple[float, str]]) -> list[str]:
+    lines = []
+    for key in sorted(set(old) | set(new)):
+        label = f"{key[0]}.{key[1]}"
+        if key not in old:
+            lines.append(f"  new      {label} = {new[key][0]:.6g} {new[key][1]}")
+        elif key not in new:
+            lines.append(f"  removed  {label} (was {old[key][0]:.6g} {old[key][1]})")
+        elif old[key][0] != new[key][0]:
+            lines.append(f"  changed  {label}: {old[key][0]:.6g} -> {new[key][0]:.6g} {new[key][1]}")
+    return lines
+
+
+def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: int = 2) -> list[str]:
+    """Run the refresh; returns the figure-change lines. Raises RefreshError, leaving book/ untouched."""
+    root = (root or project_root()).resolve()
+    try:
+        validate_data_dir(root / "data")
+    except DataValidationError as err:
+        raise RefreshError(f"the data did not validate, so no chapter was run:\n{err}") from err
+
+    all_chapters = chapters_in(root)
+    wanted = chapters or all_chapters
+    unknown = sorted(set(wanted) - set(all_chapters))
+    if unknown:
+        raise RefreshError(f"no chapter named {', '.join(unknown)} in {root / 'analyses'}")
+
+    book = root / "book"
+    book.mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".refresh-", dir=book))
+    try:
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(wanted)))) as pool:
+            results = list(pool.map(_run_chapter, [str(root)] * len(wanted), wanted, [str(work)] * len(wanted)))
+        failed = [r for r in results if not r.ok]
+        if failed:
+            detail = "\n".join(f"  chapter '{r.chapter}' (analyses/{r.chapter}.py): {r.message}" for r in failed)
+            raise RefreshError(f"{len(failed)} of {len(wanted)} chapter(s) failed; book/ was left as it was.\n{detail}")
+
+        figures_path = book / FIGURES_FILE
+        old = read_figures(figures_path)
+        kept = {k: v for k, v in old.items() if k[0] not in wanted and k[0] in all_chapters}
+        rows = [{"chapter": k[0], "name": k[1], "value": repr(v[0]), "unit": v[1]} for k, v in kept.items()]
+        for chapter in wanted:
+            rows.extend(figures_of(chapter, nbformat.read(work / f"{chapter}.ipynb", as_version=4)))
+        rows.sort(key=lambda r: (r["chapter"], r["name"]))
+        with (work / FIGURES_FILE).open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        new = read_figures(work / FIGURES_FILE)
+
+        # Everything ran: swap in. os.replace is atomic per file on one filesystem.
+        for chapter in wanted:
+            os.replace(work / f"{chapter}.ipynb", book / f"{chapter}.ipynb")
+        os.replace(work / FIGURES_FILE, figures_path)
+        return figure_changes(old, new)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=None, help="project root (default: found from cwd)")
+    parser.add_argument("--jobs", type=int, default=2, help="chapters run at once (default 2)")
+    parser.add_argument("--chapter", action="append", dest="chapters", help="refresh only this chapter")
+    args = parser.parse_args(argv)
+    try:
+        changes = refresh(args.root, args.chapters, args.jobs)
+    except RefreshError as err:
+        print(f"refresh failed: {err}", file=sys.stderr)
+        return 1
+    print(f"refresh: {len(changes)} figure(s) new, changed or removed" + (":" if changes else "."))
+    for line in changes:
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

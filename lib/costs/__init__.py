@@ -1,0 +1,1 @@
+"""Pure, vectorised cost formulas: arrays in, arrays out, no I/O."""

@@ -1,0 +1,336 @@
+"""The schema of every CSV in ``data/`` and a validated loader for each.
+
+Nothing downstream reads a CSV any other way: a chapter calls ``load_api_prices(path)`` and
+gets a typed DataFrame, or a DataValidationError naming file, row, column and reason.
+``data/README.md`` documents the same columns for people.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from lib.data.paths import resolve
+from lib.data.validation import Column, DataValidationError, Problem, TableSpec, load_table
+
+# Sane bounds. The largest per-token price the guide names is $80/M (realtime audio out);
+# the smallest non-zero is $0.006/M (Flash-Lite cached). A per-thousand price typed into a
+# per-million column lands 1000x too small, below MIN_PRICE.
+MAX_PRICE_USD_PER_MTOK = 1000.0
+MIN_PRICE_USD_PER_MTOK = 0.001
+_PRICE = dict(kind="float", min=0.0, max=MAX_PRICE_USD_PER_MTOK,
+              min_nonzero=MIN_PRICE_USD_PER_MTOK, unit_hint="USD per million tokens")
+
+
+def _price(name: str, nullable: bool = True) -> Column:
+    return Column(name, nullable=nullable, **_PRICE)  # type: ignore[arg-type]
+
+
+_PROVENANCE = (Column("source"), Column("as_of", kind="month"))
+
+
+def _one_book_row(group: tuple[str, ...]):
+    """Exactly one row of each group is the one the book uses; the others say why not."""
+
+    def check(frame: pd.DataFrame, label: str) -> list[Problem]:
+        problems: list[Problem] = []
+        for key, rows in frame.groupby(list(group), dropna=False, sort=False):
+            key = key if isinstance(key, tuple) else (key,)
+            shown = ", ".join(f"{g}={'' if pd.isna(k) else k}" for g, k in zip(group, key))
+            used = rows[rows["book_uses"] == True]  # noqa: E712 (object column of bools)
+            if len(used) != 1:
+                problems.append(Problem(label, f"{len(used)} rows marked book_uses=true for {shown}; "
+                                               "exactly one must be", int(rows["_row"].iloc[0]), "book_uses"))
+            if len(rows) > 1:
+                for _, r in rows[rows["choice_note"].isna()].iterrows():
+                    problems.append(Problem(label, f"{shown} has {len(rows)} rows, so each needs a choice_note "
+                                                   "saying why it is or is not the one used",
+                                            int(r["_row"]), "choice_note"))
+        return problems
+
+    return check
+
+
+def _not_above(low: str, high: str, what: str):
+    def check(frame: pd.DataFrame, label: str) -> list[Problem]:
+        bad = frame[frame[low].notna() & frame[high].notna() & (frame[low].astype(float) > frame[high].astype(float))]
+        return [Problem(label, f"{low} {r[low]} is above {high} {r[high]} ({what})", int(r["_row"]), low)
+                for _, r in bad.iterrows()]
+
+    return check
+
+
+def _together(columns: tuple[str, ...]):
+    """These columns are either all filled or all blank."""
+
+    def check(frame: pd.DataFrame, label: str) -> list[Problem]:
+        filled = frame[list(columns)].notna()
+        partial = filled.any(axis=1) & ~filled.all(axis=1)
+        problems = []
+        for idx in frame.index[partial]:
+            blank = [c for c in columns if not filled.loc[idx, c]]
+            problems.append(Problem(label, f"{', '.join(blank)} blank while {', '.join(c for c in columns if c not in blank)} "
+                                           "are set: give all or none", int(frame.loc[idx, "_row"]), blank[0]))
+        return problems
+
+    return check
+
+
+def _cache_read_not_dearer(frame: pd.DataFrame, label: str) -> list[Problem]:
+    bad = frame[frame["cached_input_usd_per_mtok"].notna()
+                & (frame["cached_input_usd_per_mtok"].astype(float) > frame["input_usd_per_mtok"].astype(float))]
+    return [Problem(label, f"cached input {r['cached_input_usd_per_mtok']} costs more than input "
+                           f"{r['input_usd_per_mtok']}: a cache hit can never cost more than a miss",
+                    int(r["_row"]), "cached_input_usd_per_mtok") for _, r in bad.iterrows()]
+
+
+API_PRICES = TableSpec(
+    name="API prices",
+    columns=(
+        Column("price_id"), Column("provider"), Column("model"), Column("tier", nullable=True),
+        Column("open_weight", kind="bool"), Column("book_uses", kind="bool"),
+        _price("input_usd_per_mtok", nullable=False), _price("output_usd_per_mtok", nullable=False),
+        _price("cached_input_usd_per_mtok"), _price("cache_write_5m_usd_per_mtok"),
+        _price("cache_write_1h_usd_per_mtok"),
+        Column("batch_discount_frac", kind="float", nullable=True, min=0.0, max=0.95),
+        Column("long_context_threshold_tokens", kind="int", nullable=True, min=1000, max=10_000_000),
+        _price("long_input_usd_per_mtok"), _price("long_output_usd_per_mtok"),
+        _price("long_cached_input_usd_per_mtok"),
+        Column("long_context_rule", nullable=True, choices=("whole_request", "above_threshold_only")),
+        _price("offpeak_input_usd_per_mtok"), _price("offpeak_output_usd_per_mtok"),
+        Column("offpeak_start_utc", kind="time", nullable=True), Column("offpeak_end_utc", kind="time", nullable=True),
+        Column("decode_tokens_per_s", kind="float", nullable=True, min=1, max=100_000),
+        Column("serving_hardware", nullable=True),
+        *_PROVENANCE, Column("choice_note", nullable=True), Column("notes", nullable=True),
+    ),
+    key=("price_id",),
+    checks=(
+        _one_book_row(("provider", "model")),
+        _cache_read_not_dearer,
+        _together(("long_context_threshold_tokens", "long_input_usd_per_mtok", "long_output_usd_per_mtok",
+                   "long_context_rule")),
+        _together(("offpeak_input_usd_per_mtok", "offpeak_output_usd_per_mtok", "offpeak_start_utc",
+                   "offpeak_end_utc")),
+    ),
+)
+
+API_PRICE_BANDS = TableSpec(
+    name="API price bands",
+    columns=(
+        Column("band_id"), Column("scope"),
+        _price("input_usd_per_mtok_low"), _price("input_usd_per_mtok_high"),
+        _price("output_usd_per_mtok_low"), _price("output_usd_per_mtok_high"),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("band_id",),
+    checks=(_not_above("input_usd_per_mtok_low", "input_usd_per_mtok_high", "a range's low end"),
+            _not_above("output_usd_per_mtok_low", "output_usd_per_mtok_high", "a range's low end")),
+)
+
+PROVIDER_TERMS = TableSpec(
+    name="provider billing terms",
+    columns=(
+        Column("term_id"), Column("provider"),
+        Column("term", choices=(
+            "batch_discount_frac", "cache_read_frac_of_input", "cache_write_5m_multiplier",
+            "cache_write_1h_multiplier", "cache_min_prefix_tokens", "cache_ttl_minutes_low",
+            "cache_ttl_minutes_high", "cache_storage_usd_per_mtok_hour", "offpeak_discount_frac",
+            "long_context_input_multiplier", "batch_max_requests", "batch_max_file_mb")),
+        Column("model", nullable=True), Column("value", kind="float", min=0.0, max=1e7),
+        Column("book_uses", kind="bool"), *_PROVENANCE,
+        Column("choice_note", nullable=True), Column("notes", nullable=True),
+    ),
+    key=("term_id",),
+    checks=(_one_book_row(("provider", "term", "model")),),
+)
+
+HARDWARE_SPECS = TableSpec(
+    name="accelerator specs",
+    columns=(
+        Column("accelerator"), Column("vendor"), Column("memory_type"),
+        Column("hbm_gb", kind="float", min=1, max=2000),
+        Column("hbm_tb_per_s", kind="float", min=0.05, max=100),
+        Column("dense_bf16_tflops", kind="float", min=1, max=100_000),
+        Column("dense_fp8_tflops", kind="float", nullable=True, min=1, max=100_000),
+        Column("tdp_kw", kind="float", min=0.01, max=10), *_PROVENANCE,
+    ),
+    key=("accelerator",),
+)
+
+HARDWARE_PLATFORMS = TableSpec(
+    name="hardware platforms",
+    columns=(
+        Column("platform_id"), Column("platform"), Column("accelerator"),
+        Column("accelerators_per_node", kind="int", min=1, max=100_000),
+        Column("capex_usd_low", kind="float", min=100, max=1e9),
+        Column("capex_usd_high", kind="float", min=100, max=1e9),
+        Column("power_kw", kind="float", min=0.01, max=10_000),
+        Column("rental_usd_per_hour_low", kind="float", nullable=True, min=0.01, max=10_000),
+        Column("rental_usd_per_hour_high", kind="float", nullable=True, min=0.01, max=10_000),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("platform_id",),
+    checks=(_not_above("capex_usd_low", "capex_usd_high", "a range's low end"),
+            _not_above("rental_usd_per_hour_low", "rental_usd_per_hour_high", "a range's low end"),
+            _together(("rental_usd_per_hour_low", "rental_usd_per_hour_high"))),
+)
+
+USED_GPU_PRICES = TableSpec(
+    name="used accelerator prices",
+    columns=(
+        Column("accelerator"),
+        Column("used_usd_per_gpu_low", kind="float", min=100, max=1e6),
+        Column("used_usd_per_gpu_high", kind="float", min=100, max=1e6),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("accelerator",),
+    checks=(_not_above("used_usd_per_gpu_low", "used_usd_per_gpu_high", "a range's low end"),),
+)
+
+
+def _value_or_range(frame: pd.DataFrame, label: str) -> list[Problem]:
+    has_value = frame["guide_value"].notna()
+    has_range = frame["guide_low"].notna() & frame["guide_high"].notna()
+    return [Problem(label, "give guide_value, or both guide_low and guide_high", int(r["_row"]), "guide_value")
+            for _, r in frame[~has_value & ~has_range].iterrows()]
+
+
+GUIDE_CLAIMS = TableSpec(
+    name="the guide's stated figures",
+    columns=(
+        Column("claim_id"), Column("chapter"), Column("quote"), Column("unit"),
+        Column("guide_value", kind="float", nullable=True, min=-1e15, max=1e15),
+        Column("guide_low", kind="float", nullable=True, min=-1e15, max=1e15),
+        Column("guide_high", kind="float", nullable=True, min=-1e15, max=1e15),
+        Column("inputs", nullable=True), *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("claim_id",),
+    checks=(_value_or_range, _not_above("guide_low", "guide_high", "a range's low end")),
+)
+
+COST_LEVERS = TableSpec(
+    name="cost levers",
+    columns=(
+        Column("lever_id"), Column("lever"), Column("example"),
+        Column("multiplier", kind="float", min=0.001, max=1.0),
+        Column("multiplier_low", kind="float", nullable=True, min=0.001, max=1.0),
+        Column("multiplier_high", kind="float", nullable=True, min=0.001, max=1.0),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("lever_id",),
+    checks=(_not_above("multiplier_low", "multiplier_high", "a range's low end"),
+            _not_above("multiplier_low", "multiplier", "the low end of the range"),
+            _not_above("multiplier", "multiplier_high", "the high end of the range")),
+)
+
+REASONING_EFFORT = TableSpec(
+    name="reasoning effort tiers",
+    columns=(
+        Column("effort_id"), Column("model"), Column("effort"),
+        Column("avg_thinking_tokens", kind="int", min=0, max=1_000_000),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("effort_id",),
+)
+
+SELFHOST_SCENARIOS = TableSpec(
+    name="self-hosting scenarios",
+    columns=(
+        Column("scenario_id"), Column("platform_id"),
+        Column("hourly_usd", kind="float", min=0.01, max=10_000),
+        Column("output_tokens_per_s", kind="float", min=0.1, max=10_000_000),
+        Column("input_tokens_per_s", kind="float", nullable=True, min=0.1, max=100_000_000),
+        Column("utilisation", kind="float", min=0.001, max=1.0),
+        Column("ops_usd_per_year", kind="float", min=0.0, max=1e9),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("scenario_id",),
+)
+
+TABLES: dict[str, TableSpec] = {
+    "api_prices.csv": API_PRICES,
+    "api_price_bands.csv": API_PRICE_BANDS,
+    "provider_terms.csv": PROVIDER_TERMS,
+    "hardware_specs.csv": HARDWARE_SPECS,
+    "hardware_platforms.csv": HARDWARE_PLATFORMS,
+    "used_gpu_prices.csv": USED_GPU_PRICES,
+    "guide_claims.csv": GUIDE_CLAIMS,
+    "cost_levers.csv": COST_LEVERS,
+    "reasoning_effort.csv": REASONING_EFFORT,
+    "selfhost_scenarios.csv": SELFHOST_SCENARIOS,
+}
+
+
+def load(path: str | Path, spec: TableSpec) -> pd.DataFrame:
+    return load_table(resolve(path), spec)
+
+
+def load_api_prices(path: str | Path = "data/api_prices.csv", *, book_rows_only: bool = False) -> pd.DataFrame:
+    """Every stated price row, or only the rows the book uses (one per provider and model)."""
+    frame = load(path, API_PRICES)
+    return frame[frame["book_uses"]].copy() if book_rows_only else frame
+
+
+def load_api_price_bands(path: str | Path = "data/api_price_bands.csv") -> pd.DataFrame:
+    return load(path, API_PRICE_BANDS)
+
+
+def load_provider_terms(path: str | Path = "data/provider_terms.csv") -> pd.DataFrame:
+    return load(path, PROVIDER_TERMS)
+
+
+def load_hardware_specs(path: str | Path = "data/hardware_specs.csv") -> pd.DataFrame:
+    return load(path, HARDWARE_SPECS)
+
+
+def load_hardware_platforms(path: str | Path = "data/hardware_platforms.csv",
+                            specs_path: str | Path = "data/hardware_specs.csv") -> pd.DataFrame:
+    """Platforms joined to their accelerator's specs; an accelerator with no spec row is an error."""
+    platforms = load(path, HARDWARE_PLATFORMS)
+    specs = load_hardware_specs(specs_path)
+    unknown = platforms[~platforms["accelerator"].isin(specs["accelerator"])]
+    if len(unknown):
+        raise DataValidationError([
+            Problem(str(resolve(path)), f"accelerator '{r['accelerator']}' has no row in {resolve(specs_path)}",
+                    int(idx), "accelerator") for idx, r in unknown.iterrows()])
+    return platforms.reset_index().merge(specs, on="accelerator", how="left", suffixes=("", "_spec")).set_index("row")
+
+
+def load_used_gpu_prices(path: str | Path = "data/used_gpu_prices.csv") -> pd.DataFrame:
+    return load(path, USED_GPU_PRICES)
+
+
+def load_guide_claims(path: str | Path = "data/guide_claims.csv") -> pd.DataFrame:
+    return load(path, GUIDE_CLAIMS)
+
+
+def load_cost_levers(path: str | Path = "data/cost_levers.csv") -> pd.DataFrame:
+    return load(path, COST_LEVERS)
+
+
+def load_reasoning_effort(path: str | Path = "data/reasoning_effort.csv") -> pd.DataFrame:
+    return load(path, REASONING_EFFORT)
+
+
+def load_selfhost_scenarios(path: str | Path = "data/selfhost_scenarios.csv") -> pd.DataFrame:
+    return load(path, SELFHOST_SCENARIOS)
+
+
+def validate_data_dir(data_dir: str | Path = "data") -> dict[str, int]:
+    """Validate every known CSV in ``data_dir``; returns rows per file or raises with all problems."""
+    base = resolve(data_dir)
+    problems: list[Problem] = []
+    counts: dict[str, int] = {}
+    for filename, spec in TABLES.items():
+        try:
+            counts[filename] = len(load_table(base / filename, spec))
+        except DataValidationError as err:
+            problems.extend(err.problems)
+    try:
+        load_hardware_platforms(base / "hardware_platforms.csv", base / "hardware_specs.csv")
+    except DataValidationError as err:
+        problems.extend(p for p in err.problems if p not in problems)
+    if problems:
+        raise DataValidationError(problems)
+    return counts

@@ -1,0 +1,202 @@
+"""A small CSV validator: schema, types, bounds, uniqueness and cross-column rules.
+
+Every problem names the file, the data row (1 = first row under the header) and its line in
+the file, the column, and the reason, so a reader can fix the CSV without reading code.
+All problems of a file are collected before raising, so one run shows every mistake.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+Kind = Literal["str", "float", "int", "bool", "month", "time"]
+
+_BOOL = {"true": True, "false": False}
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+MAX_LISTED_PROBLEMS = 25
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one cell, row, column or file."""
+
+    file: str
+    reason: str
+    row: int | None = None  # 1-based data row; the header is row 0
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row} (line {self.row + 1})")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        return ", ".join(where) + f": {self.reason}"
+
+
+class DataValidationError(ValueError):
+    """Raised with every problem found in one file."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        shown = "\n  ".join(str(p) for p in self.problems[:MAX_LISTED_PROBLEMS])
+        more = len(self.problems) - MAX_LISTED_PROBLEMS
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(f"{len(self.problems)} problem(s) in the data:\n  {shown}{tail}")
+
+
+@dataclass(frozen=True)
+class Column:
+    """What one CSV column must hold. ``min_nonzero`` catches unit mistakes (per-thousand prices)."""
+
+    name: str
+    kind: Kind = "str"
+    nullable: bool = False
+    min: float | None = None
+    max: float | None = None
+    min_nonzero: float | None = None
+    unit_hint: str = ""
+    choices: tuple[str, ...] | None = None
+
+
+RowCheck = Callable[[pd.DataFrame, str], list[Problem]]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A CSV file's schema: its columns, the key that must be unique, and cross-column rules."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    checks: tuple[RowCheck, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _parse_cell(raw: str, col: Column) -> tuple[object, str | None]:
+    """(value, reason or None). Blank cells become None."""
+    text = raw.strip()
+    if text == "":
+        return None, (None if col.nullable else "is blank but a value is required")
+    if col.kind == "str":
+        if col.choices is not None and text not in col.choices:
+            return None, f"'{text}' is not one of {', '.join(col.choices)}"
+        return text, None
+    if col.kind == "bool":
+        if text.lower() not in _BOOL:
+            return None, f"'{text}' is not true or false"
+        return _BOOL[text.lower()], None
+    if col.kind == "month":
+        if not _MONTH.match(text):
+            return None, f"'{text}' is not a date as YYYY-MM or YYYY-MM-DD"
+        return text, None
+    if col.kind == "time":
+        if not _TIME.match(text):
+            return None, f"'{text}' is not a time of day as HH:MM (24 h, UTC)"
+        return text, None
+    try:
+        value = float(text)
+    except ValueError:
+        return None, f"'{text}' is not a number"
+    if not math.isfinite(value):
+        return None, f"'{text}' is not a finite number"
+    if col.kind == "int" and not value.is_integer():
+        return None, f"'{text}' is not a whole number"
+    unit = f" {col.unit_hint}" if col.unit_hint else ""
+    if col.min is not None and value < col.min:
+        return None, f"{text} is below the smallest sane value {col.min:g}{unit}"
+    if col.max is not None and value > col.max:
+        return None, f"{text} is above the largest sane value {col.max:g}{unit}"
+    if col.min_nonzero is not None and 0 < value < col.min_nonzero:
+        return None, (
+            f"{text} is below {col.min_nonzero:g}{unit}: too small to be a price in this unit "
+            "(is it per thousand tokens, or per token, instead of per million?)"
+        )
+    return (int(value) if col.kind == "int" else value), None
+
+
+def _dtype(col: Column) -> str:
+    return {"str": "object", "month": "object", "time": "object", "float": "float64",
+            "int": "Int64", "bool": "boolean"}[col.kind]
+
+
+def load_table(path: str | Path, spec: TableSpec) -> pd.DataFrame:
+    """Read and validate one CSV; raise DataValidationError listing every problem."""
+    path = Path(path)
+    label = str(path)
+    if not path.exists():
+        raise DataValidationError([Problem(label, f"file not found (expected the {spec.name} table)")])
+    text = path.read_text(encoding="utf-8-sig")
+    if not text.strip():
+        raise DataValidationError([Problem(label, "file is empty: expected a header row and data rows")])
+
+    reader = csv.reader(text.splitlines())
+    header = [h.strip() for h in next(reader)]
+    problems: list[Problem] = []
+    missing = [c for c in spec.column_names if c not in header]
+    unknown = [h for h in header if h not in spec.column_names]
+    for name in missing:
+        problems.append(Problem(label, "required column is missing from the header", 0, name))
+    for name in unknown:
+        problems.append(Problem(label, "unknown column (a typo, or a column this table does not define)", 0, name))
+    dupes = {h for h in header if header.count(h) > 1}
+    for name in sorted(dupes):
+        problems.append(Problem(label, "column appears more than once in the header", 0, name))
+    if problems:
+        raise DataValidationError(problems)
+
+    specs = {c.name: c for c in spec.columns}
+    records: list[dict[str, object]] = []
+    for row_no, fields in enumerate(reader, start=1):
+        if not any(f.strip() for f in fields):
+            problems.append(Problem(label, "row is empty", row_no))
+            continue
+        if len(fields) != len(header):
+            problems.append(Problem(label, f"has {len(fields)} fields but the header has {len(header)}", row_no))
+            continue
+        record: dict[str, object] = {}
+        for name, raw in zip(header, fields):
+            value, reason = _parse_cell(raw, specs[name])
+            if reason:
+                problems.append(Problem(label, reason, row_no, name))
+            record[name] = value
+        record["_row"] = row_no
+        records.append(record)
+
+    if not records and not problems:
+        raise DataValidationError([Problem(label, "has a header but no data rows")])
+
+    frame = pd.DataFrame.from_records(records, columns=[*spec.column_names, "_row"])
+    seen: dict[tuple, int] = {}
+    for rec in records:
+        key = tuple(rec[k] for k in spec.key)
+        if any(v is None for v in key):
+            continue
+        if key in seen:
+            shown = ", ".join(f"{k}={v}" for k, v in zip(spec.key, key))
+            problems.append(Problem(label, f"duplicate of row {seen[key]} ({shown})", int(rec["_row"]), spec.key[-1]))
+        else:
+            seen[key] = int(rec["_row"])
+
+    if not problems:
+        for check in spec.checks:
+            problems.extend(check(frame, label))
+    if problems:
+        raise DataValidationError(problems)
+
+    for col in spec.columns:
+        frame[col.name] = frame[col.name].astype(_dtype(col))
+    frame.attrs["source_file"] = label
+    return frame.set_index("_row", drop=True).rename_axis("row")
