@@ -235,7 +235,7 @@ alt.Chart(chart_data).mark_bar().encode(
 # In Jupyter, the same question runs through `lib.costs.api.cost_table`, which also knows the
 # cache, batch and long-context tiers:
 
-# %% tags=["remove-output"]
+# %% tags=["remove-output", "nbval-ignore-output"]
 def monthly_bills(input_tokens: int, output_tokens: int, requests: int, batch: bool) -> None:
     table = api.cost_table(paid, input_tokens=input_tokens, output_tokens=output_tokens, requests_per_day=requests,
                            days_per_month=days_per_month, batch=batch).dropna(subset=["usd_per_request"])

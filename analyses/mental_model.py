@@ -149,7 +149,7 @@ show_table(retry_table, {"retry factor": "ratio", "monthly cost": "usd_per_month
 # `lib.costs.levers.monthly_cost_usd` for any model in the price table. (In this HTML page there
 # is no Python kernel; the lever chart further down has controls that work here.)
 
-# %% tags=["remove-output"]
+# %% tags=["remove-output", "nbval-ignore-output"]
 def monthly_for(model: str, users: int, messages_per_user_per_month: int, input_tokens: int,
                 output_tokens: int, retry_factor: float) -> None:
     row = book_prices[book_prices["model"] == model].iloc[0]
@@ -254,7 +254,7 @@ lever_chart
 # %% [markdown]
 # In Jupyter the same question runs through `lib.costs.levers.lever_stack`:
 
-# %% tags=["remove-output"]
+# %% tags=["remove-output", "nbval-ignore-output"]
 def stack(**multipliers: float) -> None:
     p = levers.lever_stack(list(multipliers.values()))
     print(f"the stack leaves {figures.fmt_ratio(p)} of the baseline: {figures.fmt_ratio(1 / p)} cheaper")
