@@ -35,6 +35,7 @@ FIGURE_COLUMNS = ["chapter", "name", "value", "unit"]
 KERNEL = "python3"
 PARAMETERS = {"for_html_book": True}
 CELL_TIMEOUT_S = 600
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 class RefreshError(RuntimeError):
@@ -70,6 +71,10 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell["id"] = f"cell-{i}"
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        for k, out in enumerate(cell.get("outputs", [])):
+            view = out.get("data", {}).get(WIDGET_VIEW_MIME)
+            if view is not None:  # the widget state is dropped above, so the random id points nowhere
+                view["model_id"] = f"cell-{i}-widget-{k}"
     return nb
 
 
