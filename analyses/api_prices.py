@@ -49,6 +49,7 @@ for_html_book = False
 # %% tags=["hide-input"]
 import altair as alt
 import ipywidgets as widgets
+from IPython.display import display
 import numpy as np
 import pandas as pd
 
@@ -101,7 +102,7 @@ def query_cost(provider: str, model: str, effort_name: str | None = None, input_
 # with every tier the guide gives: cached input, cache writes (5-minute and 1-hour), the batch
 # discount, the long-context tier and off-peak rates. A dash means the guide states no such price.
 
-# %%
+# %% tags=["hide-input"]
 figures.record("ap_n_rows", len(book_prices), "count")
 figures.record("ap_n_models", book_prices["model"].nunique(), "count")
 figures.record("ap_n_providers", book_prices["provider"].nunique(), "count")
@@ -136,7 +137,7 @@ show_table(
 # Open-weight models are sold by several hosts at different prices; the guide's host table,
 # one cell per host, as input / output $ per million tokens:
 
-# %%
+# %% tags=["hide-input"]
 hosted = book_prices[hosts_per_model > 1]
 cells = hosted.assign(cell=hosted["input_usd_per_mtok"].map(figures.fmt_usd) + " / "
                       + hosted["output_usd_per_mtok"].map(figures.fmt_usd))
@@ -147,7 +148,7 @@ show_table(host_matrix.rename_axis(columns=None))
 # The guide also gives ranges rather than single prices in its headline tables; they are kept as
 # ranges:
 
-# %%
+# %% tags=["hide-input"]
 show_table(
     bands[["scope", "input_usd_per_mtok_low", "input_usd_per_mtok_high", "output_usd_per_mtok_low",
            "output_usd_per_mtok_high", "source"]].rename(columns={
@@ -207,7 +208,7 @@ show_table(
 # **Try it here.** The sliders change the request and the volume; the chart recomputes every
 # model's monthly bill in the page (log scale: each grid line is ten times the last).
 
-# %%
+# %% tags=["hide-input"]
 chart_data = paid[["label", "provider", "input_usd_per_mtok", "output_usd_per_mtok"]]
 in_tokens = alt.param(name="in_tokens", value=reference_input_tokens,
                       bind=alt.binding_range(min=100, max=100_000, step=100, name="input tokens per request "))
@@ -235,7 +236,7 @@ alt.Chart(chart_data).mark_bar().encode(
 # In Jupyter, the same question runs through `lib.costs.api.cost_table`, which also knows the
 # cache, batch and long-context tiers:
 
-# %% tags=["remove-output", "nbval-ignore-output"]
+# %%
 def monthly_bills(input_tokens: int, output_tokens: int, requests: int, batch: bool) -> None:
     table = api.cost_table(paid, input_tokens=input_tokens, output_tokens=output_tokens, requests_per_day=requests,
                            days_per_month=days_per_month, batch=batch).dropna(subset=["usd_per_request"])
@@ -243,13 +244,15 @@ def monthly_bills(input_tokens: int, output_tokens: int, requests: int, batch: b
                        "usd_per_month": "usd_per_month"})
 
 
-widgets.interactive(
-    monthly_bills,
-    input_tokens=widgets.IntSlider(value=reference_input_tokens, min=0, max=200_000, step=100),
-    output_tokens=widgets.IntSlider(value=reference_output_tokens, min=0, max=20_000, step=10),
-    requests=widgets.IntSlider(value=requests_per_day, min=1_000, max=10_000_000, step=1_000),
-    batch=widgets.Checkbox(value=False, description="batch API (models without one drop out)"),
-)
+# Widgets need a live kernel; the static book offers the in-page chart controls instead.
+if not for_html_book:
+    display(widgets.interactive(
+        monthly_bills,
+        input_tokens=widgets.IntSlider(value=reference_input_tokens, min=0, max=200_000, step=100),
+        output_tokens=widgets.IntSlider(value=reference_output_tokens, min=0, max=20_000, step=10),
+        requests=widgets.IntSlider(value=requests_per_day, min=1_000, max=10_000_000, step=1_000),
+        batch=widgets.Checkbox(value=False, description="batch API (models without one drop out)"),
+    ))
 
 # %% [markdown]
 # ## Tiers, not models
@@ -395,7 +398,7 @@ show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]
 figures.glue_text("ap_answer", (
-    f"the reference request of {reference_input_tokens:,} tokens in and {reference_output_tokens:,} out costs from "
+    f"The reference request of {reference_input_tokens:,} tokens in and {reference_output_tokens:,} out costs from "
     f"{figures.fmt_usd(cheapest['usd_per_request'])} ({cheapest['label']}) to "
     f"{figures.fmt_usd(dearest['usd_per_request'])} ({dearest['label']}), a {figures.fmt_ratio(spread)} spread; "
     f"with reasoning tokens billed as output, o3 at medium effort costs {figures.fmt_usd(o3_medium)}."

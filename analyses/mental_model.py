@@ -50,6 +50,7 @@ for_html_book = False
 # %% tags=["hide-input"]
 import altair as alt
 import ipywidgets as widgets
+from IPython.display import display
 import numpy as np
 import pandas as pd
 
@@ -72,7 +73,8 @@ ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide a
 #
 # An input token is read in parallel during prefill; an output token is generated one at a time
 # during decode, each step reading the whole model from memory. Price lists reflect that: across
-# the {glue:text}`mm_models_priced` paid models the book prices, output costs a median
+# the {glue:text}`mm_models_priced` paid price listings in the book (a model sold by several hosts
+# counts once per host), output costs a median
 # {glue:text}`mm_ratio_median` as much as input (from {glue:text}`mm_ratio_min` to
 # {glue:text}`mm_ratio_max`). For the guide's reference request of {glue:text}`mm_ref_in`
 # tokens in and {glue:text}`mm_ref_out` out, that makes output a median
@@ -97,6 +99,8 @@ figures.record("mm_ref_in", reference_input_tokens, "tokens")
 figures.record("mm_ref_out", reference_output_tokens, "tokens")
 figures.record("mm_ref_out_share", reference_output_tokens / (reference_input_tokens + reference_output_tokens),
                "fraction")
+
+# %% tags=["hide-input"]
 
 guide_band = claims.set_index("claim_id").loc["mm_output_input_ratio"]
 band = pd.DataFrame({"low": [guide_band["guide_low"]], "high": [guide_band["guide_high"]]})
@@ -149,7 +153,7 @@ show_table(retry_table, {"retry factor": "ratio", "monthly cost": "usd_per_month
 # `lib.costs.levers.monthly_cost_usd` for any model in the price table. (In this HTML page there
 # is no Python kernel; the lever chart further down has controls that work here.)
 
-# %% tags=["remove-output", "nbval-ignore-output"]
+# %%
 def monthly_for(model: str, users: int, messages_per_user_per_month: int, input_tokens: int,
                 output_tokens: int, retry_factor: float) -> None:
     row = book_prices[book_prices["model"] == model].iloc[0]
@@ -158,15 +162,17 @@ def monthly_for(model: str, users: int, messages_per_user_per_month: int, input_
     print(f"{model}: {figures.fmt_usd(cost)} a month")
 
 
-widgets.interactive(
-    monthly_for,
-    model=widgets.Dropdown(options=sorted(book_prices["model"].unique()), value=example_model),
-    users=widgets.IntSlider(value=example_users, min=1_000, max=1_000_000, step=1_000),
-    messages_per_user_per_month=widgets.IntSlider(value=50, min=1, max=1_000),
-    input_tokens=widgets.IntSlider(value=800, min=0, max=50_000, step=100),
-    output_tokens=widgets.IntSlider(value=300, min=0, max=10_000, step=50),
-    retry_factor=widgets.FloatSlider(value=1.0, min=1.0, max=10.0, step=0.05),
-)
+# Widgets need a live kernel; the static book offers the in-page chart controls instead.
+if not for_html_book:
+    display(widgets.interactive(
+        monthly_for,
+        model=widgets.Dropdown(options=sorted(book_prices["model"].unique()), value=example_model),
+        users=widgets.IntSlider(value=example_users, min=1_000, max=1_000_000, step=1_000),
+        messages_per_user_per_month=widgets.IntSlider(value=50, min=1, max=1_000),
+        input_tokens=widgets.IntSlider(value=800, min=0, max=50_000, step=100),
+        output_tokens=widgets.IntSlider(value=300, min=0, max=10_000, step=50),
+        retry_factor=widgets.FloatSlider(value=1.0, min=1.0, max=10.0, step=0.05),
+    ))
 
 # %% [markdown]
 # ## Longer prompts, longer answers
@@ -232,7 +238,7 @@ show_table(
 # what is left of a baseline bill of 100 after each lever in turn. The chart computes in the
 # page, so it works without Jupyter.
 
-# %%
+# %% tags=["hide-input"]
 lever_params = [
     alt.param(name=f"m{i}", value=float(m),
               bind=alt.binding_range(min=0.05, max=1.0, step=0.05, name=f"{name} × "))
@@ -254,16 +260,18 @@ lever_chart
 # %% [markdown]
 # In Jupyter the same question runs through `lib.costs.levers.lever_stack`:
 
-# %% tags=["remove-output", "nbval-ignore-output"]
+# %%
 def stack(**multipliers: float) -> None:
     p = levers.lever_stack(list(multipliers.values()))
     print(f"the stack leaves {figures.fmt_ratio(p)} of the baseline: {figures.fmt_ratio(1 / p)} cheaper")
 
 
-widgets.interactive(stack, **{
-    lever_id: widgets.FloatSlider(value=float(m), min=0.05, max=1.0, step=0.05, description=lever_id)
-    for lever_id, m in zip(cost_levers["lever_id"], cost_levers["multiplier"])
-})
+# Widgets need a live kernel; the static book offers the in-page chart controls instead.
+if not for_html_book:
+    display(widgets.interactive(stack, **{
+        lever_id: widgets.FloatSlider(value=float(m), min=0.05, max=1.0, step=0.05, description=lever_id)
+        for lever_id, m in zip(cost_levers["lever_id"], cost_levers["multiplier"])
+    }))
 
 # %% [markdown]
 # ## Hosted or self-hosted, per output token
@@ -315,8 +323,8 @@ show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]
 figures.glue_text("mm_answer", (
-    f"output tokens cost a median {figures.fmt_ratio(median_ratio)} as much as input tokens across the "
-    f"{len(ratios)} paid models priced here, so answer length and hidden reasoning drive the bill; the "
+    f"Output tokens cost a median {figures.fmt_ratio(median_ratio)} as much as input tokens across the "
+    f"{len(ratios)} paid price listings in the book, so answer length and hidden reasoning drive the bill; the "
     f"guide's five lever multipliers, stacked, leave {figures.fmt_ratio(product)} of the baseline, "
     f"{figures.fmt_ratio(1 / product)} cheaper."
 ))

@@ -33,24 +33,28 @@ def fmt_usd(x: float, sig: int = 3) -> str:
         return f"{sign}${a:,.0f}"
     if a >= 1:
         return f"{sign}${a:,.2f}"
-    return f"{sign}${a:.{_decimals_for(a, sig)}f}"
+    # Significant figures without trailing zeros, but never fewer than cents: $0.80, $0.045.
+    text = f"{a:.{_decimals_for(a, sig)}f}".rstrip("0")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return f"{sign}${a:.{max(2, decimals)}f}"
 
 
 def fmt_number(x: float, sig: int = 3) -> str:
+    """Whole numbers with thousands separators; others to ``sig`` significant figures."""
     if math.isnan(x):
         return "n/a"
-    if abs(x) >= 10 ** sig:
+    if float(x).is_integer() or abs(x) >= 10 ** sig:
         return f"{x:,.0f}"
-    return f"{x:,.{_decimals_for(x, sig)}f}"
+    return f"{x:,.{_decimals_for(x, sig)}f}".rstrip("0").rstrip(".")
 
 
 def fmt_ratio(x: float, sig: int = 2) -> str:
-    return f"{fmt_number(x, sig)}×"
+    return "n/a" if math.isnan(x) else f"{fmt_number(x, sig)}×"
 
 
 def fmt_pct(x: float, sig: int = 2) -> str:
     """A fraction (0.85) as a percentage ("85%")."""
-    return f"{fmt_number(100 * x, sig)}%"
+    return "n/a" if math.isnan(x) else f"{fmt_number(100 * x, sig)}%"
 
 
 FORMATTERS: dict[str, Callable[[float], str]] = {

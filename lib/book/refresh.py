@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import argparse
 import csv
+import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
+import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import jupytext
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import CaselessStrEnum
 
 from lib.book.figures import FIGURE_METADATA_KEY
 from lib.data.paths import project_root
@@ -36,6 +40,18 @@ KERNEL = "python3"
 PARAMETERS = {"for_html_book": True}
 CELL_TIMEOUT_S = 600
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """Kernels on Unix sockets. Over TCP, two chapters starting at once can pick the same free
+    port (papermill #511) and hang waiting on each other's kernel."""
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    def _ip_default(self) -> str:
+        # jupyter_client's default socket base is "kernel-ipc" in the cwd, numbered from 1, so two
+        # kernels started at once in one folder would share sockets. One unique base per kernel.
+        return os.path.join(tempfile.gettempdir(), f"book-kernel-{uuid.uuid4().hex}")
 
 
 class RefreshError(RuntimeError):
@@ -69,6 +85,9 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb.metadata["refresh"] = {"parameters": params}
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i}"
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]  # a rendering switch, not the reader's business
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         for k, out in enumerate(cell.get("outputs", [])):
@@ -78,20 +97,18 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def _describe_failure(exc: BaseException, nb_path: Path) -> str:
-    cell_index = getattr(exc, "cell_index", None)
+def _describe_failure(exc: BaseException, source_nb: nbformat.NotebookNode) -> str:
+    """'cell N `first line`: Error: message', N counting the cells of the .py chapter from 1."""
     ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
-    if cell_index is None:
+    failed_source = getattr(exc, "source", None)
+    if failed_source is None:
         return f"{ename}: {evalue}"
-    first_line = ""
-    try:
-        nb = nbformat.read(nb_path, as_version=4)
-        source = nb.cells[cell_index].source.strip().splitlines()
-        first_line = source[0] if source else ""
-    except Exception:  # the error itself is what matters; the excerpt is a courtesy
-        pass
-    excerpt = f" `{first_line[:80]}`" if first_line else ""
-    return f"cell {cell_index}{excerpt}: {ename}: {evalue}"
+    # papermill's cell_index counts its injected-parameters cell; find the cell in our own source.
+    numbers = [i for i, cell in enumerate(source_nb.cells, start=1) if cell.source == failed_source]
+    where = f"cell {numbers[0]}" if numbers else f"cell {getattr(exc, 'cell_index', '?')}"
+    lines = failed_source.strip().splitlines()
+    excerpt = f" `{lines[0][:80]}`" if lines else ""
+    return f"{where}{excerpt}: {ename}: {evalue}"
 
 
 def _run_chapter(root: str, chapter: str, work: str) -> ChapterResult:
@@ -103,7 +120,8 @@ def _run_chapter(root: str, chapter: str, work: str) -> ChapterResult:
     input_nb = work_p / f"{chapter}.input.ipynb"
     output_nb = work_p / f"{chapter}.ipynb"
     try:
-        nbformat.write(_source_notebook(src), input_nb)
+        source_nb = _source_notebook(src)
+        nbformat.write(source_nb, input_nb)
     except Exception as exc:
         return ChapterResult(chapter, False, f"could not convert {src}: {exc}")
     # Kernels inherit this worker's stderr and log transport warnings and shutdown noise there;
@@ -115,11 +133,11 @@ def _run_chapter(root: str, chapter: str, work: str) -> ChapterResult:
             papermill.execute_notebook(
                 str(input_nb), str(output_nb), parameters=PARAMETERS, kernel_name=KERNEL,
                 cwd=str(root_p), progress_bar=False, request_save_on_cell_execute=False,
-                execution_timeout=CELL_TIMEOUT_S,
+                execution_timeout=CELL_TIMEOUT_S, kernel_manager_class=IPCKernelManager,
             )
             break
         except PapermillExecutionError as exc:
-            return ChapterResult(chapter, False, _describe_failure(exc, output_nb))
+            return ChapterResult(chapter, False, _describe_failure(exc, source_nb))
         except Exception as exc:  # kernel start races (papermill #511): one retry
             if attempt == 2:
                 return ChapterResult(chapter, False, f"{type(exc).__name__}: {exc}")
@@ -184,7 +202,10 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
     book.mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".refresh-", dir=book))
     try:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(wanted)))) as pool:
+        # Spawned, not forked, workers: a fork inherits the parent's zmq and asyncio state, and
+        # forked papermill runs hung now and then waiting on a kernel that had gone idle.
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(wanted))),
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
             results = list(pool.map(_run_chapter, [str(root)] * len(wanted), wanted, [str(work)] * len(wanted)))
         failed = [r for r in results if not r.ok]
         if failed:

@@ -85,6 +85,21 @@ def _cache_read_not_dearer(frame: pd.DataFrame, label: str) -> list[Problem]:
                     int(r["_row"]), "cached_input_usd_per_mtok") for _, r in bad.iterrows()]
 
 
+# A real row has output at or above $0.05/M (the cheapest in the guide is $0.06); a row with
+# input under a cent and output under that is a per-thousand price list read as per-million.
+PER_THOUSAND_INPUT_BELOW = 0.01
+PER_THOUSAND_OUTPUT_BELOW = 0.05
+
+
+def _looks_per_thousand(frame: pd.DataFrame, label: str) -> list[Problem]:
+    inp = frame["input_usd_per_mtok"].astype(float)
+    out = frame["output_usd_per_mtok"].astype(float)
+    suspect = (inp > 0) & (inp < PER_THOUSAND_INPUT_BELOW) & (out < PER_THOUSAND_OUTPUT_BELOW)
+    return [Problem(label, f"input {r['input_usd_per_mtok']} and output {r['output_usd_per_mtok']} USD per million "
+                           "tokens are both implausibly low: these look like per-thousand-token prices",
+                    int(r["_row"]), "input_usd_per_mtok") for _, r in frame[suspect].iterrows()]
+
+
 API_PRICES = TableSpec(
     name="API prices",
     columns=(
@@ -107,6 +122,7 @@ API_PRICES = TableSpec(
     key=("price_id",),
     checks=(
         _one_book_row(("provider", "model")),
+        _looks_per_thousand,
         _cache_read_not_dearer,
         _together(("long_context_threshold_tokens", "long_input_usd_per_mtok", "long_output_usd_per_mtok",
                    "long_context_rule")),

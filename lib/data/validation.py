@@ -190,9 +190,10 @@ def load_table(path: str | Path, spec: TableSpec) -> pd.DataFrame:
         else:
             seen[key] = int(rec["_row"])
 
-    if not problems:
-        for check in spec.checks:
-            problems.extend(check(frame, label))
+    # Cross-column rules run even after cell errors (bad cells are blank to them), so one run
+    # reports everything wrong with the file.
+    for check in spec.checks:
+        problems.extend(check(frame, label))
     if problems:
         raise DataValidationError(problems)
 

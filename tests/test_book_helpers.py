@@ -1,0 +1,106 @@
+"""Figures, guide verdicts, tables and the offline chart renderer."""
+
+from __future__ import annotations
+
+import json
+import re
+from unittest import mock
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from lib.book import charts, figures, guide, present
+from lib.data import tables
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (0.0135, "$0.0135"), (0.045, "$0.045"), (0.8, "$0.80"), (0.0000675, "$0.0000675"), (4.5, "$4.50"),
+    (1350, "$1,350"), (450_000, "$450,000"), (-2.5, "-$2.50"), (float("nan"), "n/a"),
+])
+def test_fmt_usd(value, text):
+    assert figures.fmt_usd(value) == text
+
+
+def test_other_formats():
+    assert figures.fmt_number(56.0) == "56"
+    assert figures.fmt_number(2.3333) == "2.33"
+    assert figures.fmt_ratio(23.8095) == "24×"
+    assert figures.fmt_pct(0.3125) == "31%"
+    assert figures.format_value(100_000, "count") == "100,000"
+
+
+def test_record_glues_text_and_tags_value_and_unit():
+    with mock.patch("lib.book.figures.display") as shown:
+        text = figures.record("q_cost", 0.0135, "usd_per_request")
+    assert text == "$0.0135"
+    (bundle,), kwargs = shown.call_args
+    assert bundle == {"application/papermill.record/text/plain": "'$0.0135'"}
+    assert kwargs["metadata"]["scrapbook"] == {"name": "q_cost", "mime_prefix": "application/papermill.record/"}
+    assert kwargs["metadata"]["book_figure"] == {"name": "q_cost", "value": 0.0135, "unit": "usd_per_request"}
+
+
+def test_record_refuses_names_glue_cannot_use():
+    with pytest.raises(ValueError):
+        figures.record("not a name", 1, "count")
+
+
+@pytest.mark.parametrize(("ours", "kwargs", "expected"), [
+    (0.0135, dict(guide_value=0.0135), "agrees"),
+    (0.003375, dict(guide_value=0.00375), "rounding"),
+    (0.1605, dict(guide_value=0.265), "disagrees"),
+    (4.0, dict(low=3, high=5), "agrees"),
+    (5.2, dict(low=3, high=5), "agrees"),
+    (2.33, dict(low=3, high=5), "disagrees"),
+])
+def test_verdicts(ours, kwargs, expected):
+    assert guide.verdict(guide.relative_gap(ours, **kwargs)) == expected
+
+
+def test_compare_reads_the_claim_registry():
+    claims = tables.load_guide_claims()
+    row = guide.compare(claims, "ap_query_gpt5", 0.0135)
+    assert row["verdict"] == "agrees" and row["guide"] == "$0.0135"
+    with pytest.raises(KeyError):
+        guide.compare(claims, "no_such_claim", 1.0)
+
+
+def test_every_claim_has_a_chapter_that_exists():
+    claims = tables.load_guide_claims()
+    chapters = {p.stem for p in tables.resolve("analyses").glob("*.py")}
+    assert set(claims["chapter"]) <= chapters
+
+
+def test_tables_escape_html_and_dash_missing_values():
+    frame = pd.DataFrame({"model": ["<script>alert(1)</script>"], "price": [float("nan")]})
+    with mock.patch("lib.book.present.display") as shown:
+        present.show_table(frame, {"price": "usd_per_mtok"})
+    html = shown.call_args.args[0].data
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert present.MISSING in html
+
+
+def test_chart_renderer_is_deterministic_and_offline():
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_bar().encode(x="x:Q").properties(title="T")
+    spec = chart.to_dict()
+    a, b = charts.book_renderer(spec), charts.book_renderer(spec)
+    id_a = re.search(r'id="(chart-[0-9a-f]{12})-\d+"', a["text/html"]).group(1)
+    id_b = re.search(r'id="(chart-[0-9a-f]{12})-\d+"', b["text/html"]).group(1)
+    assert id_a == id_b  # same spec, same id stem; the counter keeps two copies on a page apart
+    assert a["text/html"] != b["text/html"]
+    assert "http" not in a["text/html"].split("var spec=")[0]
+    assert "cdn" not in a["text/html"].lower()
+    assert a["text/plain"] == "<chart: T>"
+
+
+def test_chart_renderer_cannot_be_closed_by_a_model_name():
+    spec = {"data": {"values": [{"model": "</script><script>alert(1)</script>"}]}, "mark": "bar"}
+    html = charts.book_renderer(spec)["text/html"]
+    assert html.count("</script>") == 1  # only the renderer's own closing tag
+    payload = html.split("var spec=", 1)[1].split(";var el=", 1)[0]
+    assert json.loads(payload)["data"]["values"][0]["model"] == "</script><script>alert(1)</script>"
+
+
+def test_missing_values_read_as_not_available():
+    for fmt in (figures.fmt_usd, figures.fmt_number, figures.fmt_ratio, figures.fmt_pct):
+        assert fmt(float("nan")) == "n/a"
