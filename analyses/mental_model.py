@@ -146,7 +146,7 @@ retry_table = pd.DataFrame({
         example_users, example_messages_per_user_per_day * days_per_month, example_tokens_per_message, 0,
         example["input_usd_per_mtok"], example["output_usd_per_mtok"], np.array(retry_factors)),
 })
-show_table(retry_table, {"retry factor": "ratio", "monthly cost": "usd_per_month"})
+show_table(retry_table, {"retry factor": "count", "monthly cost": "usd_per_month"})
 
 # %% [markdown]
 # **What if** your product is different? In Jupyter, the sliders below recompute the month with
@@ -248,10 +248,11 @@ steps = pd.DataFrame({"step": range(len(cost_levers)), "lever": cost_levers["lev
 # Cost left after step i = 100 × product of the first i+1 multipliers, evaluated in the browser.
 remaining = " * ".join(f"(datum.step >= {i} ? m{i} : 1)" for i in range(len(cost_levers)))
 lever_chart = alt.Chart(steps).mark_bar().encode(
-    x=alt.X("lever:N", sort=None, title="After lever"),
+    x=alt.X("lever:N", sort=None, title="After lever", axis=alt.Axis(labelAngle=-20, labelLimit=200)),
     y=alt.Y("left:Q", title="Cost left (baseline = 100)", scale=alt.Scale(domain=[0, 100])),
     tooltip=[alt.Tooltip("lever:N"), alt.Tooltip("left:Q", title="cost left", format=".1f")],
 ).transform_calculate(left=f"100 * {remaining}").add_params(*lever_params).properties(
+    width=480,
     title=alt.Title("What is left of the bill after each lever",
                     subtitle="Sliders start at the guide's example multipliers"),
 )
@@ -310,9 +311,7 @@ show_table(pd.DataFrame({"utilisation": util, "self-hosted $ per M output tokens
 comparison = guide.comparison_table(claims, ours)
 figures.record("mm_agree_rel", guide.AGREE_REL, "fraction")
 figures.record("mm_rounding_rel", guide.ROUNDING_REL, "fraction")
-verdict_counts = comparison["verdict"].value_counts()
-figures.glue_text("mm_verdicts", f"Of the guide's {len(comparison)} figures checked in this chapter, "
-                  + ", ".join(f"{int(verdict_counts.get(v, 0))} {v}" for v in guide.VERDICTS) + ".")
+figures.glue_text("mm_verdicts", guide.verdict_summary(comparison))
 show_table(comparison.drop(columns="claim_id"))
 
 # %% [markdown]

@@ -32,8 +32,7 @@ def test_other_formats():
 
 def test_record_glues_text_and_tags_value_and_unit():
     with mock.patch("lib.book.figures.display") as shown:
-        text = figures.record("q_cost", 0.0135, "usd_per_request")
-    assert text == "$0.0135"
+        assert figures.record("q_cost", 0.0135, "usd_per_request") is None
     (bundle,), kwargs = shown.call_args
     assert bundle == {"application/papermill.record/text/plain": "'$0.0135'"}
     assert kwargs["metadata"]["scrapbook"] == {"name": "q_cost", "mime_prefix": "application/papermill.record/"}

@@ -86,13 +86,18 @@ def test_negative_bandwidth_in_specs():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("filename", ["non_numeric.csv", "per_thousand.csv", "empty.csv", "duplicate_row.csv",
-                                      "missing_column.csv", "two_book_rows.csv"])
-def test_refresh_with_bad_prices_leaves_book_untouched(book_copy, filename):
-    shutil.copy(BAD_DATA / filename, book_copy / "data" / "api_prices.csv")
+@pytest.mark.parametrize(("filename", "target"), [
+    ("non_numeric.csv", "api_prices.csv"), ("negative_price.csv", "api_prices.csv"),
+    ("per_thousand.csv", "api_prices.csv"), ("empty.csv", "api_prices.csv"), ("duplicate_row.csv", "api_prices.csv"),
+    ("missing_column.csv", "api_prices.csv"), ("two_book_rows.csv", "api_prices.csv"),
+    ("hardware_platforms_unknown_accelerator.csv", "hardware_platforms.csv"),
+    ("hardware_specs_negative.csv", "hardware_specs.csv"),
+])
+def test_refresh_with_bad_data_leaves_book_untouched(book_copy, filename, target):
+    shutil.copy(BAD_DATA / filename, book_copy / "data" / target)
     before = snapshot(book_copy / "book")
     with pytest.raises(RefreshError) as info:
         refresh(book_copy)
     assert "the data did not validate, so no chapter was run" in str(info.value)
-    assert str(book_copy / "data" / "api_prices.csv") in str(info.value)
+    assert str(book_copy / "data" / target) in str(info.value)
     assert snapshot(book_copy / "book") == before

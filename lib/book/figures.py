@@ -1,8 +1,8 @@
 """Key figures: formatted for prose, glued for ``{glue:text}``, and registered for the refresh.
 
-``record("gpt5_query_usd", 0.0135, "usd")`` does three things at once:
-- returns the text a reader sees ("$0.0135");
-- glues that text under the name, so the chapter's prose can say ``{glue:text}`gpt5_query_usd```;
+``record("gpt5_query_usd", 0.0135, "usd")`` does two things at once (and returns nothing, so
+it never prints a stray value as a cell's last expression):
+- glues the text a reader sees ("$0.0135") under the name, so the chapter's prose can say ``{glue:text}`gpt5_query_usd```;
 - tags the glued output with the raw value and unit, which the refresh reads back from the
   executed notebook to write ``book/figures.csv`` and report every figure that moved.
 """
@@ -74,7 +74,7 @@ def _stable(value: float) -> float:
     return float(f"{value:.{REGISTRY_SIG_DIGITS}g}")
 
 
-def record(name: str, value: float, unit: str, text: str | None = None) -> str:
+def record(name: str, value: float, unit: str, text: str | None = None) -> None:
     """Glue ``name`` as formatted text and register (name, value, unit) for the refresh report."""
     value = float(value)
     if not name.isidentifier():
@@ -86,11 +86,9 @@ def record(name: str, value: float, unit: str, text: str | None = None) -> str:
         metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX},
                   FIGURE_METADATA_KEY: {"name": name, "value": _stable(value), "unit": unit}},
     )
-    return shown
 
 
-def glue_text(name: str, text: str) -> str:
+def glue_text(name: str, text: str) -> None:
     """Glue a piece of computed text (a model name, a verdict) that is not a numeric figure."""
     display({GLUE_PREFIX + "text/plain": repr(text)}, raw=True,
             metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}})
-    return text

@@ -60,7 +60,7 @@ def compare(claims: pd.DataFrame, claim_id: str, ours: float) -> dict[str, objec
         "the guide says": str(c["quote"]),
         "guide": guide_text,
         "book": format_value(float(ours), unit),
-        "gap": "—" if gap == 0 else f"{gap:+.1%}",
+        "gap": "—" if abs(gap) < 0.0005 else f"{gap:+.1%}",
         "verdict": verdict(gap),
     }
 
@@ -68,3 +68,13 @@ def compare(claims: pd.DataFrame, claim_id: str, ours: float) -> dict[str, objec
 def comparison_table(claims: pd.DataFrame, ours_by_claim: dict[str, float]) -> pd.DataFrame:
     """All comparisons of a chapter, in the order given."""
     return pd.DataFrame([compare(claims, cid, v) for cid, v in ours_by_claim.items()])
+
+
+_PLURAL = {"agrees": "agree", "rounding": "differ by rounding", "disagrees": "disagree"}
+
+
+def verdict_summary(comparison: pd.DataFrame) -> str:
+    """One sentence counting a chapter's verdicts, for the top of its comparison section."""
+    counts = comparison["verdict"].value_counts()
+    parts = [f"{int(counts.get(v, 0))} {_PLURAL[v]}" for v in VERDICTS]
+    return f"Of the guide's {len(comparison)} figures checked in this chapter, {', '.join(parts[:-1])} and {parts[-1]}."
