@@ -108,18 +108,24 @@ figures.record("ap_n_rows", len(book_prices), "count")
 figures.record("ap_n_models", book_prices["model"].nunique(), "count")
 figures.record("ap_n_providers", book_prices["provider"].nunique(), "count")
 first_party = book_prices[hosts_per_model == 1].sort_values(["provider", "input_usd_per_mtok"], kind="stable")
-long_tier = np.where(first_party["long_context_threshold_tokens"].notna(),
-                     "above " + first_party["long_context_threshold_tokens"].astype("Float64").map(
-                         lambda t: figures.fmt_number(float(t), 4) if pd.notna(t) else "") + " tokens: "
-                     + first_party["long_input_usd_per_mtok"].map(lambda v: figures.fmt_usd(v) if pd.notna(v) else "")
-                     + " / " + first_party["long_output_usd_per_mtok"].map(
-                         lambda v: figures.fmt_usd(v) if pd.notna(v) else ""), None)
-offpeak = np.where(first_party["offpeak_input_usd_per_mtok"].notna(),
-                   first_party["offpeak_input_usd_per_mtok"].map(lambda v: figures.fmt_usd(v) if pd.notna(v) else "")
-                   + " / " + first_party["offpeak_output_usd_per_mtok"].map(
-                       lambda v: figures.fmt_usd(v) if pd.notna(v) else "")
-                   + " (" + first_party["offpeak_start_utc"].fillna("") + "–" + first_party["offpeak_end_utc"].fillna("")
-                   + " UTC)", None)
+
+
+def long_tier_text(r: pd.Series) -> str | None:
+    if pd.isna(r["long_context_threshold_tokens"]):
+        return None
+    return (f"above {figures.fmt_number(float(r['long_context_threshold_tokens']))} tokens: "
+            f"{figures.fmt_usd(r['long_input_usd_per_mtok'])} / {figures.fmt_usd(r['long_output_usd_per_mtok'])}")
+
+
+def offpeak_text(r: pd.Series) -> str | None:
+    if pd.isna(r["offpeak_input_usd_per_mtok"]):
+        return None
+    return (f"{figures.fmt_usd(r['offpeak_input_usd_per_mtok'])} / {figures.fmt_usd(r['offpeak_output_usd_per_mtok'])}"
+            f" ({r['offpeak_start_utc']}–{r['offpeak_end_utc']} UTC)")
+
+
+long_tier = first_party.apply(long_tier_text, axis=1)
+offpeak = first_party.apply(offpeak_text, axis=1)
 show_table(
     pd.DataFrame({
         "provider": first_party["provider"], "model": first_party["model"],

@@ -126,8 +126,8 @@ def _run_chapter(root: str, chapter: str, work: str) -> ChapterResult:
         return ChapterResult(chapter, False, f"could not convert {src}: {exc}")
     # Kernels inherit this worker's stderr and log transport warnings and shutdown noise there;
     # keep that out of the refresh report, in the work folder, which is deleted afterwards.
-    log = open(work_p / f"{chapter}.kernel.log", "w")
-    os.dup2(log.fileno(), 2)
+    with open(work_p / f"{chapter}.kernel.log", "w") as log:
+        os.dup2(log.fileno(), 2)
     for attempt in (1, 2):
         try:
             papermill.execute_notebook(
