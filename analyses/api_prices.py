@@ -401,8 +401,7 @@ for claim_id, (provider, model, effort_name) in per_model_claims.items():
         stated = float(claims.set_index("claim_id").loc[claim_id, "guide_value"])
         billed_out = (stated * 1e6 - reference_input_tokens * row["input_usd_per_mtok"]) / row["output_usd_per_mtok"]
         implied_thinking[claim_id] = f"{billed_out - reference_output_tokens:,.0f} thinking tokens"
-ordered = {k: ours[k] for k in sorted(ours, key=lambda k: list(claims["claim_id"]).index(k))}
-comparison = guide.comparison_table(claims, ordered)
+comparison = guide.comparison_table(claims, ours)
 comparison["guide's implied input"] = comparison["claim_id"].map(implied_thinking)
 figures.glue_text("ap_verdicts", guide.verdict_summary(comparison))
 show_table(comparison.drop(columns="claim_id"))

@@ -74,12 +74,12 @@ def _stable(value: float) -> float:
     return float(f"{value:.{REGISTRY_SIG_DIGITS}g}")
 
 
-def record(name: str, value: float, unit: str, text: str | None = None) -> None:
+def record(name: str, value: float, unit: str) -> None:
     """Glue ``name`` as formatted text and register (name, value, unit) for the refresh report."""
     value = float(value)
     if not name.isidentifier():
         raise ValueError(f"figure name {name!r} must be a Python identifier (it is a glue key)")
-    shown = text if text is not None else format_value(value, unit)
+    shown = format_value(value, unit)
     display(
         {GLUE_PREFIX + "text/plain": repr(shown)},
         raw=True,

@@ -66,8 +66,13 @@ def compare(claims: pd.DataFrame, claim_id: str, ours: float) -> dict[str, objec
 
 
 def comparison_table(claims: pd.DataFrame, ours_by_claim: dict[str, float]) -> pd.DataFrame:
-    """All comparisons of a chapter, in the order given."""
-    return pd.DataFrame([compare(claims, cid, v) for cid, v in ours_by_claim.items()])
+    """All comparisons of a chapter, in the registry's order (the order the guide makes them)."""
+    order = {cid: i for i, cid in enumerate(claims["claim_id"])}
+    unknown = sorted(set(ours_by_claim) - set(order))
+    if unknown:
+        raise KeyError(f"claims not in the guide claims table ({claims.attrs.get('source_file')}): {unknown}")
+    ordered = sorted(ours_by_claim, key=order.__getitem__)
+    return pd.DataFrame([compare(claims, cid, ours_by_claim[cid]) for cid in ordered])
 
 
 _PLURAL = {"agrees": "agree", "rounding": "differ by rounding", "disagrees": "disagree"}

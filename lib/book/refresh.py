@@ -138,7 +138,7 @@ def _run_chapter(root: str, chapter: str, work: str) -> ChapterResult:
             break
         except PapermillExecutionError as exc:
             return ChapterResult(chapter, False, _describe_failure(exc, source_nb))
-        except Exception as exc:  # kernel start races (papermill #511): one retry
+        except Exception as exc:  # a kernel that fails to start or dies: one retry
             if attempt == 2:
                 return ChapterResult(chapter, False, f"{type(exc).__name__}: {exc}")
     nb = _clean(nbformat.read(output_nb, as_version=4))
@@ -202,8 +202,9 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
     book.mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".refresh-", dir=book))
     try:
-        # Spawned, not forked, workers: a fork inherits the parent's zmq and asyncio state, and
-        # forked papermill runs hung now and then waiting on a kernel that had gone idle.
+        # Spawned, not forked, workers: each starts clean instead of inheriting the parent's
+        # imported zmq and asyncio state. (The hangs seen here came from shared kernel sockets:
+        # see IPCKernelManager.)
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(wanted))),
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
             results = list(pool.map(_run_chapter, [str(root)] * len(wanted), wanted, [str(work)] * len(wanted)))

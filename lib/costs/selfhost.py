@@ -39,8 +39,3 @@ def selfhost_usd_per_mtok(
     usd_per_year = hourly * HOURS_PER_YEAR + ops / clusters
     tokens_per_year = tps * SECONDS_PER_HOUR * HOURS_PER_YEAR * util
     return usd_per_year / tokens_per_year * TOKENS_PER_MTOK
-
-
-def yearly_usd(hourly_usd: npt.ArrayLike) -> np.ndarray:
-    """A 24x7 year of an hourly price."""
-    return np.asarray(hourly_usd, dtype=float) * HOURS_PER_YEAR
