@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from lib.book import charts, figures, guide
-from lib.book.present import show_table
+from lib.book.present import show_table, snapshot_banner
 from lib.costs import api
 from lib.data import tables
 
@@ -94,6 +94,9 @@ def query_cost(provider: str, model: str, effort_name: str | None = None, input_
     return float(api.request_cost_usd(row, input_tokens=input_tokens, output_tokens=output_tokens,
                                       thinking_tokens=thinking)[0])
 
+
+# %% tags=["remove-input"]
+snapshot_banner(all_prices, api_prices_csv)
 
 # %% [markdown]
 # ## The price list

@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from lib.book import charts, figures, guide
-from lib.book.present import show_table
+from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, levers, selfhost
 from lib.data import tables
 
@@ -67,6 +67,9 @@ scenario = tables.load_selfhost_scenarios(selfhost_scenarios_csv).iloc[0]
 # Free on-device models have no price ratio; they are left out of the ratios below.
 paid = book_prices[book_prices["input_usd_per_mtok"] > 0].reset_index(drop=True)
 ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide at the end
+
+# %% tags=["remove-input"]
+snapshot_banner(book_prices, api_prices_csv)
 
 # %% [markdown]
 # ## Input is cheap, output is dear
