@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,10 +14,7 @@ BAD_DATA = Path(__file__).parent / "fixtures" / "bad_data"
 COPIED = ("analyses", "book", "data", "_config.yml", "_toc.yml")
 
 
-@pytest.fixture
-def book_copy(tmp_path: Path) -> Path:
-    """A copy of the book's sources, data and executed notebooks (lib stays the installed one)."""
-    dest = tmp_path / "project"
+def copy_project(dest: Path) -> Path:
     dest.mkdir()
     for name in COPIED:
         src = ROOT / name
@@ -24,6 +23,24 @@ def book_copy(tmp_path: Path) -> Path:
         else:
             shutil.copy2(src, dest / name)
     return dest
+
+
+@pytest.fixture
+def book_copy(tmp_path: Path) -> Path:
+    """A copy of the book's sources, data and executed notebooks (lib stays the installed one)."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The HTML book built once per run from a copy of the stored notebooks (-W -n); its html folder."""
+    project = copy_project(tmp_path_factory.mktemp("built") / "project")
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(project), "--warningiserror",
+         "--nitpick", "--keep-going", "--path-output", str(project)],
+        capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return project / "_build" / "html"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -117,3 +117,13 @@ def test_chart_renderer_cannot_be_closed_by_a_model_name():
 def test_missing_values_read_as_not_available():
     for fmt in (figures.fmt_usd, figures.fmt_number, figures.fmt_ratio, figures.fmt_pct):
         assert fmt(float("nan")) == "n/a"
+
+
+def test_live_renderer_carries_the_chart_runtime_inline_and_loads_nothing():
+    spec = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict()
+    html = charts.live_renderer(spec)["text/html"]
+    runtime, chart = html.split("</script>\n", 1)
+    assert "vegaEmbed" in runtime and len(runtime) > 100_000  # the whole vendored bundle, not a loader
+    assert "<script src" not in html and "import(" not in runtime.split("\n", 1)[0]
+    assert runtime.lower().count("</script") == 0  # nothing in it can end the inline script early
+    assert chart.startswith('<div id="chart-')

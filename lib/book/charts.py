@@ -4,6 +4,11 @@ Altair's own HTML renderer loads Vega from a CDN and gives every chart a random 
 renderer instead emits a ``div`` with an id derived from the spec and a ``vegaEmbed`` call;
 the Vega runtime itself is served from ``book/_static/vendor`` (see tools/vendor_vega.sh), so
 pages draw charts with no network and nbval compares chart outputs exactly.
+
+In live Jupyter there is no book page to load that runtime, and Altair's default renderer
+fetches it from a CDN, so a reader offline or behind a proxy sees no chart. The live renderer
+therefore carries the vendored runtime inline in each chart's output (about 0.8 MB, held only
+in the browser: Jupytext writes no outputs back to the ``.py`` chapter).
 """
 
 from __future__ import annotations
@@ -11,12 +16,18 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import altair as alt
 
+
 THEME_NAME = "book"
 RENDERER_NAME = "book"
+LIVE_RENDERER_NAME = "book-live"
+RUNTIME_PATH = "book/_static/vendor/vega-bundle.min.js"
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 _PALETTE = ["#1f5f8b", "#e07b39", "#3a9d5d", "#c23b4b", "#7a5195", "#8c6d31", "#2a9d8f", "#6c757d"]
 _counter = itertools.count(1)
@@ -65,11 +76,29 @@ def book_renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
     return {"text/html": html, "text/plain": f"<chart: {title or 'untitled'}>"}
 
 
+@lru_cache(maxsize=1)
+def _runtime_script() -> str:
+    """The vendored Vega runtime as an inline script that defines vegaEmbed once per page."""
+    path = Path(__file__).resolve().parents[2] / RUNTIME_PATH  # the repo this lib was installed from
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: the vendored chart runtime is missing; run tools/vendor_vega.sh")
+    # Only "</script" ends an inline script; in JS strings and regexes "<\/script" means the same.
+    code = re.sub(r"</(script)", r"<\\/\1", path.read_text(encoding="utf-8"), flags=re.IGNORECASE)
+    return f"<script>if(typeof vegaEmbed==='undefined'){{\n{code}\n}}</script>\n"
+
+
+def live_renderer(spec: dict[str, Any], **kwargs: Any) -> dict[str, str]:
+    """The book renderer with the chart runtime inline, for Jupyter with no network."""
+    bundle = book_renderer(spec, **kwargs)
+    return {**bundle, "text/html": _runtime_script() + bundle["text/html"]}
+
+
 alt.renderers.register(RENDERER_NAME, book_renderer)
+alt.renderers.register(LIVE_RENDERER_NAME, live_renderer)
 
 
 def use_book_style(for_html_book: bool) -> None:
-    """Enable the book theme; render for the offline HTML book, or with Altair's default in Jupyter."""
+    """Enable the book theme; render for the offline HTML book, or for Jupyter with the runtime inline."""
     alt.theme.enable(THEME_NAME)
     alt.data_transformers.disable_max_rows()
-    alt.renderers.enable(RENDERER_NAME if for_html_book else "default")
+    alt.renderers.enable(RENDERER_NAME if for_html_book else LIVE_RENDERER_NAME)
