@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 JOBS ?= 2
 
-.PHONY: install book refresh html test bench clean
+.PHONY: install book refresh html test bench lab clean
 
 $(STAMP): requirements.txt pyproject.toml tools/jupyterlab/overrides.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
@@ -35,6 +35,10 @@ book: refresh html
 ## test: the whole suite: lib unit and property tests, data schema, nbval over book/, HTML build
 test: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env tests book
+
+## lab: JupyterLab on this project; the .py chapters in analyses/ open as notebooks
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) analyses
 
 ## bench: wall time of refresh and of the HTML build (prints; not a test)
 bench: $(STAMP)

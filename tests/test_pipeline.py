@@ -122,3 +122,48 @@ def test_chapters_run_as_live_notebooks_with_their_widgets(book_copy, tmp_path):
         views = [o for c in out.cells for o in c.get("outputs", [])
                  if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
         assert views, f"{chapter} shows no widget in Jupyter"
+
+
+def chart_specs(notebook: Path) -> list[dict]:
+    """The Vega-Lite spec of every chart a stored chapter shows (from the book renderer's output)."""
+    import json
+
+    import nbformat
+
+    specs = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            match = re.search(r"var spec=(\{.*?\});var el=", output.get("data", {}).get("text/html", ""))
+            if match:
+                specs.append(json.loads(match.group(1)))
+    return specs
+
+
+def _views(spec: dict) -> list[dict]:
+    return [spec] + [v for key in ("layer", "hconcat", "vconcat", "concat") for s in spec.get(key, [])
+                     for v in _views(s)]
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_every_chart_has_a_title_axis_units_and_tooltips(chapter):
+    specs = chart_specs(ROOT / "book" / f"{chapter}.ipynb")
+    assert specs, f"{chapter} shows no chart"
+    for spec in specs:
+        title = spec.get("title")
+        name = title.get("text") if isinstance(title, dict) else title
+        assert name, f"{chapter}: a chart without a title"
+        views = _views(spec)
+        assert any("tooltip" in v.get("encoding", {}) for v in views), f"{chapter}: '{name}' has no tooltip"
+        for channel in ("x", "y"):
+            encodings = [v["encoding"][channel] for v in views if channel in v.get("encoding", {})]
+            quantitative = [e for e in encodings if e.get("type") == "quantitative"]
+            if quantitative:
+                titles = [e.get("title") for e in encodings if e.get("title")]
+                assert any("(" in t and ")" in t for t in titles), (
+                    f"{chapter}: '{name}' {channel} axis has no unit in its title: {titles}")
+
+
+def test_the_landing_page_links_every_chapter():
+    intro = (ROOT / "book" / "intro.md").read_text()
+    for chapter in chapters():
+        assert f"]({chapter}.ipynb)" in intro, f"book/intro.md does not list {chapter}"
