@@ -80,11 +80,13 @@ def test_tables_escape_html_and_dash_missing_values():
 
 
 def test_snapshot_banner_names_file_dates_and_sources_and_escapes_them():
-    prices = pd.DataFrame({"source": ["Guide A", "Guide A", "<b>feed</b>"], "as_of": ["2026-06", "2026-06", "2026-11"]})
+    prices = pd.DataFrame({"source": ["Guide A; Guide B", "Guide A", "<b>feed</b>"],
+                           "as_of": ["2026-06", "2026-06", "2026-11"]})
     line = present.snapshot_summary(prices, "data/api_prices.csv")
-    assert line == "Prices: 3 rows from data/api_prices.csv, as of 2026-06 and 2026-11; 2 sources, most rows from Guide A."
-    one = present.snapshot_summary(prices.iloc[:2], "data/x.csv", what="hardware prices")
-    assert one.startswith("Hardware prices: 2 rows") and one.endswith("source: Guide A.")
+    assert line == ("Prices: 3 rows from data/api_prices.csv, as of 2026-06 and 2026-11; 3 sources, "
+                    "the most cited being Guide A (2 rows).")
+    one = present.snapshot_summary(prices.iloc[[1]], "data/x.csv", what="hardware prices")
+    assert one.startswith("Hardware prices: 1 row from") and one.endswith("source: Guide A.")
     with mock.patch("lib.book.present.display") as shown:
         present.snapshot_banner(prices.iloc[[2]], "data/api_prices.csv")
     html = shown.call_args.args[0].data

@@ -26,26 +26,32 @@ def show_table(frame: pd.DataFrame, units: dict[str, str] | None = None) -> None
     display(HTML(shown.to_html(index=False, border=0, escape=True, classes="dataframe book-table", na_rep=MISSING)))
 
 
+def _rows(n: int) -> str:
+    return f"{n:,} row" + ("" if n == 1 else "s")
+
+
 def snapshot_summary(frame: pd.DataFrame, csv_path: str, what: str = "prices") -> str:
     """One line naming the data snapshot a chapter used: file, row count, as-of dates and sources."""
     for column in ("source", "as_of"):
         if column not in frame.columns:
             raise KeyError(f"{csv_path}: no '{column}' column, so the chapter cannot say which snapshot it used")
     dates = sorted(str(d) for d in frame["as_of"].dropna().unique())
-    sources = frame["source"].dropna().astype(str).value_counts()
+    # A row may cite several sources joined with "; " (data/README.md); count each one it names.
+    sources = frame["source"].dropna().astype(str).str.split(";").explode().str.strip()
+    counts = sources[sources != ""].value_counts()
     if dates and len(dates) > 2:
         date_text = f"as of {dates[0]} to {dates[-1]}"
     else:
         date_text = "as of " + (" and ".join(dates) if dates else "an unstated date")
-    if len(sources) == 0:
+    if len(counts) == 0:
         source_text = "no source stated"
-    elif len(sources) == 1:
-        source_text = f"source: {sources.index[0]}"
+    elif len(counts) == 1:
+        source_text = f"source: {counts.index[0]}"
     else:
         # Ties broken by name so the banner reads the same on every run.
-        top = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        source_text = f"{len(sources)} sources, most rows from {top}"
-    return f"{what.capitalize()}: {len(frame):,} rows from {csv_path}, {date_text}; {source_text}."
+        top, top_rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        source_text = f"{len(counts)} sources, the most cited being {top} ({_rows(top_rows)})"
+    return f"{what.capitalize()}: {_rows(len(frame))} from {csv_path}, {date_text}; {source_text}."
 
 
 def snapshot_banner(frame: pd.DataFrame, csv_path: str, what: str = "prices") -> None:
