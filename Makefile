@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 JOBS ?= 2
 
-.PHONY: install book refresh html test bench lab clean
+.PHONY: install book refresh refresh-litellm html test bench lab clean
 
 $(STAMP): requirements.txt pyproject.toml tools/jupyterlab/overrides.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
@@ -20,9 +20,22 @@ $(STAMP): requirements.txt pyproject.toml tools/jupyterlab/overrides.json
 
 install: $(STAMP)
 
-## refresh: re-run every chapter on data/ into book/ (all or nothing) and report moved figures
+## refresh: re-run every chapter on data/ into book/ (all or nothing) and report moved figures.
+## With PRICES=<file or URL> (FEED=litellm|openrouter, AS_OF=YYYY-MM-DD) a price feed is imported
+## first and the book runs on it; PRICES=guide goes back to the guide's prices.
+PRICES ?=
+FEED ?= litellm
+AS_OF ?=
+SOURCE ?=
 refresh: $(STAMP)
-	$(BIN)/python -m lib.book.refresh --jobs $(JOBS)
+	$(BIN)/python -m lib.book.refresh --jobs $(JOBS) $(if $(PRICES),--prices '$(PRICES)' --feed $(FEED)) \
+		$(if $(AS_OF),--as-of $(AS_OF)) $(if $(SOURCE),--source '$(SOURCE)')
+
+## refresh-litellm: refresh the whole book on the newest LiteLLM price database from PyPI, dated today
+refresh-litellm: $(STAMP)
+	@set -e; out=$$($(BIN)/python -m lib.prices.litellm_wheel); file=$${out%%	*}; version=$${out##*	}; \
+	$(MAKE) --no-print-directory refresh PRICES="$$file" FEED=litellm AS_OF=$$(date -u +%F) \
+		SOURCE="LiteLLM $$version price database (model_prices_and_context_window_backup.json from the PyPI wheel)"
 
 ## html: build _build/html from the executed notebooks in book/ (no execution), warnings are errors
 html: $(STAMP)

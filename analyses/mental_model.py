@@ -315,6 +315,7 @@ comparison = guide.comparison_table(claims, ours)
 figures.record("mm_agree_rel", guide.AGREE_REL, "fraction")
 figures.record("mm_rounding_rel", guide.ROUNDING_REL, "fraction")
 figures.glue_text("mm_verdicts", guide.verdict_summary(comparison))
+guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))
 
 # %% [markdown]

@@ -129,3 +129,17 @@ def test_live_renderer_carries_the_chart_runtime_inline_and_loads_nothing():
     assert "<script src" not in html and "import(" not in runtime.split("\n", 1)[0]
     assert runtime.lower().count("</script") == 0  # nothing in it can end the inline script early
     assert chart.startswith('<div id="chart-')
+
+
+def test_signed_percentages_read_as_changes():
+    assert figures.format_value(-0.6667, "signed_fraction") == "\u221267%"
+    assert figures.format_value(0.125, "signed_fraction") == "+12%"
+    assert figures.format_value(0.0, "signed_fraction") == "0%"
+    assert figures.format_value(float("nan"), "signed_fraction") == "n/a"
+
+
+def test_rounding_to_a_multiple_of_ten_keeps_its_zeros():
+    assert figures.fmt_number(149.7, 2) == "150"
+    assert figures.fmt_pct(0.198) == "20%"
+    assert figures.fmt_pct(0.99976) == "100%"
+    assert figures.fmt_number(1.50) == "1.5"

@@ -16,6 +16,7 @@ from IPython.display import display
 
 GLUE_PREFIX = "application/papermill.record/"  # what myst_nb.glue(display=False) writes
 FIGURE_METADATA_KEY = "book_figure"
+CONCLUSION_METADATA_KEY = "book_conclusion"
 REGISTRY_SIG_DIGITS = 12  # stable across platforms' last-bit float noise
 
 
@@ -45,7 +46,9 @@ def fmt_number(x: float, sig: int = 3) -> str:
         return "n/a"
     if float(x).is_integer() or abs(x) >= 10 ** sig:
         return f"{x:,.0f}"
-    return f"{x:,.{_decimals_for(x, sig)}f}".rstrip("0").rstrip(".")
+    text = f"{x:,.{_decimals_for(x, sig)}f}"
+    # Only a fraction's trailing zeros go: "150" stays "150", "1.50" reads "1.5".
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def fmt_ratio(x: float, sig: int = 2) -> str:
@@ -57,10 +60,19 @@ def fmt_pct(x: float, sig: int = 2) -> str:
     return "n/a" if math.isnan(x) else f"{fmt_number(100 * x, sig)}%"
 
 
+def fmt_signed_pct(x: float, sig: int = 2) -> str:
+    """A change as a signed percentage: "+12%", "−67%", "0%" (a true minus sign, as in print)."""
+    if math.isnan(x):
+        return "n/a"
+    if abs(x) < 5e-5:
+        return "0%"
+    return ("+" if x > 0 else "\u2212") + fmt_pct(abs(x), sig)
+
+
 FORMATTERS: dict[str, Callable[[float], str]] = {
     "usd": fmt_usd, "usd_per_request": fmt_usd, "usd_per_day": fmt_usd, "usd_per_month": fmt_usd,
     "usd_per_year": fmt_usd, "usd_per_mtok": fmt_usd, "usd_per_user_month": fmt_usd,
-    "ratio": fmt_ratio, "fraction": fmt_pct, "tokens": lambda x: fmt_number(x, 4),
+    "ratio": fmt_ratio, "fraction": fmt_pct, "signed_fraction": fmt_signed_pct, "tokens": lambda x: fmt_number(x, 4),
     "tokens_per_s": lambda x: fmt_number(x, 3), "count": lambda x: fmt_number(x, 4),
 }
 
@@ -92,3 +104,14 @@ def glue_text(name: str, text: str) -> None:
     """Glue a piece of computed text (a model name, a verdict) that is not a numeric figure."""
     display({GLUE_PREFIX + "text/plain": repr(text)}, raw=True,
             metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}})
+
+
+def record_conclusion(name: str, text: str) -> None:
+    """Glue a conclusion (the cheapest model, a ranking, a verdict) and register it for the refresh,
+    which reports every conclusion that flipped. Prose that merely carries numbers is glue_text."""
+    if not name.isidentifier():
+        raise ValueError(f"conclusion name {name!r} must be a Python identifier (it is a glue key)")
+    text = str(text)
+    display({GLUE_PREFIX + "text/plain": repr(text)}, raw=True,
+            metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX},
+                      CONCLUSION_METADATA_KEY: {"name": name, "text": text}})

@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from lib.book.figures import format_value
+from lib.book.figures import format_value, record_conclusion
 
 AGREE_REL = 0.05
 ROUNDING_REL = 0.15
@@ -83,3 +83,9 @@ def verdict_summary(comparison: pd.DataFrame) -> str:
     counts = comparison["verdict"].value_counts()
     parts = [f"{int(counts.get(v, 0))} {_PLURAL[v]}" for v in VERDICTS]
     return f"Of the guide's {len(comparison)} figures checked in this chapter, {', '.join(parts[:-1])} and {parts[-1]}."
+
+
+def record_verdicts(comparison: pd.DataFrame) -> None:
+    """Register each claim's verdict as a conclusion, so a refresh reports a claim that stopped holding."""
+    for claim_id, verdict_text in zip(comparison["claim_id"], comparison["verdict"]):
+        record_conclusion(f"verdict_{claim_id}", verdict_text)

@@ -1,6 +1,8 @@
 """Re-run every chapter on the data in ``data/`` and swap the results into ``book/``, all or nothing.
 
     python -m lib.book.refresh [--root DIR] [--jobs 2] [--chapter NAME ...]
+                               [--prices FILE_OR_URL --feed litellm|openrouter --as-of DATE [--source TEXT]]
+                               [--prices guide]
 
 Steps: validate every CSV (a bad file stops here, naming file, row, column and reason);
 convert each ``analyses/<chapter>.py`` with jupytext; execute it with papermill into a
@@ -8,6 +10,12 @@ temporary folder, two chapters at a time; only when every chapter ran, move the 
 the figures registry (``book/figures.csv``) into ``book/`` and print every figure that moved.
 A chapter that raises leaves ``book/`` exactly as it was and the message names the chapter,
 the cell and the error.
+
+With ``--prices`` a price feed (LiteLLM's database or OpenRouter's listing, a file or a URL) is
+imported into ``data/snapshots/`` first and every chapter runs on that snapshot; the snapshot
+stays in use for later refreshes (``data/snapshots/in_use.txt``) until ``--prices guide``.
+Besides the figures that moved, the report lists every conclusion that flipped (the cheapest
+model, a ranking, a claim of the guide that stopped holding) and is kept as ``book/changes.md``.
 """
 
 from __future__ import annotations
@@ -29,13 +37,18 @@ import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import CaselessStrEnum
 
-from lib.book.figures import FIGURE_METADATA_KEY
+from lib.book.figures import CONCLUSION_METADATA_KEY, FIGURE_METADATA_KEY, format_value
 from lib.data.paths import project_root
 from lib.data.tables import validate_data_dir
 from lib.data.validation import DataValidationError
 
 FIGURES_FILE = "figures.csv"
 FIGURE_COLUMNS = ["chapter", "name", "value", "unit"]
+CONCLUSIONS_FILE = "conclusions.csv"
+CONCLUSION_COLUMNS = ["chapter", "name", "text"]
+CHANGES_FILE = "changes.md"
+IN_USE_FILE = "data/snapshots/in_use.txt"
+GUIDE_PRICES = "data/api_prices.csv"
 KERNEL = "python3"
 PARAMETERS = {"for_html_book": True}
 CELL_TIMEOUT_S = 600
@@ -111,7 +124,7 @@ def _describe_failure(exc: BaseException, source_nb: nbformat.NotebookNode) -> s
     return f"{where}{excerpt}: {ename}: {evalue}"
 
 
-def _run_chapter(root: str, chapter: str, work: str) -> ChapterResult:
+def _run_chapter(root: str, chapter: str, work: str, parameters: dict[str, object] | None = None) -> ChapterResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -128,10 +141,13 @@ def _run_chapter(root: str, chapter: str, work: str) -> ChapterResult:
     # keep that out of the refresh report, in the work folder, which is deleted afterwards.
     with open(work_p / f"{chapter}.kernel.log", "w") as log:
         os.dup2(log.fileno(), 2)
+    # Pass only what the chapter declares: a chapter that reads no prices takes no price path.
+    declared = papermill.inspect_notebook(str(input_nb))
+    wanted = {k: v for k, v in {**PARAMETERS, **(parameters or {})}.items() if k in declared}
     for attempt in (1, 2):
         try:
             papermill.execute_notebook(
-                str(input_nb), str(output_nb), parameters=PARAMETERS, kernel_name=KERNEL,
+                str(input_nb), str(output_nb), parameters=wanted, kernel_name=KERNEL,
                 cwd=str(root_p), progress_bar=False, request_save_on_cell_execute=False,
                 execution_timeout=CELL_TIMEOUT_S, kernel_manager_class=IPCKernelManager,
             )
@@ -163,6 +179,33 @@ def figures_of(chapter: str, nb: nbformat.NotebookNode) -> list[dict[str, str]]:
     return rows
 
 
+def conclusions_of(chapter: str, nb: nbformat.NotebookNode) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            c = out.get("metadata", {}).get(CONCLUSION_METADATA_KEY)
+            if c:
+                if any(r["name"] == c["name"] for r in rows):
+                    raise RefreshError(f"chapter '{chapter}' records conclusion '{c['name']}' twice")
+                rows.append({"chapter": chapter, "name": c["name"], "text": c["text"]})
+    return rows
+
+
+def read_conclusions(path: Path) -> dict[tuple[str, str], str]:
+    if not path.exists():
+        return {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {(r["chapter"], r["name"]): r["text"] for r in csv.DictReader(fh)}
+
+
+def conclusion_changes(old: dict[tuple[str, str], str], new: dict[tuple[str, str], str]) -> list[str]:
+    lines = []
+    for key in sorted(set(old) & set(new)):
+        if old[key] != new[key]:
+            lines.append(f"  flipped  {key[0]}.{key[1]}: {old[key]!r} -> {new[key]!r}")
+    return lines
+
+
 def read_figures(path: Path) -> dict[tuple[str, str], tuple[float, str]]:
     if not path.exists():
         return {}
@@ -184,13 +227,68 @@ def figure_changes(old: dict[tuple[str, str], tuple[float, str]],
     return lines
 
 
-def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: int = 2) -> list[str]:
-    """Run the refresh; returns the figure-change lines. Raises RefreshError, leaving book/ untouched."""
+@dataclass(frozen=True)
+class PriceFeed:
+    """A price feed to import before the chapters run."""
+
+    location: str
+    feed_format: str
+    as_of: str
+    source: str = ""
+
+
+def prices_in_use(root: Path) -> Path | None:
+    """The imported snapshot the book runs on, or None for the guide's own prices."""
+    pointer = root / IN_USE_FILE
+    if not pointer.exists():
+        return None
+    path = root / pointer.read_text(encoding="utf-8").strip()
+    if not path.is_file():
+        raise RefreshError(f"{pointer} names {path}, which does not exist; run with --prices guide to go back "
+                           "to the guide's prices, or import a feed again")
+    return path
+
+
+def _import(root: Path, feed: PriceFeed) -> tuple[Path, list[Path], str]:
+    """Import a feed into data/snapshots; returns the snapshot, the files created, and a summary line."""
+    from lib.data import tables
+    from lib.prices import feeds
+
+    try:
+        doc, location = feeds.read_feed_json(feed.location)
+        result = feeds.import_feed(doc, feed.feed_format, location=location,  # type: ignore[arg-type]
+                                   source=feed.source or f"{feed.feed_format} feed {feed.location}",
+                                   as_of=feed.as_of, guide_prices=tables.load_api_prices(root / GUIDE_PRICES),
+                                   feed_map=feeds.load_feed_map(root / "data" / "price_feed_map.csv"))
+    except (feeds.FeedError, DataValidationError) as err:
+        raise RefreshError(f"the price feed was not imported, so no chapter was run:\n{err}") from err
+    targets = feeds.snapshot_paths(root, feed.feed_format, feed.as_of)
+    created = [p for p in targets if not p.exists()]
+    feeds.write_snapshot(result, root)
+    return targets[0], created, result.summary()
+
+
+def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: int = 2,
+            prices: PriceFeed | str | None = None, report: list[str] | None = None) -> list[str]:
+    """Run the refresh; returns the figure-change lines (and appends conclusion flips and the price
+    summary to ``report`` when given). Raises RefreshError, leaving book/ and the prices in use untouched."""
     root = (root or project_root()).resolve()
     try:
         validate_data_dir(root / "data")
     except DataValidationError as err:
         raise RefreshError(f"the data did not validate, so no chapter was run:\n{err}") from err
+    if prices not in (None, "guide") and not isinstance(prices, PriceFeed):
+        raise RefreshError(f"--prices takes a feed or 'guide', not {prices!r}")
+    created: list[Path] = []
+    import_summary = ""
+    if isinstance(prices, PriceFeed):
+        snapshot, created, import_summary = _import(root, prices)
+    else:
+        snapshot = None if prices == "guide" else prices_in_use(root)
+    parameters: dict[str, object] = {}
+    if snapshot is not None:
+        relative = str(snapshot.relative_to(root))
+        parameters = {"api_prices_csv": relative, "imported_prices_csv": relative}
 
     all_chapters = chapters_in(root)
     wanted = chapters or all_chapters
@@ -207,9 +305,12 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
         # see IPCKernelManager.)
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(wanted))),
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(_run_chapter, [str(root)] * len(wanted), wanted, [str(work)] * len(wanted)))
+            results = list(pool.map(_run_chapter, [str(root)] * len(wanted), wanted, [str(work)] * len(wanted),
+                                    [parameters] * len(wanted)))
         failed = [r for r in results if not r.ok]
         if failed:
+            for path in created:  # an import that no chapter could run on is not kept
+                path.unlink(missing_ok=True)
             detail = "\n".join(f"  chapter '{r.chapter}' (analyses/{r.chapter}.py): {r.message}" for r in failed)
             raise RefreshError(f"{len(failed)} of {len(wanted)} chapter(s) failed; book/ was left as it was.\n{detail}")
 
@@ -226,13 +327,80 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
             writer.writerows(rows)
         new = read_figures(work / FIGURES_FILE)
 
+        conclusions_path = book / CONCLUSIONS_FILE
+        old_c = read_conclusions(conclusions_path)
+        c_rows = [{"chapter": k[0], "name": k[1], "text": v} for k, v in old_c.items()
+                  if k[0] not in wanted and k[0] in all_chapters]
+        for chapter in wanted:
+            c_rows.extend(conclusions_of(chapter, nbformat.read(work / f"{chapter}.ipynb", as_version=4)))
+        c_rows.sort(key=lambda r: (r["chapter"], r["name"]))
+        with (work / CONCLUSIONS_FILE).open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=CONCLUSION_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(c_rows)
+        new_c = read_conclusions(work / CONCLUSIONS_FILE)
+
         # Everything ran: swap in. os.replace is atomic per file on one filesystem.
         for chapter in wanted:
             os.replace(work / f"{chapter}.ipynb", book / f"{chapter}.ipynb")
         os.replace(work / FIGURES_FILE, figures_path)
-        return figure_changes(old, new)
+        os.replace(work / CONCLUSIONS_FILE, conclusions_path)
+        pointer = root / IN_USE_FILE
+        previous = pointer.read_text(encoding="utf-8").strip() if pointer.exists() else ""
+        current = str(snapshot.relative_to(root)) if snapshot is not None else ""
+        if current:
+            pointer.parent.mkdir(parents=True, exist_ok=True)
+            pointer.write_text(current + "\n", encoding="utf-8")
+        else:
+            pointer.unlink(missing_ok=True)
+        changes, flips = figure_changes(old, new), conclusion_changes(old_c, new_c)
+        moved = any(k in old and old[k][0] != new[k][0] for k in new)
+        # The page keeps the last refresh that moved something: a chapter merely added or a
+        # refresh that changed nothing does not wipe it.
+        if moved or flips or previous != current or not (book / CHANGES_FILE).exists():
+            write_changes_page(book / CHANGES_FILE, current or GUIDE_PRICES, import_summary, old, new, old_c, new_c)
+        if report is not None:
+            report.extend(([f"  prices   {import_summary}"] if import_summary else []) + flips)
+        return changes
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _md(text: object) -> str:
+    """Text from data or a feed, safe in a Markdown table cell: no markup, no cell breaks."""
+    import html
+
+    return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
+
+
+def write_changes_page(path: Path, prices_file: str, import_summary: str,
+                       old: dict[tuple[str, str], tuple[float, str]], new: dict[tuple[str, str], tuple[float, str]],
+                       old_c: dict[tuple[str, str], str], new_c: dict[tuple[str, str], str]) -> None:
+    """book/changes.md: what the last refresh that changed anything moved, as a page of the book."""
+    lines = ["# What moved at the last refresh", "",
+             f"The chapters ran on the prices in `{_md(prices_file)}`."]
+    if import_summary:
+        lines += ["", f"Import: {_md(import_summary)}. The chapter on prices now lists every price that did "
+                      "not import and why."]
+    flipped = [k for k in sorted(set(old_c) & set(new_c)) if old_c[k] != new_c[k]]
+    lines += ["", "## Conclusions that flipped", ""]
+    if flipped:
+        lines += ["| chapter | conclusion | before | after |", "|---|---|---|---|"]
+        lines += [f"| {_md(k[0])} | {_md(k[1])} | {_md(old_c[k])} | {_md(new_c[k])} |" for k in flipped]
+    else:
+        lines.append("None: every ranking, cheapest choice and verdict on the guide's claims stayed as it was.")
+    moved = [k for k in sorted(set(old) & set(new)) if old[k][0] != new[k][0]]
+    lines += ["", "## Figures that moved", ""]
+    if moved:
+        lines += ["| chapter | figure | before | after |", "|---|---|---|---|"]
+        lines += [f"| {_md(k[0])} | {_md(k[1])} | {_md(format_value(*old[k]))} | {_md(format_value(*new[k]))} |"
+                  for k in moved]
+    else:
+        lines.append("None.")
+    added, removed = len(set(new) - set(old)), len(set(old) - set(new))
+    if added or removed:
+        lines += ["", f"The refresh also recorded {added} new figure(s) and dropped {removed}."]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,14 +408,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=None, help="project root (default: found from cwd)")
     parser.add_argument("--jobs", type=int, default=2, help="chapters run at once (default 2)")
     parser.add_argument("--chapter", action="append", dest="chapters", help="refresh only this chapter")
+    parser.add_argument("--prices", help="a price feed (file or URL) to import and run on, or 'guide'")
+    parser.add_argument("--feed", choices=("litellm", "openrouter"), default="litellm", help="the feed's format")
+    parser.add_argument("--as-of", help="the date the feed's prices are from, YYYY-MM-DD (required with a feed)")
+    parser.add_argument("--source", default="", help="how to name the feed in the book (default: format and location)")
     args = parser.parse_args(argv)
+    prices: PriceFeed | str | None = None
+    if args.prices == "guide":
+        prices = "guide"
+    elif args.prices:
+        if not args.as_of:
+            parser.error("--as-of YYYY-MM-DD is required with a price feed: the book dates every price")
+        prices = PriceFeed(args.prices, args.feed, args.as_of, args.source)
+    report: list[str] = []
     try:
-        changes = refresh(args.root, args.chapters, args.jobs)
+        changes = refresh(args.root, args.chapters, args.jobs, prices=prices, report=report)
     except RefreshError as err:
         print(f"refresh failed: {err}", file=sys.stderr)
         return 1
     print(f"refresh: {len(changes)} figure(s) new, changed or removed" + (":" if changes else "."))
     for line in changes:
+        print(line)
+    prices_lines = [line for line in report if line.startswith("  prices")]
+    flips = [line for line in report if not line.startswith("  prices")]
+    for line in prices_lines:
+        print(line)
+    print(f"refresh: {len(flips)} conclusion(s) flipped" + (":" if flips else "."))
+    for line in flips:
         print(line)
     return 0
 

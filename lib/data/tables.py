@@ -7,6 +7,7 @@ gets a typed DataFrame, or a DataValidationError naming file, row, column and re
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -264,6 +265,45 @@ SELFHOST_SCENARIOS = TableSpec(
     key=("scenario_id",),
 )
 
+_MARKUP = re.compile(r"[<>]")
+
+
+def _no_markup(columns: tuple[str, ...]):
+    """Names end up in pages and reports; angle brackets in them are markup, not a model name."""
+    def check(frame: pd.DataFrame, label: str) -> list[Problem]:
+        return [Problem(label, f"'{r[c]}' contains < or >: a name cannot carry markup", int(r["_row"]), c)
+                for c in columns for _, r in frame.iterrows() if isinstance(r[c], str) and _MARKUP.search(r[c])]
+    return check
+
+
+def _some_feed_key(frame: pd.DataFrame, label: str) -> list[Problem]:
+    none = frame[frame["litellm_key"].isna() & frame["openrouter_id"].isna()]
+    return [Problem(label, "give the model's key in at least one feed (litellm_key or openrouter_id)",
+                    int(r["_row"]), "litellm_key") for _, r in none.iterrows()]
+
+
+PRICE_FEED_MAP = TableSpec(
+    name="price feed map",
+    columns=(
+        Column("provider"), Column("model"), Column("litellm_key", nullable=True),
+        Column("openrouter_id", nullable=True), *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("provider", "model"),
+    checks=(_no_markup(("provider", "model", "litellm_key", "openrouter_id")), _some_feed_key),
+)
+
+# What an import could not take as a plain price (written beside each snapshot in data/snapshots/).
+FEED_ISSUES = TableSpec(
+    name="price feed import report",
+    columns=(
+        Column("provider"), Column("model"), Column("feed_key"), Column("field", nullable=True),
+        Column("value", nullable=True),
+        Column("kind", choices=("rejected_model", "rejected_field", "missing_field", "vanished")),
+        Column("reason"),
+    ),
+    key=("provider", "model", "field", "kind"),
+)
+
 TABLES: dict[str, TableSpec] = {
     "api_prices.csv": API_PRICES,
     "api_price_bands.csv": API_PRICE_BANDS,
@@ -275,6 +315,7 @@ TABLES: dict[str, TableSpec] = {
     "cost_levers.csv": COST_LEVERS,
     "reasoning_effort.csv": REASONING_EFFORT,
     "selfhost_scenarios.csv": SELFHOST_SCENARIOS,
+    "price_feed_map.csv": PRICE_FEED_MAP,
 }
 
 
@@ -331,6 +372,18 @@ def load_reasoning_effort(path: str | Path = "data/reasoning_effort.csv") -> pd.
 
 def load_selfhost_scenarios(path: str | Path = "data/selfhost_scenarios.csv") -> pd.DataFrame:
     return load(path, SELFHOST_SCENARIOS)
+
+
+def load_price_feed_map(path: str | Path = "data/price_feed_map.csv") -> pd.DataFrame:
+    return load(path, PRICE_FEED_MAP)
+
+
+def load_feed_issues(path: str | Path) -> pd.DataFrame:
+    """An import report; an import with no issue writes a header-only file, read as an empty table."""
+    p = resolve(path)
+    if p.exists() and p.read_text(encoding="utf-8").strip().count("\n") == 0:
+        return pd.DataFrame(columns=FEED_ISSUES.column_names)
+    return load(p, FEED_ISSUES)
 
 
 def validate_data_dir(data_dir: str | Path = "data") -> dict[str, int]:

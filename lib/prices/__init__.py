@@ -1,0 +1,1 @@
+"""Price feeds: importing public price databases into the book's schema."""

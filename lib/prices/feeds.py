@@ -1,0 +1,461 @@
+"""Import list prices from public price databases into the book's price table.
+
+Two feeds are read as they are published:
+
+- LiteLLM's community database, ``model_prices_and_context_window.json``: one object per model
+  key, prices in USD per token as JSON numbers (``input_cost_per_token``,
+  ``cache_read_input_token_cost``, ``*_batches``, ``*_above_200k_tokens`` ...).
+- OpenRouter's model listing (``GET /api/v1/models``): ``{"data": [{"id", "pricing"}]}``, prices
+  in USD per token as decimal strings, ``"-1"`` meaning a price set per request.
+
+``data/price_feed_map.csv`` ties each book model to its key in each feed. A model is imported
+only through that map, never by guessing from names. A price field the feed lacks stays blank
+and is reported; a value that is not a sane price rejects the field (or the model, when it is
+the input or output price) with the reason; a mapped key missing from the feed is reported as
+vanished. Rejected and vanished models keep the guide's row, so nothing good is lost.
+
+The result is a snapshot: every row of the guide's ``api_prices.csv`` plus one imported row per
+imported model, which becomes the row the book uses for that model. It is validated with the
+same schema as the guide's file before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from lib.data import tables
+from lib.data.validation import DataValidationError, Problem, load_table
+
+FeedFormat = Literal["litellm", "openrouter"]
+FEED_FORMATS: tuple[FeedFormat, ...] = ("litellm", "openrouter")
+TOKENS_PER_MTOK = Decimal(1_000_000)
+FETCH_TIMEOUT_S = 60
+SNAPSHOT_DIR = "data/snapshots"
+ISSUE_COLUMNS = ["provider", "model", "feed_key", "field", "value", "kind", "reason"]
+IssueKind = Literal["rejected_model", "rejected_field", "missing_field", "vanished"]
+
+# Book price column -> the feed's field, for the fields that map one to one.
+LITELLM_FIELDS = {
+    "input_usd_per_mtok": "input_cost_per_token",
+    "output_usd_per_mtok": "output_cost_per_token",
+    "cached_input_usd_per_mtok": "cache_read_input_token_cost",
+    "cache_write_5m_usd_per_mtok": "cache_creation_input_token_cost",
+    "cache_write_1h_usd_per_mtok": "cache_creation_input_token_cost_above_1hr",
+}
+OPENROUTER_FIELDS = {
+    "input_usd_per_mtok": "prompt",
+    "output_usd_per_mtok": "completion",
+    "cached_input_usd_per_mtok": "input_cache_read",
+    "cache_write_5m_usd_per_mtok": "input_cache_write",
+    "cache_write_1h_usd_per_mtok": "input_cache_write_1h",
+}
+REQUIRED = ("input_usd_per_mtok", "output_usd_per_mtok")
+LONG_COLUMNS = ("long_context_threshold_tokens", "long_input_usd_per_mtok", "long_output_usd_per_mtok",
+                "long_cached_input_usd_per_mtok", "long_context_rule")
+OFFPEAK_COLUMNS = ("offpeak_input_usd_per_mtok", "offpeak_output_usd_per_mtok", "offpeak_start_utc",
+                   "offpeak_end_utc")
+# Columns that describe the model, not its price: carried over from the guide's row.
+CARRIED_COLUMNS = ("provider", "model", "tier", "open_weight", "decode_tokens_per_s", "serving_hardware")
+_DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
+_LITELLM_LONG = re.compile(r"^input_cost_per_token_above_(\d+)k_tokens$")
+
+
+class FeedError(ValueError):
+    """A feed or map that cannot be imported at all; the message names the file and the place."""
+
+
+@dataclass(frozen=True)
+class FeedIssue:
+    """One thing about one model that did not import as a plain price."""
+
+    provider: str
+    model: str
+    feed_key: str
+    field: str
+    value: str
+    kind: IssueKind
+    reason: str
+
+
+@dataclass
+class FeedImport:
+    """A price snapshot built from one feed, and what did not make it in."""
+
+    feed_format: FeedFormat
+    location: str
+    source: str
+    as_of: str
+    prices: pd.DataFrame
+    imported: list[tuple[str, str, str]] = field(default_factory=list)  # (provider, model, feed key)
+    issues: list[FeedIssue] = field(default_factory=list)
+
+    def issues_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([asdict(i) for i in self.issues], columns=ISSUE_COLUMNS)
+
+    def summary(self) -> str:
+        counts = pd.Series([i.kind for i in self.issues], dtype=object).value_counts()
+        parts = [f"{len(self.imported)} model(s) imported"]
+        for kind, label in (("rejected_model", "rejected (guide price kept)"), ("vanished", "missing from the feed"),
+                            ("rejected_field", "price field(s) rejected"), ("missing_field", "field(s) the feed lacks")):
+            if counts.get(kind):
+                parts.append(f"{counts[kind]} {label}")
+        return f"{self.source} (as of {self.as_of}): " + ", ".join(parts)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def read_feed_json(location: str) -> tuple[Any, str]:
+    """Parse the feed at a URL or path; a malformed file fails with its name, line and column."""
+    if re.match(r"^https?://", location):
+        try:
+            with urllib.request.urlopen(location, timeout=FETCH_TIMEOUT_S) as response:  # noqa: S310 - user's URL
+                raw = response.read()
+        except OSError as err:
+            raise FeedError(f"{location}: could not download the feed: {err}") from err
+    else:
+        path = Path(location)
+        if not path.is_file():
+            raise FeedError(f"{location}: no such file")
+        raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise FeedError(f"{location}: byte {err.start}: not UTF-8 text, so not a JSON price feed") from err
+    try:
+        return json.loads(text), location
+    except json.JSONDecodeError as err:
+        raise FeedError(f"{location}: line {err.lineno}, column {err.colno}: malformed JSON: {err.msg}") from err
+
+
+def per_mtok(raw: object, *, strings_allowed: bool) -> tuple[float | None, str | None]:
+    """A per-token price from a feed as USD per million tokens: (value, None) or (None, reason).
+
+    Absent (None) gives (None, None). Decimal arithmetic, so 3e-06 becomes exactly 3.0.
+    """
+    if raw is None:
+        return None, None
+    if isinstance(raw, bool):
+        return None, f"{raw!r} is true/false, not a price"
+    if isinstance(raw, str):
+        if not strings_allowed:
+            return None, f"the price is the string {raw!r}; this feed gives prices as JSON numbers"
+        if raw.strip() == "-1":
+            return None, "'-1' means the price is set per request (a router), not a list price"
+        try:
+            value = Decimal(raw.strip())
+        except InvalidOperation:
+            return None, f"{raw!r} is not a number"
+    elif isinstance(raw, (int, float)):
+        if isinstance(raw, float) and not math.isfinite(raw):
+            return None, f"{raw!r} is not a finite number"
+        value = Decimal(repr(raw))
+    else:
+        return None, f"a {type(raw).__name__} is not a price"
+    if not value.is_finite():
+        return None, f"{raw!r} is not a finite number"
+    if value < 0:
+        return None, f"{raw!r} is negative; a price cannot be"
+    usd_per_mtok = float(value * TOKENS_PER_MTOK)
+    if usd_per_mtok > tables.MAX_PRICE_USD_PER_MTOK:
+        return None, (f"{raw!r} per token is ${usd_per_mtok:,.2f} per million tokens, above the book's sane "
+                      f"maximum of ${tables.MAX_PRICE_USD_PER_MTOK:,.0f}")
+    if 0 < usd_per_mtok < tables.MIN_PRICE_USD_PER_MTOK:
+        return None, (f"{raw!r} per token is ${usd_per_mtok:g} per million tokens, below the smallest sane price "
+                      f"of ${tables.MIN_PRICE_USD_PER_MTOK:g}")
+    return usd_per_mtok, None
+
+
+# --- per-feed field extraction -----------------------------------------------------------------
+
+def _prices_from(entry: dict[str, Any], fields: dict[str, str], strings_allowed: bool
+                 ) -> tuple[dict[str, float], list[tuple[str, str, str]]]:
+    """(book column -> USD/M, [(feed field, shown value, reason)]) for the one-to-one fields."""
+    values: dict[str, float] = {}
+    rejected: list[tuple[str, str, str]] = []
+    for column, name in fields.items():
+        value, reason = per_mtok(entry.get(name), strings_allowed=strings_allowed)
+        if reason:
+            rejected.append((name, _shown(entry.get(name)), reason))
+        elif value is not None:
+            values[column] = value
+    return values, rejected
+
+
+def _shown(raw: object) -> str:
+    text = raw if isinstance(raw, str) else json.dumps(raw)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _litellm_extras(entry: dict[str, Any], values: dict[str, float]) -> list[tuple[str, str, str]]:
+    """Batch discount and the long-context tier, which LiteLLM spreads over several keys."""
+    rejected: list[tuple[str, str, str]] = []
+    fractions = {}
+    for side in ("input", "output"):
+        name = f"{side}_cost_per_token_batches"
+        batch, reason = per_mtok(entry.get(name), strings_allowed=False)
+        base = values.get(f"{side}_usd_per_mtok")
+        if reason:
+            rejected.append((name, _shown(entry.get(name)), reason))
+        elif batch is not None and base:
+            fractions[side] = round(1 - batch / base, 6)
+    if len(set(fractions.values())) > 1:
+        rejected.append(("input/output_cost_per_token_batches", json.dumps(fractions),
+                         "the batch discounts for input and output differ; the book's table holds one"))
+    elif fractions:
+        discount = next(iter(fractions.values()))
+        if 0 <= discount <= 0.95:
+            values["batch_discount_frac"] = discount
+        else:
+            rejected.append(("input_cost_per_token_batches", str(discount),
+                             f"a batch discount of {discount:.0%} is outside 0-95%"))
+
+    thresholds = sorted(int(m.group(1)) for key in entry if (m := _LITELLM_LONG.match(key)))
+    if thresholds:
+        k = thresholds[0]  # the first tier a request crosses
+        long_in, r_in = per_mtok(entry.get(f"input_cost_per_token_above_{k}k_tokens"), strings_allowed=False)
+        long_out, r_out = per_mtok(entry.get(f"output_cost_per_token_above_{k}k_tokens"), strings_allowed=False)
+        long_cached, r_cached = per_mtok(entry.get(f"cache_read_input_token_cost_above_{k}k_tokens"),
+                                         strings_allowed=False)
+        if long_in is not None and long_out is not None and not (r_in or r_out):
+            # LiteLLM bills the whole request at the higher rate once it is over the threshold.
+            values.update(long_context_threshold_tokens=k * 1000, long_input_usd_per_mtok=long_in,
+                          long_output_usd_per_mtok=long_out, long_context_rule="whole_request")
+            if long_cached is not None:
+                values["long_cached_input_usd_per_mtok"] = long_cached
+        else:
+            rejected.append((f"*_above_{k}k_tokens", "", r_in or r_out or
+                             "the long-context tier lacks an input or an output price, so it was left out"))
+    return rejected
+
+
+def _openrouter_extras(entry: dict[str, Any], values: dict[str, float]) -> list[tuple[str, str, str]]:
+    pricing = entry["pricing"]
+    rejected: list[tuple[str, str, str]] = []
+    discount = pricing.get("discount")
+    if discount not in (None, 0, "0"):
+        rejected.append(("discount", _shown(discount), "OpenRouter lists a discount; the book keeps list prices"))
+    overrides = pricing.get("overrides")
+    if overrides:
+        tiers = [o for o in overrides if isinstance(o, dict) and isinstance(o.get("min_prompt_tokens"), int)]
+        if not tiers:
+            rejected.append(("overrides", _shown(overrides), "no tier with a whole-number min_prompt_tokens"))
+        else:
+            tier = min(tiers, key=lambda o: o["min_prompt_tokens"])
+            long_in, r_in = per_mtok(tier.get("prompt"), strings_allowed=True)
+            long_out, r_out = per_mtok(tier.get("completion"), strings_allowed=True)
+            long_cached, _ = per_mtok(tier.get("input_cache_read"), strings_allowed=True)
+            if long_in is not None and long_out is not None:
+                values.update(long_context_threshold_tokens=tier["min_prompt_tokens"],
+                              long_input_usd_per_mtok=long_in, long_output_usd_per_mtok=long_out,
+                              long_context_rule="whole_request")
+                if long_cached is not None:
+                    values["long_cached_input_usd_per_mtok"] = long_cached
+            else:
+                rejected.append(("overrides", _shown(tier), r_in or r_out or "the tier lacks a prompt or completion price"))
+    return rejected
+
+
+def _litellm_entries(doc: Any, location: str) -> dict[str, Any]:
+    if not isinstance(doc, dict):
+        raise FeedError(f"{location}: a LiteLLM price file is one JSON object keyed by model, not a {type(doc).__name__}")
+    return doc
+
+
+def _openrouter_entries(doc: Any, location: str) -> dict[str, Any]:
+    if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
+        raise FeedError(f"{location}: an OpenRouter model listing is an object with a 'data' list")
+    entries: dict[str, Any] = {}
+    for i, item in enumerate(doc["data"]):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            entries.setdefault(item["id"], item)
+        # An item without an id cannot be matched to the map; it is simply not one of ours.
+    return entries
+
+
+# --- the import ----------------------------------------------------------------------------------
+
+def load_feed_map(path: str | Path = "data/price_feed_map.csv") -> pd.DataFrame:
+    return tables.load(path, tables.PRICE_FEED_MAP)
+
+
+def import_feed(doc: Any, feed_format: FeedFormat, *, location: str, source: str, as_of: str,
+                guide_prices: pd.DataFrame, feed_map: pd.DataFrame, map_label: str = "data/price_feed_map.csv"
+                ) -> FeedImport:
+    """Build a validated price snapshot from a parsed feed; raise FeedError if nothing sane results."""
+    if feed_format not in FEED_FORMATS:
+        raise FeedError(f"unknown feed format {feed_format!r}: use one of {', '.join(FEED_FORMATS)}")
+    if not _DATE.match(as_of):
+        raise FeedError(f"as_of {as_of!r} is not a date as YYYY-MM-DD (or YYYY-MM): the book dates every price")
+    entries = (_litellm_entries if feed_format == "litellm" else _openrouter_entries)(doc, location)
+    key_column = "litellm_key" if feed_format == "litellm" else "openrouter_id"
+    book = guide_prices[guide_prices["book_uses"]].set_index(["provider", "model"])
+    unknown = [Problem(map_label, f"({r['provider']}, {r['model']}) has no book row in the price table", int(idx), "model")
+               for idx, r in feed_map.iterrows() if (r["provider"], r["model"]) not in book.index]
+    if unknown:
+        raise FeedError(str(DataValidationError(unknown)))
+
+    result = FeedImport(feed_format, location, source, as_of, guide_prices)
+    new_rows: list[dict[str, Any]] = []
+    replaced: set[str] = set()
+    for _, mapping in feed_map[feed_map[key_column].notna()].iterrows():
+        provider, model, key = mapping["provider"], mapping["model"], str(mapping[key_column])
+        guide_row = book.loc[(provider, model)]
+
+        def issue(field_name: str, value: str, kind: IssueKind, reason: str) -> None:
+            result.issues.append(FeedIssue(provider, model, key, field_name, value, kind, reason))
+
+        entry = entries.get(key)
+        if entry is None:
+            issue("", "", "vanished", "the mapped key is not in this feed; the guide's price is kept")
+            continue
+        if not isinstance(entry, dict) or (feed_format == "openrouter" and not isinstance(entry.get("pricing"), dict)):
+            issue("", _shown(entry), "rejected_model", "the entry is not an object with prices; the guide's price is kept")
+            continue
+        priced = entry if feed_format == "litellm" else entry["pricing"]
+        fields = LITELLM_FIELDS if feed_format == "litellm" else OPENROUTER_FIELDS
+        values, rejected = _prices_from(priced, fields, strings_allowed=feed_format == "openrouter")
+        rejected += (_litellm_extras if feed_format == "litellm" else _openrouter_extras)(entry, values)
+        if any(col not in values for col in REQUIRED):
+            required = {fields[c] for c in REQUIRED}
+            bad = [r for r in rejected if r[0] in required]
+            why = "; ".join(f"{f}: {reason}" for f, _, reason in bad) or "no input or no output price"
+            issue(", ".join(f for f, _, _ in bad), "; ".join(v for _, v, _ in bad), "rejected_model",
+                  f"{why}; the guide's price is kept")
+            continue
+        for field_name, value, reason in rejected:
+            issue(field_name, value, "rejected_field", reason)
+        if values.get("cached_input_usd_per_mtok", 0) > values["input_usd_per_mtok"]:
+            issue("cached input", str(values.pop("cached_input_usd_per_mtok")), "rejected_field",
+                  "a cache read dearer than a miss is not a discount; left blank")
+        for column in ("cached_input_usd_per_mtok", "cache_write_5m_usd_per_mtok", "cache_write_1h_usd_per_mtok",
+                       "batch_discount_frac", "long_input_usd_per_mtok", "offpeak_input_usd_per_mtok"):
+            if column not in values and pd.notna(guide_row[column]):
+                issue(column, "", "missing_field", "the guide states this price; the feed has none, so it is blank")
+
+        row = {col: None for col in tables.API_PRICES.column_names}
+        row.update({col: guide_row[col] if col not in ("provider", "model") else (provider if col == "provider" else model)
+                    for col in CARRIED_COLUMNS})
+        row.update(values)
+        row.update(
+            price_id=f"{guide_row['price_id']}-{feed_format}", book_uses=True,
+            source=f"{source}: {key}", as_of=as_of,
+            choice_note=f"Imported from {source}; replaces the guide's row {guide_row['price_id']}.",
+            notes=f"Tier, open weights, decode speed and hardware are carried from the guide's row {guide_row['price_id']}.",
+        )
+        new_rows.append(row)
+        replaced.add(guide_row["price_id"])
+        result.imported.append((provider, model, key))
+
+    if not new_rows:
+        raise FeedError(f"{location}: no model in {map_label} could be imported from this {feed_format} feed "
+                        f"({len(result.issues)} problem(s), e.g. {result.issues[0].reason if result.issues else 'none mapped'})")
+
+    guide = guide_prices.copy()
+    was_replaced = guide["price_id"].isin(replaced)
+    guide.loc[was_replaced, "book_uses"] = False
+    guide.loc[was_replaced, "choice_note"] = f"Guide's price; the book uses the row imported from {source}."
+    # Every other row of a replaced model already says why it is not the book's.
+    snapshot = pd.concat([guide.reset_index(drop=True), pd.DataFrame(new_rows)], ignore_index=True)
+    result.prices = _validated(snapshot[tables.API_PRICES.column_names], label=f"snapshot of {location}")
+    return result
+
+
+def to_csv_text(frame: pd.DataFrame, columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for record in frame[columns].itertuples(index=False):
+        writer.writerow(["" if _blank(v) else _cell(v) for v in record])
+    return out.getvalue()
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+
+
+def _cell(v: object) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v)).lower()
+    if isinstance(v, float):
+        return repr(int(v)) if v.is_integer() else repr(v)
+    return str(v)
+
+
+def _validated(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Round-trip through the CSV validator, so a snapshot is checked exactly as a file would be."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "api_prices.csv"
+        path.write_text(to_csv_text(frame, tables.API_PRICES.column_names), encoding="utf-8")
+        try:
+            return load_table(path, tables.API_PRICES)
+        except DataValidationError as err:
+            raise FeedError(f"{label}: the imported prices do not validate:\n{err}".replace(str(path), label)) from err
+
+
+def snapshot_paths(root: Path, feed_format: str, as_of: str) -> tuple[Path, Path]:
+    """Where a snapshot and its import report live: data/snapshots/api_prices.<feed>.<as_of>[.issues].csv."""
+    stem = f"api_prices.{feed_format}.{as_of}"
+    return root / SNAPSHOT_DIR / f"{stem}.csv", root / SNAPSHOT_DIR / f"{stem}.issues.csv"
+
+
+def issues_path_for(snapshot_csv: str | Path) -> Path:
+    path = Path(snapshot_csv)
+    return path.with_name(path.stem + ".issues.csv")
+
+
+def write_snapshot(result: FeedImport, root: Path) -> tuple[Path, Path]:
+    """Write the snapshot and its issues beside each other; never touches data/api_prices.csv."""
+    prices_path, issues_path = snapshot_paths(root, result.feed_format, result.as_of)
+    prices_path.parent.mkdir(parents=True, exist_ok=True)
+    for path, text in ((prices_path, to_csv_text(result.prices, tables.API_PRICES.column_names)),
+                       (issues_path, to_csv_text(result.issues_frame(), ISSUE_COLUMNS))):
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return prices_path, issues_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Import a feed into data/snapshots without re-running the book (the refresh does both)."""
+    import argparse
+    import sys
+
+    from lib.data.paths import project_root
+
+    parser = argparse.ArgumentParser(description="Import a price feed into data/snapshots/ (the book is not re-run).")
+    parser.add_argument("location", help="the feed: a file or an http(s) URL")
+    parser.add_argument("--feed", choices=FEED_FORMATS, default="litellm")
+    parser.add_argument("--as-of", required=True, help="the date the prices are from, YYYY-MM-DD")
+    parser.add_argument("--source", default="", help="how the book names the feed")
+    args = parser.parse_args(argv)
+    root = project_root()
+    try:
+        doc, location = read_feed_json(args.location)
+        result = import_feed(doc, args.feed, location=location, source=args.source or f"{args.feed} feed {location}",
+                             as_of=args.as_of, guide_prices=tables.load_api_prices(root / "data" / "api_prices.csv"),
+                             feed_map=load_feed_map(root / "data" / "price_feed_map.csv"))
+    except (FeedError, DataValidationError) as err:
+        print(f"import failed: {err}", file=sys.stderr)
+        return 1
+    prices_path, issues_path = write_snapshot(result, root)
+    print(result.summary())
+    print(f"wrote {prices_path.relative_to(root)} and {issues_path.relative_to(root)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
