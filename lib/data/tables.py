@@ -264,6 +264,26 @@ SELFHOST_SCENARIOS = TableSpec(
     key=("scenario_id",),
 )
 
+CACHE_TERMS = TableSpec(
+    name="prompt-cache mechanics",
+    columns=(
+        Column("cache_id"), Column("provider"), Column("model", nullable=True),
+        Column("trigger", choices=("automatic", "explicit")), Column("trigger_detail"),
+        Column("ttl_minutes_low", kind="float", nullable=True, min=1, max=7 * 24 * 60),
+        Column("ttl_minutes_high", kind="float", nullable=True, min=1, max=7 * 24 * 60),
+        Column("ttl_text"),
+        # A cache read never costs more than input; a write costs at most a few times input.
+        Column("read_frac_of_input", kind="float", nullable=True, min=0.0, max=1.0),
+        Column("write_5m_multiplier", kind="float", nullable=True, min=0.0, max=10.0),
+        Column("write_1h_multiplier", kind="float", nullable=True, min=0.0, max=10.0),
+        Column("min_prefix_tokens", kind="int", nullable=True, min=0, max=10_000_000),
+        Column("storage_usd_per_mtok_hour", kind="float", nullable=True, min=0.0, max=1000.0),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("cache_id",),
+    checks=(_not_above("ttl_minutes_low", "ttl_minutes_high", "a range's low end"),),
+)
+
 TABLES: dict[str, TableSpec] = {
     "api_prices.csv": API_PRICES,
     "api_price_bands.csv": API_PRICE_BANDS,
@@ -275,6 +295,7 @@ TABLES: dict[str, TableSpec] = {
     "cost_levers.csv": COST_LEVERS,
     "reasoning_effort.csv": REASONING_EFFORT,
     "selfhost_scenarios.csv": SELFHOST_SCENARIOS,
+    "cache_terms.csv": CACHE_TERMS,
 }
 
 
@@ -331,6 +352,11 @@ def load_reasoning_effort(path: str | Path = "data/reasoning_effort.csv") -> pd.
 
 def load_selfhost_scenarios(path: str | Path = "data/selfhost_scenarios.csv") -> pd.DataFrame:
     return load(path, SELFHOST_SCENARIOS)
+
+
+def load_cache_terms(path: str | Path = "data/cache_terms.csv") -> pd.DataFrame:
+    """How each provider's prompt cache works: trigger, TTL, read/write multipliers, minimum prefix, storage."""
+    return load(path, CACHE_TERMS)
 
 
 def validate_data_dir(data_dir: str | Path = "data") -> dict[str, int]:
