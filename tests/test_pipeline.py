@@ -47,7 +47,7 @@ def test_a_chapter_that_raises_names_chapter_and_cell_and_changes_nothing(book_c
 
 
 def test_nbval_fails_after_a_price_edit_and_passes_after_refresh(book_copy):
-    notebook = book_copy / "book" / "api_prices.ipynb"
+    notebook = book_copy / "book" / "unit_economics.ipynb"
     assert run_nbval(notebook).returncode == 0, "the stored notebook should match before any edit"
 
     # The dearest model's output price: it moves the chapter's headline spread.
@@ -58,10 +58,10 @@ def test_nbval_fails_after_a_price_edit_and_passes_after_refresh(book_copy):
     old = read_figures(book_copy / "book" / "figures.csv")
     changes = refresh(book_copy)
     new = read_figures(book_copy / "book" / "figures.csv")
-    assert any(line.split()[:2] == ["changed", "api_prices.ap_dearest_cost:"] and "->" in line
+    assert any(line.split()[:2] == ["changed", "unit_economics.ue_all_dearest_cost:"] and "->" in line
                for line in changes), changes
     moved = {key for key in old if key in new and old[key][0] != new[key][0]}
-    assert ("api_prices", "ap_spread") in moved
+    assert ("unit_economics", "ue_spread") in moved
     assert run_nbval(notebook).returncode == 0, run_nbval(notebook).stdout[-2000:]
 
 
@@ -80,7 +80,7 @@ def test_html_build_from_stored_notebooks(book_copy):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     html_dir = out / "html"
     figures = read_figures(book_copy / "book" / "figures.csv")
-    for chapter in ("mental_model", "api_prices"):
+    for chapter in ("mental_model", "api_prices", "unit_economics", "prompt_caching", "batch_offpeak"):
         page = (html_dir / "book" / f"{chapter}.html").read_text()
         assert page.count('class="book-chart"') >= 1, chapter
         assert "vendor/vega-bundle.min.js" in page
@@ -90,8 +90,8 @@ def test_html_build_from_stored_notebooks(book_copy):
         assert not external, external
     # A glued figure reads as the formatted number the refresh recorded.
     from lib.book.figures import format_value
-    value, unit = figures[("api_prices", "ap_spread")]
-    assert format_value(value, unit) in (html_dir / "book" / "api_prices.html").read_text()
+    value, unit = figures[("unit_economics", "ue_spread")]
+    assert format_value(value, unit) in (html_dir / "book" / "unit_economics.html").read_text()
     assert (html_dir / "_static" / "vendor" / "vega-bundle.min.js").exists()
 
 
@@ -102,7 +102,7 @@ def test_chapters_run_as_live_notebooks_with_their_widgets(book_copy, tmp_path):
 
     from lib.book.refresh import IPCKernelManager, _source_notebook
 
-    for chapter in ("mental_model", "api_prices"):
+    for chapter in ("mental_model", "api_prices", "unit_economics", "prompt_caching", "batch_offpeak"):
         source = tmp_path / f"{chapter}.ipynb"
         nbformat.write(_source_notebook(book_copy / "analyses" / f"{chapter}.py"), source)
         out = papermill.execute_notebook(str(source), str(tmp_path / f"{chapter}.out.ipynb"),
