@@ -122,7 +122,7 @@ show_table(
 # ({glue:text}`ue_dearest_model`), a factor of {glue:text}`ue_fifteen_spread`; a day of traffic
 # runs from {glue:text}`ue_cheapest_day` to {glue:text}`ue_dearest_day`.
 
-# %%
+# %% tags=["hide-input"]
 costs = fifteen.assign(usd_per_request=api.request_cost_usd(
     fifteen, input_tokens=reference_input_tokens, output_tokens=reference_output_tokens,
     thinking_tokens=fifteen["thinking"].to_numpy()))
@@ -165,7 +165,7 @@ show_table(
 # query would have to cost {glue:text}`ue_o3_cost_for_four_orders`, which takes
 # {glue:text}`ue_o3_thinking_for_four_orders` thinking tokens.
 
-# %%
+# %% tags=["hide-input"]
 flash_cost = float(costs.loc[costs["model"] == "Gemini 2.5 Flash", "usd_per_request"].iloc[0])
 o3_cost = float(costs.loc[costs["model"] == "o3", "usd_per_request"].iloc[0])
 guide_values = claims.set_index("claim_id")["guide_value"]
@@ -217,7 +217,8 @@ q_in = alt.param(name="q_in", value=reference_input_tokens,
 q_out = alt.param(name="q_out", value=reference_output_tokens,
                   bind=alt.binding_range(min=10, max=5_000, step=10, name="output tokens per query "))
 alt.Chart(speed_data).mark_circle(size=90, opacity=0.9).encode(
-    x=alt.X("decode_tokens_per_s:Q", title="Decode speed (output tokens per second)", scale=alt.Scale(zero=False)),
+    x=alt.X("decode_tokens_per_s:Q", title="Decode speed (output tokens per second)",
+            scale=alt.Scale(domain=[0, float(speed_data["decode_tokens_per_s"].max()) * 1.08])),
     y=alt.Y("query_usd:Q", scale=alt.Scale(type="log"), title="Cost per query (USD, log scale)"),
     color=alt.Color("serving_hardware:N", title="Hardware", scale=alt.Scale(scheme="tableau10")),
     tooltip=[alt.Tooltip("label:N", title="model"), alt.Tooltip("provider:N"),

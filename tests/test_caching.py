@@ -215,3 +215,13 @@ def test_bad_cache_terms_name_file_row_column_and_reason():
     assert f"{path}, row 2 (line 3), column 'read_frac_of_input': 1.5 is above the largest sane value 1" in problems
     assert (f"{path}, row 2 (line 3), column 'ttl_minutes_low': ttl_minutes_low 60.0 is above ttl_minutes_high 5.0 "
             "(a range's low end)") in problems
+
+
+def test_batch_stacks_with_caching_but_not_with_storage():
+    kw = dict(prefix_tokens=50_000, fresh_input_tokens=500, output_tokens=300, messages_per_day=100_000, hit_rate=0.9)
+    sync = caching.daily_prefix_cost_usd(SONNET, **kw)[0]
+    assert caching.daily_prefix_cost_usd(SONNET, batch=True, **kw)[0] == pytest.approx(sync * 0.5, rel=1e-12)
+    fee = dict(storage_usd_per_mtok_hour=4.5, cache_hours_per_day=24)
+    with_fee = caching.daily_prefix_cost_usd(SONNET, batch=True, **kw, **fee)[0]
+    assert with_fee == pytest.approx(sync * 0.5 + 5.4, rel=1e-12)
+    assert math.isnan(caching.daily_prefix_cost_usd(DEEPSEEK_V3, batch=True, **kw)[0])  # no batch tier

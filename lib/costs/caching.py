@@ -55,17 +55,22 @@ class PrefixMessageCosts:
 
 def prefix_message_costs_usd(prices: Rates | pd.DataFrame, *, prefix_tokens: ArrayLike,
                              fresh_input_tokens: ArrayLike = 0, output_tokens: ArrayLike = 0,
-                             write_tier: WriteTier = "5m") -> PrefixMessageCosts:
-    """One message's cost without caching, on a cache hit and on a cache miss, per model."""
+                             write_tier: WriteTier = "5m", batch: bool = False) -> PrefixMessageCosts:
+    """One message's cost without caching, on a cache hit and on a cache miss, per model.
+
+    ``batch`` bills all three on the batch API: the guide says the discount stacks with cache
+    reads and writes, so it applies to the whole message (NaN where a model has no batch tier).
+    """
     r = _rates(prices)
     write = {"cache_write_5m_tokens" if write_tier == "5m" else "cache_write_1h_tokens": prefix_tokens}
     _write_rate(r, write_tier)  # validates the tier name
     prefix = np.asarray(prefix_tokens, dtype=float)
     fresh = np.asarray(fresh_input_tokens, dtype=float)
     return PrefixMessageCosts(
-        no_cache=request_cost_usd(r, input_tokens=prefix + fresh, output_tokens=output_tokens),
-        hit=request_cost_usd(r, input_tokens=fresh, output_tokens=output_tokens, cached_read_tokens=prefix),
-        miss=request_cost_usd(r, input_tokens=fresh, output_tokens=output_tokens, **write),
+        no_cache=request_cost_usd(r, input_tokens=prefix + fresh, output_tokens=output_tokens, batch=batch),
+        hit=request_cost_usd(r, input_tokens=fresh, output_tokens=output_tokens, cached_read_tokens=prefix,
+                             batch=batch),
+        miss=request_cost_usd(r, input_tokens=fresh, output_tokens=output_tokens, batch=batch, **write),
     )
 
 
@@ -79,28 +84,31 @@ def storage_usd(prefix_tokens: ArrayLike, storage_usd_per_mtok_hour: ArrayLike, 
 def daily_prefix_cost_usd(prices: Rates | pd.DataFrame, *, prefix_tokens: ArrayLike, messages_per_day: ArrayLike,
                           hit_rate: ArrayLike, fresh_input_tokens: ArrayLike = 0, output_tokens: ArrayLike = 0,
                           write_tier: WriteTier = "5m", storage_usd_per_mtok_hour: ArrayLike = 0.0,
-                          cache_hours_per_day: ArrayLike = 0.0, live_caches: ArrayLike = 1) -> np.ndarray:
+                          cache_hours_per_day: ArrayLike = 0.0, live_caches: ArrayLike = 1,
+                          batch: bool = False) -> np.ndarray:
     """A day's bill with caching on: hits pay the read rate, misses pay a write, plus any storage fee.
 
     ``hit_rate`` is the share of messages whose prefix is read from the cache (the guide's
     ``cached_input_tokens / total_input_tokens`` when every message carries the same prefix).
     Every miss is billed as a cache write, because a miss on a cached prompt re-populates the cache.
+    With ``batch`` the messages bill at the batch discount; the storage fee is not discounted.
     """
     h = _fraction("hit_rate", hit_rate)
     m = np.asarray(messages_per_day, dtype=float)
     if np.any(m < 0):
         raise ValueError("messages_per_day must be >= 0")
     c = prefix_message_costs_usd(prices, prefix_tokens=prefix_tokens, fresh_input_tokens=fresh_input_tokens,
-                                 output_tokens=output_tokens, write_tier=write_tier)
+                                 output_tokens=output_tokens, write_tier=write_tier, batch=batch)
     return (m * (h * c.hit + (1.0 - h) * c.miss)
             + storage_usd(prefix_tokens, storage_usd_per_mtok_hour, cache_hours_per_day, live_caches))
 
 
 def daily_no_cache_cost_usd(prices: Rates | pd.DataFrame, *, prefix_tokens: ArrayLike, messages_per_day: ArrayLike,
-                            fresh_input_tokens: ArrayLike = 0, output_tokens: ArrayLike = 0) -> np.ndarray:
+                            fresh_input_tokens: ArrayLike = 0, output_tokens: ArrayLike = 0,
+                            batch: bool = False) -> np.ndarray:
     """The same day's bill with caching off: the whole prompt bills as input on every message."""
     c = prefix_message_costs_usd(prices, prefix_tokens=prefix_tokens, fresh_input_tokens=fresh_input_tokens,
-                                 output_tokens=output_tokens)
+                                 output_tokens=output_tokens, batch=batch)
     return np.asarray(messages_per_day, dtype=float) * c.no_cache
 
 
