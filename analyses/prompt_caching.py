@@ -250,7 +250,7 @@ chart_frame = example.assign(
     ["model", "provider", "input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok",
      "cache_write_5m_usd_per_mtok", "write_1h", "storage_usd_per_mtok_hour", "storage_hours"]]
 p_prefix = alt.param(name="p_prefix", value=prefix_tokens,
-                     bind=alt.binding_range(min=1_000, max=200_000, step=1_000, name="prefix tokens "))
+                     bind=alt.binding_range(min=1_000, max=190_000, step=1_000, name="prefix tokens "))
 p_messages = alt.param(name="p_messages", value=messages_per_day,
                        bind=alt.binding_range(min=1_000, max=1_000_000, step=1_000, name="messages per day "))
 p_hit = alt.param(name="p_hit", value=round(example_hit_rate, 3),
