@@ -320,6 +320,29 @@ show_table(by_place[["where", "utc_offset", "window"]].assign(
     {"hours from UTC": "count"})
 
 # %% [markdown]
+# In Jupyter, `lib.costs.batching.window_share` answers it for any place and traffic curve:
+
+# %%
+def offpeak_what_if(utc_offset: float, curve_peak_to_trough: float, peak_hour: int, can_wait: float) -> None:
+    curve_profile = batching.daily_traffic_profile(curve_peak_to_trough, peak_hour)
+    natural = float(batching.window_share(curve_profile, start_utc=start, end_utc=end, utc_offset_hours=utc_offset))
+    moved = float(batching.shifted_window_share(natural, can_wait))
+    rows = pd.DataFrame({"model": [m for _, m in offpeak_models], "traffic off-peak": moved,
+                         "bill saved": [moved * v3_discount, moved * r1_discount]})
+    show_table(rows, {"traffic off-peak": "fraction", "bill saved": "fraction"})
+
+
+# Widgets need a live kernel; the static book offers the in-page chart control instead.
+if not for_html_book:
+    display(widgets.interactive(
+        offpeak_what_if,
+        utc_offset=widgets.FloatSlider(value=0.0, min=-12, max=14, step=0.5),
+        curve_peak_to_trough=widgets.FloatSlider(value=peak_to_trough, min=1, max=10, step=0.5),
+        peak_hour=widgets.IntSlider(value=peak_hour_local, min=0, max=23),
+        can_wait=widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05),
+    ))
+
+# %% [markdown]
 # ## The guide's figures beside ours
 #
 # {glue:text}`bo_verdicts` The guide's hybrid-pattern saving is exact arithmetic on its two assumptions;
