@@ -136,7 +136,7 @@ figures.record("bo_sonnet_month_saving", (sonnet_sync - sonnet_batch) * queries_
 # On the prompt-caching chapter's example the two together cut Sonnet's day from
 # {glue:text}`bo_stack_sonnet_none` to {glue:text}`bo_stack_sonnet_both`, a
 # {glue:text}`bo_stack_sonnet_saving` saving, where caching alone gets {glue:text}`bo_stack_sonnet_cache_only`.
-# The discounts multiply, they do not add: half of what caching leaves.
+# The discounts multiply, they do not add: the batch discount applies to what caching leaves.
 
 # %% tags=["hide-input"]
 stack = pd.concat([price_row(p, m) for p, m in stack_models], ignore_index=True)
@@ -357,8 +357,8 @@ show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]
 figures.glue_text("bo_answer", (
-    f"A batch API halves the bill for whatever can wait a day, and it stacks with caching: Sonnet's cached "
-    f"system-prompt example falls a further half, to {figures.fmt_pct(1 - s_row['saving, both'])} of the uncached "
+    f"A batch API takes {figures.fmt_pct(discount)} off whatever can wait a day, and it stacks with caching: "
+    f"Sonnet's cached system-prompt example falls to {figures.fmt_pct(1 - s_row['saving, both'])} of the uncached "
     f"bill. Sending {figures.fmt_pct(batchable_call_share)} of calls to batch saves {figures.fmt_pct(hybrid)} of spend "
     f"only if those calls are of average size. DeepSeek's off-peak window is worth "
     f"{figures.fmt_pct(high['v3_saving'])} of the bill for users in {high['where']} but "

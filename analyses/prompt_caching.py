@@ -531,7 +531,7 @@ show_table(pd.DataFrame({
 # ## The guide's figures beside ours
 #
 # {glue:text}`pc_verdicts` The per-call and with-cache figures differ for the reasons above:
-# the guide leaves output out of the cached calls, prices GPT-4o's cache reads at half the
+# the guide leaves output out of the cached calls, prices GPT-4o's cache reads below the
 # rate its own price table gives, and charges Google's storage per cache rather than per
 # million tokens. Its annual savings inherit the same gaps. The two rules of thumb about when
 # a cache pays (Google's reads per write and Anthropic's 1-hour tier) do not follow from the

@@ -153,17 +153,18 @@ show_table(
 )
 
 # %% [markdown]
-# ### Four orders of magnitude?
+# ### The guide's orders of magnitude
 #
-# The guide calls the gap between Gemini 2.5 Flash and o3 at medium effort four orders of
-# magnitude. From the book's prices and thinking-token count the ratio is
+# The guide calls the gap between Gemini 2.5 Flash and o3 at medium effort
+# {glue:text}`ue_guide_orders` orders of magnitude. From the book's prices and thinking-token count the ratio is
 # {glue:text}`ue_flash_o3_ratio`, which is {glue:text}`ue_flash_o3_orders` orders. Even the
 # guide's own two per-query figures are only {glue:text}`ue_guide_flash_o3_ratio` apart
 # ({glue:text}`ue_guide_flash_o3_orders` orders). The book's figure is lower than the guide's
 # because the guide's o3 figure implies more thinking tokens than the medium-effort average;
-# the last column of the comparison at the end shows how many. For four full orders, an o3
-# query would have to cost {glue:text}`ue_o3_cost_for_four_orders`, which takes
-# {glue:text}`ue_o3_thinking_for_four_orders` thinking tokens.
+# the last column of the comparison at the end shows how many. For the full
+# {glue:text}`ue_guide_orders` orders, an o3
+# query would have to cost {glue:text}`ue_o3_cost_for_guide_orders`, which takes
+# {glue:text}`ue_o3_thinking_for_guide_orders` thinking tokens.
 
 # %% tags=["hide-input"]
 flash_cost = float(costs.loc[costs["model"] == "Gemini 2.5 Flash", "usd_per_request"].iloc[0])
@@ -176,10 +177,12 @@ figures.record("ue_flash_o3_orders", np.log10(o3_cost / flash_cost), "orders_of_
 figures.record("ue_guide_flash_o3_ratio", guide_ratio, "ratio")
 figures.record("ue_guide_flash_o3_orders", np.log10(guide_ratio), "orders_of_magnitude")
 o3_row = fifteen[fifteen["model"] == "o3"].iloc[0]
-o3_for_four_orders = flash_cost * 10**4
-figures.record("ue_o3_cost_for_four_orders", o3_for_four_orders, "usd_per_request")
-figures.record("ue_o3_thinking_for_four_orders",
-               (o3_for_four_orders * 1e6 - reference_input_tokens * o3_row["input_usd_per_mtok"])
+guide_orders = float(guide_values["ue_spread_orders"])
+figures.record("ue_guide_orders", guide_orders, "orders_of_magnitude")
+o3_for_guide_orders = flash_cost * 10**guide_orders
+figures.record("ue_o3_cost_for_guide_orders", o3_for_guide_orders, "usd_per_request")
+figures.record("ue_o3_thinking_for_guide_orders",
+               (o3_for_guide_orders * 1e6 - reference_input_tokens * o3_row["input_usd_per_mtok"])
                / o3_row["output_usd_per_mtok"] - reference_output_tokens, "tokens")
 
 # %% [markdown]
@@ -356,6 +359,6 @@ figures.glue_text("ue_answer", (
     f"{figures.fmt_usd(dear15['usd_per_request'])} ({dear15['label']}, thinking included), so "
     f"{requests_per_day:,} queries a day cost {figures.fmt_usd(cheap15['usd_per_day'])} to "
     f"{figures.fmt_usd(dear15['usd_per_day'])}. Gemini 2.5 Flash to o3 is "
-    f"{figures.fmt_number(np.log10(o3_cost / flash_cost), 2)} orders of magnitude, not the guide's four"
+    f"{figures.fmt_number(np.log10(o3_cost / flash_cost), 2)} orders of magnitude, not the guide's {figures.fmt_number(guide_orders)}"
     + ("; and paying more does not buy a faster stream." if rank_corr < 0 else ".")
 ))
