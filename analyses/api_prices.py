@@ -13,26 +13,24 @@
 # %% [markdown]
 # # Hosted API prices
 #
-# **The question.** What does one typical request cost on each hosted model the guide prices,
-# and how far apart are the cheapest and the dearest?
+# **The question.** What do the hosted APIs charge per million tokens, tier by tier and host by
+# host, and where does the guide's own price list disagree with itself?
 #
 # **The answer.** {glue:text}`ap_answer`
 #
 # The prices are the guide's, dated mid-2026, read from `data/api_prices.csv`; where the guide
 # prices one model two ways, both rows are kept and the table near the end shows them side by
-# side.
+# side. What a typical request costs on each model, and how that compares with speed, is the
+# next chapter's subject ({doc}`unit_economics`).
 
 # %% tags=["parameters"]
 # Data this chapter reads (paths relative to the project root).
 api_prices_csv = "data/api_prices.csv"
 api_price_bands_csv = "data/api_price_bands.csv"
 guide_claims_csv = "data/guide_claims.csv"
-reasoning_effort_csv = "data/reasoning_effort.csv"
-# The guide's reference request and volume.
+# The guide's reference request, used to compare tiers and conflicting price rows.
 reference_input_tokens = 1_500
 reference_output_tokens = 300
-requests_per_day = 100_000
-days_per_month = 30
 # The guide's "1M tokens of mixed traffic" and long-context examples.
 mixed_input_tokens = 700_000
 mixed_output_tokens = 300_000
@@ -64,7 +62,6 @@ all_prices = tables.load_api_prices(api_prices_csv)
 book_prices = all_prices[all_prices["book_uses"]].reset_index(drop=True)
 bands = tables.load_api_price_bands(api_price_bands_csv)
 claims = tables.load_guide_claims(guide_claims_csv)
-effort = tables.load_reasoning_effort(reasoning_effort_csv)
 # A model sold by several hosts is labelled with its host; a first-party model by its name alone.
 hosts_per_model = book_prices.groupby("model")["provider"].transform("nunique")
 book_prices["label"] = np.where(hosts_per_model > 1, book_prices["model"] + " (" + book_prices["provider"] + ")",
@@ -80,19 +77,10 @@ def price_row(provider: str, model: str) -> pd.DataFrame:
     return row
 
 
-def thinking_tokens(model: str, effort_name: str) -> int:
-    row = effort[(effort["model"] == model) & (effort["effort"] == effort_name)]
-    if len(row) != 1:
-        raise KeyError(f"no thinking-token figure for {model} at effort '{effort_name}' in {reasoning_effort_csv}")
-    return int(row["avg_thinking_tokens"].iloc[0])
-
-
-def query_cost(provider: str, model: str, effort_name: str | None = None, input_tokens: int = reference_input_tokens,
+def query_cost(provider: str, model: str, input_tokens: int = reference_input_tokens,
                output_tokens: int = reference_output_tokens, prices: pd.DataFrame | None = None) -> float:
     row = price_row(provider, model) if prices is None else prices
-    thinking = thinking_tokens(model, effort_name) if effort_name else 0
-    return float(api.request_cost_usd(row, input_tokens=input_tokens, output_tokens=output_tokens,
-                                      thinking_tokens=thinking)[0])
+    return float(api.request_cost_usd(row, input_tokens=input_tokens, output_tokens=output_tokens)[0])
 
 
 # %% tags=["remove-input"]
@@ -169,99 +157,67 @@ show_table(
 )
 
 # %% [markdown]
-# ## One request on every model
+# ## What a million tokens costs
 #
-# The guide's reference request is {glue:text}`ap_ref_in` tokens in and {glue:text}`ap_ref_out`
-# out. It costs {glue:text}`ap_cheapest_cost` on the cheapest paid model,
-# {glue:text}`ap_cheapest_model`, and {glue:text}`ap_dearest_cost` on the dearest,
-# {glue:text}`ap_dearest_model`: a spread of {glue:text}`ap_spread`, or
-# {glue:text}`ap_spread_orders` orders of magnitude. At {glue:text}`ap_requests_per_day`
-# requests a day that is the difference between {glue:text}`ap_cheapest_month` and
-# {glue:text}`ap_dearest_month` a month. Reasoning models cost more than their prices suggest:
-# the two rows marked with an effort level add the guide's average thinking tokens, billed as
-# output.
-
-# %%
-per_query = api.cost_table(paid, input_tokens=reference_input_tokens, output_tokens=reference_output_tokens,
-                           requests_per_day=requests_per_day, days_per_month=days_per_month)
-per_query["label"] = paid.set_index(["provider", "model"]).loc[
-    list(zip(per_query["provider"], per_query["model"])), "label"].to_numpy()
-reasoning_rows = []
-for provider, model, effort_name in [("OpenAI", "o3", "medium"), ("DeepSeek", "DeepSeek R1", "default")]:
-    cost = query_cost(provider, model, effort_name)
-    reasoning_rows.append({"provider": provider, "model": model, "usd_per_request": cost,
-                           "usd_per_day": cost * requests_per_day,
-                           "usd_per_month": cost * requests_per_day * days_per_month,
-                           "label": f"{model} ({effort_name} effort, {thinking_tokens(model, effort_name):,} thinking)"})
-with_reasoning = pd.concat([per_query, pd.DataFrame(reasoning_rows)], ignore_index=True).sort_values(
-    ["usd_per_request", "label"], kind="stable").reset_index(drop=True)
-cheapest, dearest = per_query.iloc[0], per_query.iloc[-1]
-spread = dearest["usd_per_request"] / cheapest["usd_per_request"]
-figures.record("ap_ref_in", reference_input_tokens, "tokens")
-figures.record("ap_ref_out", reference_output_tokens, "tokens")
-figures.record("ap_requests_per_day", requests_per_day, "count")
-figures.record("ap_cheapest_cost", cheapest["usd_per_request"], "usd_per_request")
-figures.glue_text("ap_cheapest_model", cheapest["label"])
-figures.record("ap_dearest_cost", dearest["usd_per_request"], "usd_per_request")
-figures.glue_text("ap_dearest_model", dearest["label"])
-figures.record("ap_spread", spread, "ratio")
-figures.record("ap_spread_orders", np.log10(spread), "orders_of_magnitude")
-figures.record("ap_cheapest_month", cheapest["usd_per_month"], "usd_per_month")
-figures.record("ap_dearest_month", dearest["usd_per_month"], "usd_per_month")
-show_table(
-    with_reasoning[["label", "provider", "usd_per_request", "usd_per_day", "usd_per_month"]].rename(columns={
-        "label": "model", "usd_per_request": "per request", "usd_per_day": "per day", "usd_per_month": "per month"}),
-    {"per request": "usd_per_request", "per day": "usd_per_day", "per month": "usd_per_month"},
-)
-
-# %% [markdown]
-# **Try it here.** The sliders change the request and the volume; the chart recomputes every
-# model's monthly bill in the page (log scale: each grid line is ten times the last).
+# A list price is two numbers, and which one dominates depends on the traffic. The guide's
+# "mixed traffic" example is {glue:text}`ap_mix_share_in` input. At that mix a million tokens
+# cost from {glue:text}`ap_mix_cheapest` ({glue:text}`ap_mix_cheapest_model`) to
+# {glue:text}`ap_mix_dearest` ({glue:text}`ap_mix_dearest_model`). The median model charges
+# {glue:text}`ap_median_out_over_in` as much for an output token as for an input token, so a
+# chat workload that reads much and writes little pays far less per token than a generator
+# that writes long answers.
+#
+# **Try it here.** The slider sets the input share of the traffic; the chart recomputes each
+# model's blended price per million tokens in the page (log scale).
 
 # %% tags=["hide-input"]
-chart_data = paid[["label", "provider", "input_usd_per_mtok", "output_usd_per_mtok"]]
-in_tokens = alt.param(name="in_tokens", value=reference_input_tokens,
-                      bind=alt.binding_range(min=100, max=100_000, step=100, name="input tokens per request "))
-out_tokens = alt.param(name="out_tokens", value=reference_output_tokens,
-                       bind=alt.binding_range(min=10, max=20_000, step=10, name="output tokens per request "))
-per_day = alt.param(name="per_day", value=requests_per_day,
-                    bind=alt.binding_range(min=1_000, max=1_000_000, step=1_000, name="requests per day "))
-# Dots, not bars: a bar on a log axis has no zero to start from.
-alt.Chart(chart_data).mark_circle(size=70, opacity=0.9).encode(
-    x=alt.X("monthly_usd:Q", scale=alt.Scale(type="log"), title="Cost per month (USD, log scale)"),
+mixed_input_share = mixed_input_tokens / (mixed_input_tokens + mixed_output_tokens)
+blend = paid.assign(blended=mixed_input_share * paid["input_usd_per_mtok"]
+                    + (1 - mixed_input_share) * paid["output_usd_per_mtok"]).sort_values("blended", kind="stable")
+figures.record("ap_mix_share_in", mixed_input_share, "fraction")
+figures.record("ap_mix_cheapest", blend["blended"].iloc[0], "usd_per_mtok")
+figures.glue_text("ap_mix_cheapest_model", blend["label"].iloc[0])
+figures.record("ap_mix_dearest", blend["blended"].iloc[-1], "usd_per_mtok")
+figures.glue_text("ap_mix_dearest_model", blend["label"].iloc[-1])
+figures.record("ap_median_out_over_in", (paid["output_usd_per_mtok"] / paid["input_usd_per_mtok"]).median(), "ratio")
+input_share = alt.param(name="input_share", value=mixed_input_share,
+                        bind=alt.binding_range(min=0, max=1, step=0.05, name="input share of tokens "))
+alt.Chart(paid[["label", "provider", "input_usd_per_mtok", "output_usd_per_mtok"]]).mark_circle(
+    size=70, opacity=0.9).encode(
+    x=alt.X("blended_usd:Q", scale=alt.Scale(type="log"), title="Blended price (USD per million tokens, log scale)"),
     y=alt.Y("label:N", sort="x", title=None),
     color=alt.Color("provider:N", title="Provider", scale=alt.Scale(scheme="tableau20")),
     tooltip=[alt.Tooltip("label:N", title="model"), alt.Tooltip("provider:N"),
-             alt.Tooltip("request_usd:Q", title="USD per request", format=".6f"),
-             alt.Tooltip("monthly_usd:Q", title="USD per month", format=",.0f")],
+             alt.Tooltip("input_usd_per_mtok:Q", title="input USD/M", format=".3f"),
+             alt.Tooltip("output_usd_per_mtok:Q", title="output USD/M", format=".3f"),
+             alt.Tooltip("blended_usd:Q", title="blended USD/M", format=".3f")],
 ).transform_calculate(
-    request_usd="(in_tokens * datum.input_usd_per_mtok + out_tokens * datum.output_usd_per_mtok) / 1000000",
-).transform_calculate(
-    monthly_usd=f"datum.request_usd * per_day * {days_per_month}",
-).add_params(in_tokens, out_tokens, per_day).properties(
+    blended_usd="input_share * datum.input_usd_per_mtok + (1 - input_share) * datum.output_usd_per_mtok",
+).add_params(input_share).properties(
     height=alt.Step(14), width=380,
-    title=alt.Title("Monthly bill by model", subtitle="Guide's mid-2026 prices; no caching, batch or thinking"),
+    title=alt.Title("A million mixed tokens, by model", subtitle="Guide's mid-2026 list prices; no caching or batch"),
 )
 
 # %% [markdown]
-# In Jupyter, the same question runs through `lib.costs.api.cost_table`, which also knows the
-# cache, batch and long-context tiers:
+# In Jupyter, the same question runs through `lib.costs.api.cost_table`, here pricing the
+# million tokens as {glue:text}`ap_mixed_requests` requests, so that no request reaches a
+# long-context tier, and optionally on the batch API:
 
 # %%
-def monthly_bills(input_tokens: int, output_tokens: int, requests: int, batch: bool) -> None:
-    table = api.cost_table(paid, input_tokens=input_tokens, output_tokens=output_tokens, requests_per_day=requests,
-                           days_per_month=days_per_month, batch=batch).dropna(subset=["usd_per_request"])
-    show_table(table, {"usd_per_request": "usd_per_request", "usd_per_day": "usd_per_day",
-                       "usd_per_month": "usd_per_month"})
+def million_mixed_tokens(input_share: float, batch: bool) -> None:
+    per_request_in = round(input_share * 1_000_000 / mixed_requests)
+    per_request_out = round((1 - input_share) * 1_000_000 / mixed_requests)
+    table = api.cost_table(paid, input_tokens=per_request_in, output_tokens=per_request_out,
+                           requests_per_day=mixed_requests, batch=batch).dropna(subset=["usd_per_request"])
+    show_table(table[["provider", "model", "usd_per_day"]].rename(columns={"usd_per_day": "per million tokens"}),
+               {"per million tokens": "usd"})
 
 
-# Widgets need a live kernel; the static book offers the in-page chart controls instead.
+# Widgets need a live kernel; the static book offers the in-page chart control instead.
 if not for_html_book:
     display(widgets.interactive(
-        monthly_bills,
-        input_tokens=widgets.IntSlider(value=reference_input_tokens, min=0, max=200_000, step=100),
-        output_tokens=widgets.IntSlider(value=reference_output_tokens, min=0, max=20_000, step=10),
-        requests=widgets.IntSlider(value=requests_per_day, min=1_000, max=10_000_000, step=1_000),
+        million_mixed_tokens,
+        input_share=widgets.FloatSlider(value=mixed_input_share, min=0.0, max=1.0, step=0.05),
         batch=widgets.Checkbox(value=False, description="batch API (models without one drop out)"),
     ))
 
@@ -269,29 +225,26 @@ if not for_html_book:
 # ## Tiers, not models
 #
 # The guide's side-by-side table picks one model per tier. Across those
-# {glue:text}`ap_tier_count` tiers the reference request runs from {glue:text}`ap_tier_cheapest`
-# to {glue:text}`ap_tier_dearest`, a spread of {glue:text}`ap_tier_spread`. Gemini 2.5 Flash
-# against o3 at medium effort, thinking included, is {glue:text}`ap_flash_o3_orders` orders of
-# magnitude. GPT-5's list price is {glue:text}`ap_gpt5_over_flash` Gemini 2.5 Flash's, input and
-# output alike.
+# {glue:text}`ap_tier_count` tiers the guide's reference request ({glue:text}`ap_ref_in` tokens
+# in, {glue:text}`ap_ref_out` out) runs from {glue:text}`ap_tier_cheapest` to
+# {glue:text}`ap_tier_dearest`, a spread of {glue:text}`ap_tier_spread`. GPT-5's list price is
+# {glue:text}`ap_gpt5_over_flash` Gemini 2.5 Flash's, input and output alike.
 
 # %%
 tier_costs = pd.DataFrame([{"provider": p, "model": m, "usd_per_request": query_cost(p, m)}
                            for p, m in side_by_side_tiers])
 tier_spread = tier_costs["usd_per_request"].max() / tier_costs["usd_per_request"].min()
-flash = query_cost("Google", "Gemini 2.5 Flash")
-o3_medium = query_cost("OpenAI", "o3", "medium")
 gpt5, flash_row, opus = (price_row("OpenAI", "GPT-5"), price_row("Google", "Gemini 2.5 Flash"),
                          price_row("Anthropic", "Claude Opus 4.x"))
 gpt5_over_flash = float(gpt5["input_usd_per_mtok"].iloc[0] / flash_row["input_usd_per_mtok"].iloc[0])
-ours.update(ap_spread_tiers=tier_spread, ap_spread_orders=float(np.log10(o3_medium / flash)),
-            ap_flash_vs_gpt5=gpt5_over_flash, ap_faq_flash_vs_gpt5=gpt5_over_flash,
+ours.update(ap_spread_tiers=tier_spread, ap_flash_vs_gpt5=gpt5_over_flash, ap_faq_flash_vs_gpt5=gpt5_over_flash,
             ap_faq_flash_vs_opus=float(opus["input_usd_per_mtok"].iloc[0] / flash_row["input_usd_per_mtok"].iloc[0]))
+figures.record("ap_ref_in", reference_input_tokens, "tokens")
+figures.record("ap_ref_out", reference_output_tokens, "tokens")
 figures.record("ap_tier_count", len(tier_costs), "count")
 figures.record("ap_tier_cheapest", tier_costs["usd_per_request"].min(), "usd_per_request")
 figures.record("ap_tier_dearest", tier_costs["usd_per_request"].max(), "usd_per_request")
 figures.record("ap_tier_spread", tier_spread, "ratio")
-figures.record("ap_flash_o3_orders", np.log10(o3_medium / flash), "orders_of_magnitude")
 figures.record("ap_gpt5_over_flash", gpt5_over_flash, "ratio")
 
 # %% [markdown]
@@ -379,40 +332,29 @@ figures.record("ap_long_graduated", graduated, "usd")
 # %% [markdown]
 # ## The guide's figures beside ours
 #
-# {glue:text}`ap_verdicts` Reasoning rows use the guide's average thinking tokens for that
-# effort level from `data/reasoning_effort.csv`; the guide does not say which count its own
-# per-query figures assumed, so the implied count is shown in the last column where it differs.
+# {glue:text}`ap_verdicts` The guide's per-model costs of the reference request are checked in
+# {doc}`unit_economics`; the ones here come from its side-by-side prose, where o3 is priced
+# without thinking tokens.
 
 # %%
-per_model_claims = {
-    "ap_query_gpt5": ("OpenAI", "GPT-5", None), "ap_query_gpt4o": ("OpenAI", "GPT-4o", None),
-    "ap_query_gpt4o_mini": ("OpenAI", "GPT-4o mini", None), "ap_query_o3_medium": ("OpenAI", "o3", "medium"),
-    "ap_query_opus": ("Anthropic", "Claude Opus 4.x", None), "ap_query_sonnet": ("Anthropic", "Claude Sonnet 4.6", None),
-    "ap_query_haiku": ("Anthropic", "Claude Haiku 4.5", None), "ap_query_gemini_pro": ("Google", "Gemini 2.5 Pro", None),
-    "ap_query_gemini_flash": ("Google", "Gemini 2.5 Flash", None),
-    "ap_query_deepseek_v3": ("DeepSeek", "DeepSeek V3", None),
-    "ap_query_deepseek_r1": ("DeepSeek", "DeepSeek R1", "default"),
-    "ap_query_llama33_together": ("Together", "Llama 3.3 70B", None),
-    "ap_prose_flash": ("Google", "Gemini 2.5 Flash", None), "ap_prose_sonnet": ("Anthropic", "Claude Sonnet 4.6", None),
-    "ap_prose_opus": ("Anthropic", "Claude Opus 4.x", None), "ap_prose_o3": ("OpenAI", "o3", None),
+prose_claims = {
+    "ap_prose_flash": ("Google", "Gemini 2.5 Flash"), "ap_prose_sonnet": ("Anthropic", "Claude Sonnet 4.6"),
+    "ap_prose_opus": ("Anthropic", "Claude Opus 4.x"), "ap_prose_o3": ("OpenAI", "o3"),
 }
-implied_thinking = {}
-for claim_id, (provider, model, effort_name) in per_model_claims.items():
-    ours[claim_id] = query_cost(provider, model, effort_name)
-    if effort_name:
-        row = price_row(provider, model).iloc[0]
-        stated = float(claims.set_index("claim_id").loc[claim_id, "guide_value"])
-        billed_out = (stated * 1e6 - reference_input_tokens * row["input_usd_per_mtok"]) / row["output_usd_per_mtok"]
-        implied_thinking[claim_id] = f"{billed_out - reference_output_tokens:,.0f} thinking tokens"
+for claim_id, (provider, model) in prose_claims.items():
+    ours[claim_id] = query_cost(provider, model)
 comparison = guide.comparison_table(claims, ours)
-comparison["guide's implied input"] = comparison["claim_id"].map(implied_thinking)
 figures.glue_text("ap_verdicts", guide.verdict_summary(comparison))
 show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]
+input_low, input_high = paid["input_usd_per_mtok"].min(), paid["input_usd_per_mtok"].max()
+output_low, output_high = paid["output_usd_per_mtok"].min(), paid["output_usd_per_mtok"].max()
 figures.glue_text("ap_answer", (
-    f"The reference request of {reference_input_tokens:,} tokens in and {reference_output_tokens:,} out costs from "
-    f"{figures.fmt_usd(cheapest['usd_per_request'])} ({cheapest['label']}) to "
-    f"{figures.fmt_usd(dearest['usd_per_request'])} ({dearest['label']}), a {figures.fmt_ratio(spread)} spread; "
-    f"with reasoning tokens billed as output, o3 at medium effort costs {figures.fmt_usd(o3_medium)}."
+    f"Across {book_prices['model'].nunique()} models from {book_prices['provider'].nunique()} providers and hosts, "
+    f"paid input runs from {figures.fmt_usd(input_low)} to {figures.fmt_usd(input_high)} per million tokens and "
+    f"output from {figures.fmt_usd(output_low)} to {figures.fmt_usd(output_high)}; one representative model per tier "
+    f"spans {figures.fmt_ratio(tier_spread)} on the same request. The guide prices "
+    f"{conflicts[['provider', 'model']].drop_duplicates().shape[0]} models two or more ways; the book uses its "
+    f"first per-provider tear-down throughout."
 ))

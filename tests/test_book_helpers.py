@@ -58,7 +58,7 @@ def test_verdicts(ours, kwargs, expected):
 
 def test_compare_reads_the_claim_registry():
     claims = tables.load_guide_claims()
-    row = guide.compare(claims, "ap_query_gpt5", 0.0135)
+    row = guide.compare(claims, "ue_query_gpt5", 0.0135)
     assert row["verdict"] == "agrees" and row["guide"] == "$0.0135"
     with pytest.raises(KeyError):
         guide.compare(claims, "no_such_claim", 1.0)

@@ -59,7 +59,7 @@ def test_a_chapter_that_raises_names_chapter_and_cell_and_changes_nothing(book_c
 
 
 def test_nbval_fails_after_a_price_edit_and_passes_after_refresh(book_copy):
-    notebook = book_copy / "book" / "api_prices.ipynb"
+    notebook = book_copy / "book" / "unit_economics.ipynb"
     assert run_nbval(notebook).returncode == 0, "the stored notebook should match before any edit"
 
     # The dearest model's output price: it moves the chapter's headline spread.
@@ -70,10 +70,10 @@ def test_nbval_fails_after_a_price_edit_and_passes_after_refresh(book_copy):
     old = read_figures(book_copy / "book" / "figures.csv")
     changes = refresh(book_copy)
     new = read_figures(book_copy / "book" / "figures.csv")
-    assert any(line.split()[:2] == ["changed", "api_prices.ap_dearest_cost:"] and "->" in line
+    assert any(line.split()[:2] == ["changed", "unit_economics.ue_all_dearest_cost:"] and "->" in line
                for line in changes), changes
     moved = {key for key in old if key in new and old[key][0] != new[key][0]}
-    assert ("api_prices", "ap_spread") in moved
+    assert ("unit_economics", "ue_spread") in moved
     assert run_nbval(notebook).returncode == 0, run_nbval(notebook).stdout[-2000:]
 
 
@@ -94,8 +94,8 @@ def test_html_build_from_stored_notebooks(built_book):
         assert "Failed to format" not in page
     # A glued figure reads as the formatted number the refresh recorded.
     from lib.book.figures import format_value
-    value, unit = figures[("api_prices", "ap_spread")]
-    assert format_value(value, unit) in (html_dir / "book" / "api_prices.html").read_text()
+    value, unit = figures[("unit_economics", "ue_spread")]
+    assert format_value(value, unit) in (html_dir / "book" / "unit_economics.html").read_text()
     assert (html_dir / "_static" / "vendor" / "vega-bundle.min.js").exists()
 
 

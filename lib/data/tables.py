@@ -304,6 +304,26 @@ FEED_ISSUES = TableSpec(
     key=("provider", "model", "field", "kind"),
 )
 
+CACHE_TERMS = TableSpec(
+    name="prompt-cache mechanics",
+    columns=(
+        Column("cache_id"), Column("provider"), Column("model", nullable=True),
+        Column("trigger", choices=("automatic", "explicit")), Column("trigger_detail"),
+        Column("ttl_minutes_low", kind="float", nullable=True, min=1, max=7 * 24 * 60),
+        Column("ttl_minutes_high", kind="float", nullable=True, min=1, max=7 * 24 * 60),
+        Column("ttl_text"),
+        # A cache read never costs more than input; a write costs at most a few times input.
+        Column("read_frac_of_input", kind="float", nullable=True, min=0.0, max=1.0),
+        Column("write_5m_multiplier", kind="float", nullable=True, min=0.0, max=10.0),
+        Column("write_1h_multiplier", kind="float", nullable=True, min=0.0, max=10.0),
+        Column("min_prefix_tokens", kind="int", nullable=True, min=0, max=10_000_000),
+        Column("storage_usd_per_mtok_hour", kind="float", nullable=True, min=0.0, max=1000.0),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("cache_id",),
+    checks=(_not_above("ttl_minutes_low", "ttl_minutes_high", "a range's low end"),),
+)
+
 TABLES: dict[str, TableSpec] = {
     "api_prices.csv": API_PRICES,
     "api_price_bands.csv": API_PRICE_BANDS,
@@ -316,6 +336,7 @@ TABLES: dict[str, TableSpec] = {
     "reasoning_effort.csv": REASONING_EFFORT,
     "selfhost_scenarios.csv": SELFHOST_SCENARIOS,
     "price_feed_map.csv": PRICE_FEED_MAP,
+    "cache_terms.csv": CACHE_TERMS,
 }
 
 
@@ -384,6 +405,10 @@ def load_feed_issues(path: str | Path) -> pd.DataFrame:
     if p.exists() and p.read_text(encoding="utf-8").strip().count("\n") == 0:
         return pd.DataFrame(columns=FEED_ISSUES.column_names)
     return load(p, FEED_ISSUES)
+
+def load_cache_terms(path: str | Path = "data/cache_terms.csv") -> pd.DataFrame:
+    """How each provider's prompt cache works: trigger, TTL, read/write multipliers, minimum prefix, storage."""
+    return load(path, CACHE_TERMS)
 
 
 def validate_data_dir(data_dir: str | Path = "data") -> dict[str, int]:
