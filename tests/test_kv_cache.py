@@ -72,3 +72,13 @@ def test_fitting_requests_really_fit(hbm, weights, each):
     if n > 0:
         assert weights + n * each <= hbm * (1 + 1e-9)
     assert weights + (n + 1) * each > hbm * (1 - 1e-9)
+
+
+def test_bytes_unit_reads_in_decimal_units():
+    from lib.book.figures import format_value
+    assert format_value(2_621_440, "bytes") == "2.62 MB"
+    assert format_value(335_544_320_000, "bytes") == "336 GB"
+    assert format_value(330_000_000_000, "bytes") == "330 GB"  # whole-part zeros are kept
+    assert format_value(2.62144e12, "bytes") == "2.62 TB"
+    assert format_value(41_943_040_000, "bytes") == "41.9 GB"
+    assert format_value(512, "bytes") == "512 bytes"
