@@ -82,3 +82,20 @@ def test_bytes_unit_reads_in_decimal_units():
     assert format_value(2.62144e12, "bytes") == "2.62 TB"
     assert format_value(41_943_040_000, "bytes") == "41.9 GB"
     assert format_value(512, "bytes") == "512 bytes"
+
+
+def _problems(path, loader) -> list[str]:
+    from lib.data.validation import DataValidationError
+    with pytest.raises(DataValidationError) as info:
+        loader(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_bad_model_shapes_name_file_row_column_and_reason():
+    from tests.conftest import BAD_DATA
+    path = BAD_DATA / "model_shapes_bad_heads.csv"
+    problems = _problems(path, tables.load_model_shapes)
+    where = f"{path}, row 2 (line 3), column"
+    assert any(p.startswith(f"{where} 'kv_heads'") and "does not divide attention_heads 64" in p for p in problems), problems
+    assert any(p.startswith(f"{where} 'active_params_billions'") and "active parameters are a subset" in p
+               for p in problems), problems

@@ -73,3 +73,14 @@ def test_input_share_is_a_share(text, media, out):
                                        input_usd_per_mtok=2.5, output_usd_per_mtok=10.0)
     share = c["input_share"][()]
     assert np.isnan(share) or 0 <= share <= 1
+
+
+def test_bad_rule_file_names_file_row_column_and_reason():
+    from lib.data.validation import DataValidationError
+    from tests.conftest import BAD_DATA
+    path = BAD_DATA / "image_token_rules_missing_constant.csv"
+    with pytest.raises(DataValidationError) as info:
+        tables.load_image_token_rules(path)
+    problems = [str(p) for p in info.value.problems]
+    assert any(p.startswith(f"{path}, row 1 (line 2), column 'tile_px'") and "a 'tiles' rule needs tile_px" in p
+               for p in problems), problems

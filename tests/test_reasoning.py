@@ -93,3 +93,33 @@ def test_blend_lies_between_cheapest_and_dearest_tier(weights, costs):
     used = [per_tier[t] for t in mix]
     blend = reasoning.blended_cost_usd(mix, per_tier)
     assert min(used) - 1e-12 <= blend <= max(used) + 1e-12
+
+
+def _problems(path, loader) -> list[str]:
+    from lib.data.validation import DataValidationError
+    with pytest.raises(DataValidationError) as info:
+        loader(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_bad_reasoning_examples_name_file_row_column_and_reason(tmp_path):
+    import shutil
+    from tests.conftest import BAD_DATA
+    # The price_id check reads api_prices.csv beside the file, as in data/.
+    shutil.copy(tables.resolve("data/api_prices.csv"), tmp_path / "api_prices.csv")
+    path = tmp_path / "reasoning_examples.csv"
+    shutil.copy(BAD_DATA / "reasoning_examples_unknown_price.csv", path)
+    problems = _problems(path, tables.load_reasoning_examples)
+    where = f"{path}, row 2 (line 3), column"
+    assert any(p.startswith(f"{where} 'price_id'") and "price_id 'openai-o9' has no row in" in p for p in problems), problems
+    assert any(p.startswith(f"{where} 'thinking_tokens'") and "cannot think past its cap" in p for p in problems), problems
+
+
+def test_bad_frontier_and_budget_files():
+    from tests.conftest import BAD_DATA
+    path = BAD_DATA / "reasoning_frontier_bad_range.csv"
+    assert any(p.startswith(f"{path}, row 1 (line 2), column 'thinking_tokens_low'") and "a range's low end" in p
+               for p in _problems(path, tables.load_reasoning_frontier))
+    path = BAD_DATA / "reasoning_budget_classes_bad_tokens.csv"
+    assert any(p.startswith(f"{path}, row 1 (line 2), column 'thinking_tokens_high'") and "'lots' is not a number" in p
+               for p in _problems(path, tables.load_reasoning_budget_classes))
