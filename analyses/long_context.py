@@ -113,7 +113,8 @@ show_table(pd.DataFrame({
 # Multiplied by the context, the guide's no-GQA reading gives {glue:text}`lc_mha_128k` at
 # {glue:text}`lc_ctx_128k` tokens and {glue:text}`lc_mha_1m` at {glue:text}`lc_ctx_1m`; with GQA
 # the same request holds {glue:text}`lc_gqa_128k` and {glue:text}`lc_gqa_1m`. FP8 halves each
-# figure and INT4 quarters it. The guide's {glue:text}`lc_users` concurrent users at
+# figure and INT4 quarters it. (A size past a model's context window is what the formula gives,
+# not a request the model can serve.) The guide's {glue:text}`lc_users` concurrent users at
 # {glue:text}`lc_ctx_128k` tokens each would
 # need {glue:text}`lc_users_mha` of KV cache without GQA and {glue:text}`lc_users_gqa` with it.
 
@@ -128,7 +129,7 @@ for _, m in shapes.iterrows():
         if not gqa and m["kv_heads"] == m["attention_heads"]:
             continue  # a multi-head model has no GQA saving to undo
         heads = m["kv_heads"] if gqa else m["attention_heads"]
-        row = {"model": m["model"], "KV heads": "as published (GQA)" if gqa and m["attention"] != "mha"
+        row = {"model": m["model"], "context window": m["max_context_tokens"], "KV heads": "as published (GQA)" if gqa and m["attention"] != "mha"
                else ("as published (MHA)" if gqa else "one per query head (no GQA)")}
         for ctx in context_tokens:
             for prec in kv_precisions:
@@ -152,10 +153,10 @@ figures.record("lc_gqa_1m", float(kv.kv_bytes_per_request(ctx_1m, gqa_per_token)
 figures.record("lc_users", concurrent_users, "count")
 figures.record("lc_users_mha", concurrent_users * mha_128k, "bytes")
 figures.record("lc_users_gqa", concurrent_users * gqa_128k, "bytes")
-show_table(memory, {c: "bytes" for c in money})
+show_table(memory, {"context window": "tokens", **{c: "bytes" for c in money}})
 
 # %% [markdown]
-# ## Requests that fit on one accelerator
+# ## Requests that fit in memory
 #
 # The guide says one such request fills an H100 ({glue:text}`lc_h100_hbm`) with KV cache.
 # Without GQA it would not fit at all: {glue:text}`lc_mha_128k` is {glue:text}`lc_mha_over_h100` the card.

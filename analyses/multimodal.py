@@ -189,15 +189,16 @@ figures.record("mmod_1024_anthropic_tokens", ours["mmod_1024_anthropic"], "token
 figures.record("mmod_1024_openai_tokens", ours["mmod_1024_openai"], "tokens")
 size_rows = []
 for w, h in image_sizes:
-    row = {"image": f"{w} × {h}"}
+    row = {"image (px)": f"{w} × {h}"}
     for rule_id in rules["rule_id"]:
-        row[rule_id] = round(tokens(rule_id, w, h))
+        row[f"{rule_id} (tokens)"] = round(tokens(rule_id, w, h))
     for provider, pid in rule_price_ids.items():
         rid = book_rules[book_rules["provider"] == provider]["rule_id"].iloc[0]
-        row[f"{provider} cost ({price(pid)['model']})"] = row[rid] * price(pid)["input_usd_per_mtok"] / 1e6
+        row[f"{provider} cost ({price(pid)['model']})"] = row[f"{rid} (tokens)"] * price(pid)["input_usd_per_mtok"] / 1e6
     size_rows.append(row)
-cost_cols = [c for c in size_rows[0] if c.endswith(")")]
-show_table(pd.DataFrame(size_rows), {**{r: "tokens" for r in rules["rule_id"]}, **{c: "usd" for c in cost_cols}})
+cost_cols = [c for c in size_rows[0] if " cost (" in c]
+show_table(pd.DataFrame(size_rows), {**{f"{r} (tokens)": "tokens" for r in rules["rule_id"]},
+                                     **{c: "usd" for c in cost_cols}})
 
 # %% tags=["hide-input"]
 sides = np.unique(np.round(np.geomspace(64, 4096, 120)).astype(int))
@@ -207,7 +208,7 @@ curve = pd.concat([pd.DataFrame({"side_px": sides, "rule": rid,
 alt.Chart(curve).mark_line().encode(
     x=alt.X("side_px:Q", scale=alt.Scale(type="log"), title="Side of a square image (pixels, log scale)"),
     y=alt.Y("tokens:Q", title="Prompt tokens per image"),
-    color=alt.Color("rule:N", title="Rule"),
+    color=alt.Color("rule:N", title="Rule", legend=alt.Legend(orient="bottom")),
     tooltip=[alt.Tooltip("rule:N"), alt.Tooltip("side_px:Q", title="side (px)"),
              alt.Tooltip("tokens:Q", title="tokens", format=",.0f")],
 ).properties(width=520, height=280,
@@ -273,9 +274,9 @@ alt.Chart(rule_frame).transform_calculate(
     input="(n_images * datum.image_tokens + text_in) * datum.in_rate / 1000000",
     output="out_tok * datum.out_rate / 1000000",
 ).transform_fold(["input", "output"], as_=["part", "usd"]).mark_bar().encode(
-    x=alt.X("usd:Q", title="Cost per request (USD)", stack="zero"),
+    x=alt.X("usd:Q", title="Cost per request (USD)", stack="zero", axis=alt.Axis(format="$.3f")),
     y=alt.Y("provider:N", title=None),
-    color=alt.Color("part:N", title="Billed as"),
+    color=alt.Color("part:N", title="Billed as", legend=alt.Legend(orient="bottom")),
     tooltip=[alt.Tooltip("provider:N"), alt.Tooltip("part:N"), alt.Tooltip("usd:Q", title="USD", format=".5f"),
              alt.Tooltip("image_tokens:Q", title="tokens per image", format=",.0f")],
 ).add_params(w_param, h_param, n_param, t_param, o_param).properties(

@@ -36,6 +36,8 @@ effort_input_tokens = 1_000
 effort_visible_tokens = 500
 # The guide's "hard query" comparison (key takeaways): a 200-token chat answer.
 chat_visible_tokens = 200
+# The guide's thinking ratio for o3-high on its hardest tasks ("R = 30").
+guide_hardest_r = 30
 # Queries a year in the guide's coding example.
 queries_per_year = 1_000_000
 # Share of a thinking cap a model uses on average (the guide's rule of thumb for Opus on hard math).
@@ -255,14 +257,15 @@ show_table(pd.DataFrame(gpqa_rows), {"thinking tokens": "tokens", "visible token
 # The R of these examples is what matters for the guide's shorthand. It says o3 at medium effort
 # runs at R = {glue:text}`rs_guide_r_medium`, but its own o3-medium examples give
 # {glue:text}`rs_r_medium_effort_table` (effort table), {glue:text}`rs_r_medium_coding` (coding
-# question) and {glue:text}`rs_r_medium_gpqa` (GPQA question). At R = 10 the output bill would be
-# {glue:text}`rs_r10` the visible output's, at R = 30 {glue:text}`rs_r30`.
+# question) and {glue:text}`rs_r_medium_gpqa` (GPQA question). At R = {glue:text}`rs_guide_r_medium`
+# the output bill would be {glue:text}`rs_r10` the visible output's, and at the guide's
+# hardest-task R = {glue:text}`rs_guide_r_high`, {glue:text}`rs_r30`.
 
 # %% tags=["hide-input"]
 guide_r_medium = float(claims.set_index("claim_id").loc["rs_r_o3_medium", "guide_value"])
 r_effort_table = float(reasoning.thinking_ratio(effort_tokens("o3-medium"), effort_visible_tokens))
 ours.update(rs_r_o3_medium=r_effort_table, rs_r10_multiplier=float(reasoning.output_multiplier(guide_r_medium)),
-            rs_r30_multiplier=float(reasoning.output_multiplier(30.0)))
+            rs_r30_multiplier=float(reasoning.output_multiplier(guide_hardest_r)))
 figures.record("rs_guide_r_medium", guide_r_medium, "count")
 figures.record("rs_r_medium_effort_table", r_effort_table, "count")
 figures.record("rs_r_medium_coding", reasoning.thinking_ratio(examples.loc["coding-o3-medium", "thinking_tokens"],
@@ -271,10 +274,9 @@ figures.record("rs_r_medium_coding", reasoning.thinking_ratio(examples.loc["codi
 figures.record("rs_r_medium_gpqa", reasoning.thinking_ratio(examples.loc["gpqa-o3-medium", "thinking_tokens"],
                                                             examples.loc["gpqa-o3-medium", "visible_output_tokens"]),
                "count")
-guide_r_high = 30.0  # the guide's "R = 30 (o3-high on hardest tasks)"
-figures.record("rs_guide_r_high", guide_r_high, "count")
+figures.record("rs_guide_r_high", guide_hardest_r, "count")
 figures.record("rs_r10", reasoning.output_multiplier(guide_r_medium), "ratio")
-figures.record("rs_r30", reasoning.output_multiplier(guide_r_high), "ratio")
+figures.record("rs_r30", reasoning.output_multiplier(guide_hardest_r), "ratio")
 
 # %% [markdown]
 # The guide's second reasoning section prices two more requests on output alone: a hard maths
