@@ -490,8 +490,8 @@ alt.Chart(mix_data).transform_calculate(
 # query costs {glue:text}`rs_roi_routed_book`; its figure needs medium queries at
 # {glue:text}`rs_roi_implied_medium` each. Nor does its pass rate: if a query's chance of passing
 # depends only on the model, the best the mix can reach, even granting medium effort the
-# high-effort pass rate, is {glue:text}`rs_roi_pass_bound`. The guide's figure assumes the hard
-# fifth of queries gains far more from reasoning than the average, which it does not say.
+# high-effort pass rate, is {glue:text}`rs_roi_pass_bound`. The guide's figure assumes the
+# queries it routes to reasoning gain far more from it than the average, which it does not say.
 
 # %% tags=["hide-input"]
 budget_medium = float(claims.set_index("claim_id").loc["rs_budget_math", "guide_value"])
