@@ -38,6 +38,8 @@ effort_visible_tokens = 500
 chat_visible_tokens = 200
 # The guide's thinking ratio for o3-high on its hardest tasks ("R = 30").
 guide_hardest_r = 30
+# The guide's low-volume research assistant: queries a day at a stated cost each.
+assistant_queries_per_day, assistant_usd_per_query = 100, 0.50
 # Queries a year in the guide's coding example.
 queries_per_year = 1_000_000
 # Share of a thinking cap a model uses on average (the guide's rule of thumb for Opus on hard math).
@@ -147,6 +149,7 @@ ours["rs_o3_high_top"] = cost("openai-o3", effort_input_tokens, effort_visible_t
 ours["rs_opus_16k_worst"] = cost("anthropic-claude-opus-4x", 0, 0, 16_000)
 gpt5_effort_shape = cost("openai-gpt-5", effort_input_tokens, effort_visible_tokens, 0)
 ours["rs_bill_10_50x"] = ours["rs_effort_o3_medium"] / gpt5_effort_shape
+ours["rs_assistant_day"] = assistant_queries_per_day * assistant_usd_per_query
 ours["rs_takeaway_25x"] = float(reasoning.output_multiplier(reasoning.thinking_ratio(5_000, chat_visible_tokens)))
 cheapest_effort = effort_table.loc[effort_table["per request"].idxmin()]
 dearest_effort = effort_table.loc[effort_table["per request"].idxmax()]
@@ -545,7 +548,9 @@ if not for_html_book:
 # {glue:text}`rs_frontier_visible_low` to {glue:text}`rs_frontier_visible_high` tokens rather than
 # the {glue:text}`rs_chat_visible` it uses elsewhere; the book keeps that figure and shows the
 # gap. The budget table and the deep-maths example use o3's second price list, and the routing
-# and ROI examples are discussed above.
+# and ROI examples are discussed above. Not checked, because the guide gives no request shape or
+# model for them: its per-request ranges for chat and reasoning requests in general, its cost of a
+# routing classifier, and the share of reasoning cost it says routing saves in mixed workloads.
 
 # %% tags=["hide-input"]
 opus2000 = effort.set_index("effort_id").loc["opus-budget-2000"]
