@@ -69,11 +69,28 @@ def fmt_signed_pct(x: float, sig: int = 2) -> str:
     return ("+" if x > 0 else "\u2212") + fmt_pct(abs(x), sig)
 
 
+def fmt_bytes(x: float, sig: int = 3) -> str:
+    """Bytes in decimal units (as HBM is sold): 2,621,440 -> "2.62 MB", 3.355e11 -> "336 GB"."""
+    if math.isnan(x):
+        return "n/a"
+    for scale, name in ((1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
+        if abs(x) >= scale:
+            v = x / scale
+            break
+    else:
+        v, name = x, "bytes"
+    text = f"{v:,.{_decimals_for(v, sig)}f}"
+    if "." in text:  # drop trailing zeros of the fraction only, never of the whole part
+        text = text.rstrip("0").rstrip(".")
+    return f"{text} {name}"
+
+
 FORMATTERS: dict[str, Callable[[float], str]] = {
     "usd": fmt_usd, "usd_per_request": fmt_usd, "usd_per_day": fmt_usd, "usd_per_month": fmt_usd,
     "usd_per_year": fmt_usd, "usd_per_mtok": fmt_usd, "usd_per_user_month": fmt_usd,
     "ratio": fmt_ratio, "fraction": fmt_pct, "signed_fraction": fmt_signed_pct, "tokens": lambda x: fmt_number(x, 4),
     "tokens_per_s": lambda x: fmt_number(x, 3), "count": lambda x: fmt_number(x, 4),
+    "bytes": fmt_bytes,
 }
 
 

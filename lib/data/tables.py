@@ -428,3 +428,165 @@ def validate_data_dir(data_dir: str | Path = "data") -> dict[str, int]:
     if problems:
         raise DataValidationError(problems)
     return counts
+
+
+# --- Reasoning, multimodal and long-context chapters (api-chapters-b) ------------------------
+
+def _price_id_known(column: str):
+    """Each value of ``column`` names a row of api_prices.csv in the same folder."""
+
+    def check(frame: pd.DataFrame, label: str) -> list[Problem]:
+        prices_path = Path(label).parent / "api_prices.csv"
+        try:
+            known = set(load_table(prices_path, API_PRICES)["price_id"])
+        except DataValidationError:
+            return []  # api_prices.csv reports its own problems
+        return [Problem(label, f"price_id '{r[column]}' has no row in {prices_path}", int(r["_row"]), column)
+                for _, r in frame[frame[column].notna() & ~frame[column].isin(known)].iterrows()]
+
+    return check
+
+
+def _divides(divisor: str, dividend: str, what: str):
+    def check(frame: pd.DataFrame, label: str) -> list[Problem]:
+        ok = frame[divisor].notna() & frame[dividend].notna()
+        bad = frame[ok & (frame[dividend].where(ok, 1).astype(int) % frame[divisor].where(ok, 1).astype(int) != 0)]
+        return [Problem(label, f"{divisor} {r[divisor]} does not divide {dividend} {r[dividend]} ({what})",
+                        int(r["_row"]), divisor) for _, r in bad.iterrows()]
+
+    return check
+
+
+_TOKENS = dict(kind="int", min=0, max=10_000_000)
+
+
+def _attention_matches_heads(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """mha: one KV head per query head; mqa: exactly one KV head; gqa: in between."""
+    problems = []
+    for _, r in frame[frame["attention"].notna() & frame["kv_heads"].notna() & frame["attention_heads"].notna()].iterrows():
+        kv, q, kind = int(r["kv_heads"]), int(r["attention_heads"]), r["attention"]
+        ok = {"mha": kv == q, "mqa": kv == 1, "gqa": 1 < kv < q}[kind]
+        if not ok:
+            problems.append(Problem(label, f"attention '{kind}' does not fit {kv} KV heads for {q} query heads",
+                                    int(r["_row"]), "attention"))
+    return problems
+
+
+def _rule_has_its_constants(frame: pd.DataFrame, label: str) -> list[Problem]:
+    needs = {"per_pixel": ("pixels_per_token",), "fixed": ("base_tokens",),
+             "tiles": ("fit_box_px", "short_side_px", "tile_px", "base_tokens", "tokens_per_tile")}
+    return [Problem(label, f"a '{r['rule']}' rule needs {column}", int(r["_row"]), column)
+            for _, r in frame[frame["rule"].notna()].iterrows() for column in needs[r["rule"]] if pd.isna(r[column])]
+
+
+
+REASONING_EXAMPLES = TableSpec(
+    name="reasoning worked examples",
+    columns=(
+        Column("example_id"), Column("example"), Column("price_id"), Column("effort"),
+        Column("input_tokens", **_TOKENS), Column("thinking_tokens", **_TOKENS),  # type: ignore[arg-type]
+        Column("visible_output_tokens", **_TOKENS),  # type: ignore[arg-type]
+        Column("thinking_cap_tokens", nullable=True, **_TOKENS),  # type: ignore[arg-type]
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("example_id",),
+    checks=(_price_id_known("price_id"),
+            _not_above("thinking_tokens", "thinking_cap_tokens", "a capped request cannot think past its cap")),
+)
+
+REASONING_FRONTIER = TableSpec(
+    name="reasoning quality-cost frontier",
+    columns=(
+        Column("effort"),
+        Column("thinking_tokens_low", **_TOKENS), Column("thinking_tokens_high", **_TOKENS),  # type: ignore[arg-type]
+        Column("quality_gain_frac_low", kind="float", min=0.0, max=1.0),
+        Column("quality_gain_frac_high", kind="float", min=0.0, max=1.0),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("effort",),
+    checks=(_not_above("thinking_tokens_low", "thinking_tokens_high", "a range's low end"),
+            _not_above("quality_gain_frac_low", "quality_gain_frac_high", "a range's low end")),
+)
+
+REASONING_BUDGET_CLASSES = TableSpec(
+    name="reasoning budget per query class",
+    columns=(
+        Column("query_class"), Column("effort"),
+        Column("thinking_tokens_low", **_TOKENS), Column("thinking_tokens_high", **_TOKENS),  # type: ignore[arg-type]
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("query_class",),
+    checks=(_not_above("thinking_tokens_low", "thinking_tokens_high", "a range's low end"),),
+)
+
+MODEL_SHAPES = TableSpec(
+    name="model shapes",
+    columns=(
+        Column("model_id"), Column("model"),
+        Column("attention", choices=("mha", "gqa", "mqa")),
+        Column("layers", kind="int", min=1, max=1000),
+        Column("hidden_size", kind="int", min=64, max=1_000_000),
+        Column("attention_heads", kind="int", min=1, max=10_000),
+        Column("kv_heads", kind="int", min=1, max=10_000),
+        Column("head_dim", kind="int", min=8, max=4096),
+        Column("total_params_billions", kind="float", min=0.01, max=100_000),
+        Column("active_params_billions", kind="float", min=0.01, max=100_000),
+        Column("max_context_tokens", kind="int", nullable=True, min=512, max=100_000_000),
+        *_PROVENANCE, Column("source_url", nullable=True), Column("notes", nullable=True),
+    ),
+    key=("model_id",),
+    checks=(_not_above("kv_heads", "attention_heads", "a model has no more KV heads than query heads"),
+            _divides("kv_heads", "attention_heads", "each KV head serves a whole group of query heads"),
+            _not_above("active_params_billions", "total_params_billions", "active parameters are a subset"),
+            _attention_matches_heads),
+)
+
+
+IMAGE_TOKEN_RULES = TableSpec(
+    name="image token rules",
+    columns=(
+        Column("rule_id"), Column("provider"), Column("rule", choices=("per_pixel", "tiles", "fixed")),
+        Column("book_uses", kind="bool"),
+        Column("pixels_per_token", kind="float", nullable=True, min=0.01, max=100_000),
+        Column("max_long_edge_px", kind="int", nullable=True, min=1, max=100_000),
+        Column("max_tokens_per_image", kind="int", nullable=True, min=1, max=10_000_000),
+        Column("fit_box_px", kind="int", nullable=True, min=1, max=100_000),
+        Column("short_side_px", kind="int", nullable=True, min=1, max=100_000),
+        Column("tile_px", kind="int", nullable=True, min=1, max=100_000),
+        Column("base_tokens", kind="int", nullable=True, min=0, max=100_000),
+        Column("tokens_per_tile", kind="int", nullable=True, min=1, max=100_000),
+        *_PROVENANCE, Column("source_url", nullable=True), Column("notes", nullable=True),
+    ),
+    key=("rule_id",),
+    checks=(_rule_has_its_constants,),
+)
+
+
+TABLES.update({
+    "reasoning_examples.csv": REASONING_EXAMPLES,
+    "reasoning_frontier.csv": REASONING_FRONTIER,
+    "reasoning_budget_classes.csv": REASONING_BUDGET_CLASSES,
+    "model_shapes.csv": MODEL_SHAPES,
+    "image_token_rules.csv": IMAGE_TOKEN_RULES,
+})
+
+
+def load_reasoning_examples(path: str | Path = "data/reasoning_examples.csv") -> pd.DataFrame:
+    """The guide's worked reasoning requests; each names the api_prices row it is priced at."""
+    return load(path, REASONING_EXAMPLES)
+
+
+def load_reasoning_frontier(path: str | Path = "data/reasoning_frontier.csv") -> pd.DataFrame:
+    return load(path, REASONING_FRONTIER)
+
+
+def load_reasoning_budget_classes(path: str | Path = "data/reasoning_budget_classes.csv") -> pd.DataFrame:
+    return load(path, REASONING_BUDGET_CLASSES)
+
+
+def load_model_shapes(path: str | Path = "data/model_shapes.csv") -> pd.DataFrame:
+    return load(path, MODEL_SHAPES)
+
+
+def load_image_token_rules(path: str | Path = "data/image_token_rules.csv") -> pd.DataFrame:
+    return load(path, IMAGE_TOKEN_RULES)
