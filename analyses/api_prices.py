@@ -176,9 +176,9 @@ blend = paid.assign(blended=mixed_input_share * paid["input_usd_per_mtok"]
                     + (1 - mixed_input_share) * paid["output_usd_per_mtok"]).sort_values("blended", kind="stable")
 figures.record("ap_mix_share_in", mixed_input_share, "fraction")
 figures.record("ap_mix_cheapest", blend["blended"].iloc[0], "usd_per_mtok")
-figures.glue_text("ap_mix_cheapest_model", blend["label"].iloc[0])
+figures.record_conclusion("ap_mix_cheapest_model", blend["label"].iloc[0])
 figures.record("ap_mix_dearest", blend["blended"].iloc[-1], "usd_per_mtok")
-figures.glue_text("ap_mix_dearest_model", blend["label"].iloc[-1])
+figures.record_conclusion("ap_mix_dearest_model", blend["label"].iloc[-1])
 figures.record("ap_median_out_over_in", (paid["output_usd_per_mtok"] / paid["input_usd_per_mtok"]).median(), "ratio")
 input_share = alt.param(name="input_share", value=mixed_input_share,
                         bind=alt.binding_range(min=0, max=1, step=0.05, name="input share of tokens "))
@@ -345,6 +345,7 @@ for claim_id, (provider, model) in prose_claims.items():
     ours[claim_id] = query_cost(provider, model)
 comparison = guide.comparison_table(claims, ours)
 figures.glue_text("ap_verdicts", guide.verdict_summary(comparison))
+guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]

@@ -353,6 +353,7 @@ if not for_html_book:
 # %%
 comparison = guide.comparison_table(claims, ours)
 figures.glue_text("bo_verdicts", guide.verdict_summary(comparison))
+guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]

@@ -345,6 +345,7 @@ figures.record("lc_ctx_128k_binary", 128 * 1024, "tokens")
 figures.record("lc_mha_128k_binary", kv.kv_bytes_per_request(128 * 1024, mha_per_token), "bytes")
 comparison = guide.comparison_table(claims, ours)
 figures.glue_text("lc_verdicts", guide.verdict_summary(comparison))
+guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]

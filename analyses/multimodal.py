@@ -351,6 +351,7 @@ figures.record("mmod_vs_book_month", vs_book * visual_search_queries_per_month, 
 # %% tags=["hide-input"]
 comparison = guide.comparison_table(claims, ours)
 figures.glue_text("mmod_verdicts", guide.verdict_summary(comparison))
+guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]

@@ -540,6 +540,7 @@ show_table(pd.DataFrame({
 # %%
 comparison = guide.comparison_table(claims, ours)
 figures.glue_text("pc_verdicts", guide.verdict_summary(comparison))
+guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]

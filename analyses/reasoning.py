@@ -565,6 +565,7 @@ figures.record("rs_frontier_visible_low", min(implied_visible), "tokens")
 figures.record("rs_frontier_visible_high", max(implied_visible), "tokens")
 comparison = guide.comparison_table(claims, ours)
 figures.glue_text("rs_verdicts", guide.verdict_summary(comparison))
+guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]

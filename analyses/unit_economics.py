@@ -97,10 +97,10 @@ slowest = fifteen.loc[fifteen["decode_tokens_per_s"].idxmin()]
 fastest = fifteen.loc[fifteen["decode_tokens_per_s"].idxmax()]
 figures.record("ue_n_models", len(fifteen), "count")
 figures.record("ue_slowest_speed", slowest["decode_tokens_per_s"], "tokens_per_s")
-figures.glue_text("ue_slowest_model", slowest["label"])
+figures.record_conclusion("ue_slowest_model", slowest["label"])
 figures.record("ue_fastest_speed", fastest["decode_tokens_per_s"], "tokens_per_s")
 # Two models tie for fastest in the guide's table; name both.
-figures.glue_text("ue_fastest_model", " and ".join(
+figures.record_conclusion("ue_fastest_model", " and ".join(
     fifteen.loc[fifteen["decode_tokens_per_s"] == fastest["decode_tokens_per_s"], "label"]))
 show_table(
     fifteen[["label", "provider", "tier", "input_usd_per_mtok", "output_usd_per_mtok", "decode_tokens_per_s",
@@ -137,9 +137,9 @@ figures.glue_text("ue_o3_effort", effort_for_model["o3"])
 figures.record("ue_o3_thinking", thinking_tokens("o3"), "tokens")
 figures.record("ue_r1_thinking", thinking_tokens("DeepSeek R1"), "tokens")
 figures.record("ue_cheapest_cost", cheap15["usd_per_request"], "usd_per_request")
-figures.glue_text("ue_cheapest_model", cheap15["label"])
+figures.record_conclusion("ue_cheapest_model", cheap15["label"])
 figures.record("ue_dearest_cost", dear15["usd_per_request"], "usd_per_request")
-figures.glue_text("ue_dearest_model", dear15["label"])
+figures.record_conclusion("ue_dearest_model", dear15["label"])
 figures.record("ue_fifteen_spread", dear15["usd_per_request"] / cheap15["usd_per_request"], "ratio")
 figures.record("ue_cheapest_day", cheap15["usd_per_day"], "usd_per_day")
 figures.record("ue_dearest_day", dear15["usd_per_day"], "usd_per_day")
@@ -260,9 +260,9 @@ label_of = paid.set_index(["provider", "model"])["label"]
 spread = dearest["usd_per_request"] / cheapest["usd_per_request"]
 figures.record("ue_n_paid", len(paid), "count")
 figures.record("ue_all_cheapest_cost", cheapest["usd_per_request"], "usd_per_request")
-figures.glue_text("ue_all_cheapest_model", label_of[(cheapest["provider"], cheapest["model"])])
+figures.record_conclusion("ue_all_cheapest_model", label_of[(cheapest["provider"], cheapest["model"])])
 figures.record("ue_all_dearest_cost", dearest["usd_per_request"], "usd_per_request")
-figures.glue_text("ue_all_dearest_model", label_of[(dearest["provider"], dearest["model"])])
+figures.record_conclusion("ue_all_dearest_model", label_of[(dearest["provider"], dearest["model"])])
 figures.record("ue_spread", spread, "ratio")
 figures.record("ue_spread_orders_all", np.log10(spread), "orders_of_magnitude")
 figures.record("ue_all_cheapest_month", cheapest["usd_per_month"], "usd_per_month")
@@ -350,6 +350,7 @@ figures.record("ue_gemini_pro_guide", guide_values["ue_query_gemini_pro"], "usd_
 comparison = guide.comparison_table(claims, ours)
 comparison["guide's implied input"] = comparison["claim_id"].map(implied_thinking)
 figures.glue_text("ue_verdicts", guide.verdict_summary(comparison))
+guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]
