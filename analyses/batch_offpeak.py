@@ -85,6 +85,19 @@ def price_row(provider: str, model: str) -> pd.DataFrame:
     return row
 
 
+def offpeak_row(provider: str, model: str) -> tuple[pd.DataFrame, bool]:
+    """The model's row with an off-peak window: the book's, or, when the prices in use (an imported
+    feed) carry none, the guide's own row, which every snapshot keeps. (row, is_fallback)"""
+    row = price_row(provider, model)
+    if row["offpeak_input_usd_per_mtok"].notna().all():
+        return row, False
+    rows = all_prices[(all_prices["provider"] == provider) & (all_prices["model"] == model)
+                      & all_prices["offpeak_input_usd_per_mtok"].notna()]
+    if len(rows) == 0:
+        raise KeyError(f"no off-peak prices for {provider} {model} in {api_prices_csv}")
+    return rows.iloc[[0]], True
+
+
 def term(provider: str, name: str, model: str | None = None) -> float:
     rows = used_terms[(used_terms["provider"] == provider) & (used_terms["term"] == name)
                       & ((used_terms["model"] == model) | used_terms["model"].isna())]
@@ -201,8 +214,8 @@ guide_point = pd.DataFrame({"share": [batchable_call_share], "saving": [hybrid],
 (alt.Chart(shares).transform_calculate(
     saving="p_discount * datum.share * p_ratio / (datum.share * p_ratio + 1 - datum.share)",
 ).mark_line().encode(
-    x=alt.X("share:Q", title="Share of calls that can wait", axis=alt.Axis(format="%")),
-    y=alt.Y("saving:Q", title="Share of spend saved", axis=alt.Axis(format="%")),
+    x=alt.X("share:Q", title="Share of calls that can wait (% of calls)", axis=alt.Axis(format="%")),
+    y=alt.Y("saving:Q", title="Share of spend saved (% of the bill)", axis=alt.Axis(format="%")),
     tooltip=[alt.Tooltip("share:Q", title="calls that wait", format=".0%"),
              alt.Tooltip("saving:Q", title="spend saved", format=".1%")],
 ).add_params(p_ratio, p_discount)
@@ -242,14 +255,18 @@ if not for_html_book:
 # catches {glue:text}`bo_share_high` of the day's traffic for users in {glue:text}`bo_share_high_where`
 # but only {glue:text}`bo_share_low` for users in {glue:text}`bo_share_low_where`; the table
 # shows where the window falls on each place's clock. Flat traffic would put
-# {glue:text}`bo_flat_share` of it in the window anywhere.
+# {glue:text}`bo_flat_share` of it in the window anywhere. {glue:text}`bo_offpeak_rows`
 #
 # **Try it here.** The slider moves the traffic that can wait into the window; the chart shows
 # the share of the day billed off-peak, and what that takes off the bill, for users at each UTC
 # offset.
 
 # %% tags=["hide-input"]
-v3, r1 = (price_row(p, m) for p, m in offpeak_models)
+(v3, v3_fallback), (r1, r1_fallback) = (offpeak_row(p, m) for p, m in offpeak_models)
+figures.glue_text("bo_offpeak_rows", (
+    f"The prices in use carry no off-peak window, so this section uses the guide's DeepSeek rows "
+    f"(as of {v3['as_of'].iloc[0]}), which the same price file keeps."
+    if v3_fallback or r1_fallback else "The window and its prices come from the book's DeepSeek rows."))
 start, end = v3["offpeak_start_utc"].iloc[0], v3["offpeak_end_utc"].iloc[0]
 start_h, end_h = (int(t[:2]) + int(t[3:]) / 60 for t in (start, end))
 window_hours = (end_h - start_h) % 24
@@ -293,7 +310,7 @@ base = alt.Chart(curve).transform_calculate(
 )
 (base.mark_line().encode(
     x=alt.X("utc_offset:Q", title="Users' time zone (hours from UTC)"),
-    y=alt.Y("offpeak_share:Q", title="Share of the day's traffic billed off-peak", axis=alt.Axis(format="%"),
+    y=alt.Y("offpeak_share:Q", title="Share of the day's traffic billed off-peak (% of calls)", axis=alt.Axis(format="%"),
             scale=alt.Scale(domain=[0, 1])),
     tooltip=[alt.Tooltip("utc_offset:Q", title="UTC offset"),
              alt.Tooltip("natural:Q", title="in the window as it comes", format=".0%"),

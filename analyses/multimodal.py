@@ -207,7 +207,7 @@ curve = pd.concat([pd.DataFrame({"side_px": sides, "rule": rid,
                    for rid in ("anthropic-docs", "openai-high-detail", "openai-low-detail")])
 alt.Chart(curve).mark_line().encode(
     x=alt.X("side_px:Q", scale=alt.Scale(type="log"), title="Side of a square image (pixels, log scale)"),
-    y=alt.Y("tokens:Q", title="Prompt tokens per image"),
+    y=alt.Y("tokens:Q", title="Prompt tokens per image (tokens)"),
     color=alt.Color("rule:N", title="Rule", legend=alt.Legend(orient="bottom")),
     tooltip=[alt.Tooltip("rule:N"), alt.Tooltip("side_px:Q", title="side (px)"),
              alt.Tooltip("tokens:Q", title="tokens", format=",.0f")],

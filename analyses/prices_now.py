@@ -19,7 +19,8 @@
 # **The answer.** {glue:text}`pn_answer`
 #
 # Today's prices come from a public price database imported into `data/snapshots/` (see
-# "Refreshing prices" in the README); the guide's are the book's own `data/api_prices.csv`. A model
+# "Refreshing prices" in the README): here, {glue:text}`pn_feed`. The guide's are the book's own
+# `data/api_prices.csv`. A model
 # the feed does not list, or lists with a price that fails the book's checks, keeps the guide's
 # price and is named below.
 
@@ -70,6 +71,9 @@ snapshot = tables.load_api_prices(imported_prices_csv)
 now_book = snapshot[snapshot["book_uses"]].copy()
 issues = tables.load_feed_issues(feeds.issues_path_for(imported_prices_csv))
 claims = tables.load_guide_claims(guide_claims_csv)
+imported_rows = now_book[~now_book["price_id"].isin(guide_book["price_id"])]
+feed_names = sorted({f"{src} (as of {day})" for src, day in zip(imported_rows["source"], imported_rows["as_of"])})
+figures.glue_text("pn_feed", "; ".join(feed_names) if feed_names else "no feed (every price is the guide's)")
 
 # %% tags=["remove-input"]
 snapshot_banner(now_book, imported_prices_csv, what="prices now")

@@ -11,6 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD_DATA = Path(__file__).parent / "fixtures" / "bad_data"
+BAD_FEEDS = Path(__file__).parent / "fixtures" / "bad_feeds"
+LITELLM_VERSION = "1.109.1"  # the LiteLLM release the book's feed map was checked against
 COPIED = ("analyses", "book", "data", "_config.yml", "_toc.yml")
 
 
@@ -46,3 +48,13 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` with its bytes, to prove a failed refresh changed nothing."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def litellm_json() -> Path:
+    """LiteLLM's own price file, read out of its wheel on PyPI (the package is never installed)."""
+    from lib.prices.litellm_wheel import fetch_litellm_prices
+
+    path, version = fetch_litellm_prices(LITELLM_VERSION)
+    assert version == LITELLM_VERSION
+    return path

@@ -94,7 +94,7 @@ def _axis_labels(chart) -> list[str]:
 
 
 def test_moving_an_in_page_slider_redraws_the_chart(page, site):
-    open_page(page, site, "book/api_prices.html")
+    open_page(page, site, "book/unit_economics.html")
     chart = _chart_with_slider(page, "requests per day")
     chart.scroll_into_view_if_needed()
     before_svg = chart.locator("svg").inner_html()

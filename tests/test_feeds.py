@@ -12,19 +12,7 @@ import pytest
 from lib.data import tables
 from lib.data.validation import DataValidationError
 from lib.prices import compare, feeds
-from lib.prices.litellm_wheel import fetch_litellm_prices
-from tests.conftest import ROOT
-
-BAD_FEEDS = ROOT / "tests" / "fixtures" / "bad_feeds"
-LITELLM_VERSION = "1.109.1"  # the release the book's map was checked against
-
-
-@pytest.fixture(scope="session")
-def litellm_json() -> Path:
-    """LiteLLM's own price file, read out of its wheel on PyPI (the package is never installed)."""
-    path, version = fetch_litellm_prices(LITELLM_VERSION)
-    assert version == LITELLM_VERSION
-    return path
+from tests.conftest import BAD_FEEDS, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +56,8 @@ def test_real_litellm_prices_import_exactly_as_the_file_states(litellm_json, gui
         cached = entry.get("cache_read_input_token_cost")
         assert (pd.isna(row["cached_input_usd_per_mtok"]) if cached is None
                 else row["cached_input_usd_per_mtok"] == pytest.approx(cached * 1e6, rel=1e-12))
-        assert row["source"] == f"test litellm: {m['litellm_key']}" and row["as_of"] == "2026-11-23"
+        assert row["source"] == "test litellm" and row["as_of"] == "2026-11-23"
+        assert row["notes"].startswith(f"Feed key: {m['litellm_key']}.")
 
 
 def test_real_litellm_tiers_batch_discount_and_long_context(litellm_json, guide, feed_map):
@@ -107,7 +96,7 @@ def test_the_committed_snapshot_is_what_the_importer_makes_of_the_wheel(litellm_
     doc, location = feeds.read_feed_json(str(litellm_json))
     committed = ROOT / "data" / "snapshots" / "api_prices.litellm.2026-11-23.csv"
     first = tables.load_api_prices(committed)
-    source = first[first["price_id"] == "openai-gpt-5-litellm"]["source"].iloc[0].rsplit(": ", 1)[0]
+    source = first[first["price_id"] == "openai-gpt-5-litellm"]["source"].iloc[0]
     result = feeds.import_feed(doc, "litellm", location=location, source=source, as_of="2026-11-23",
                                guide_prices=guide, feed_map=feed_map)
     prices_path, issues_path = feeds.write_snapshot(result, tmp_path)

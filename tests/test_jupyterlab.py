@@ -22,7 +22,7 @@ from tests.browser import CHROMIUM_ARGS, chromium_path, screenshot, watch
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHAPTER = "analyses/api_prices.py"
+CHAPTER = "analyses/unit_economics.py"
 TOKEN = "book-test-token"
 
 

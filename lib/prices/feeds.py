@@ -350,9 +350,10 @@ def import_feed(doc: Any, feed_format: FeedFormat, *, location: str, source: str
         row.update(values)
         row.update(
             price_id=f"{guide_row['price_id']}-{feed_format}", book_uses=True,
-            source=f"{source}: {key}", as_of=as_of,
+            source=source, as_of=as_of,
             choice_note=f"Imported from {source}; replaces the guide's row {guide_row['price_id']}.",
-            notes=f"Tier, open weights, decode speed and hardware are carried from the guide's row {guide_row['price_id']}.",
+            notes=(f"Feed key: {key}. Tier, open weights, decode speed and hardware are carried from the "
+                   f"guide's row {guide_row['price_id']}."),
         )
         new_rows.append(row)
         replaced.add(guide_row["price_id"])
