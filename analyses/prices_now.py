@@ -96,14 +96,20 @@ figures.record("pn_n_kept", int((~changes["imported"]).sum()), "count")
 figures.record("pn_n_issues", len(issues), "count")
 kind_text = {"rejected_model": "model rejected, guide price kept", "rejected_field": "field rejected",
              "missing_field": "field missing in feed", "vanished": "key not in feed, guide price kept"}
-show_table(issues.assign(kind=issues["kind"].map(kind_text))[
-    ["provider", "model", "feed_key", "field", "value", "kind", "reason"]].rename(columns={"feed_key": "feed key"}))
+# One line per kind of problem: a field most models lack would otherwise fill a page.
+grouped = (issues.fillna({"field": "", "value": ""})
+           .assign(what=issues["kind"].map(kind_text),
+                   who=issues["model"] + " (" + issues["provider"] + ")"
+                   + issues["value"].fillna("").map(lambda v: f": {v}" if v else ""))
+           .groupby(["what", "field", "reason"], sort=True)["who"].agg(", ".join).reset_index())
+show_table(grouped.rename(columns={"what": "kind", "who": "models (and the feed's value)"})[
+    ["kind", "field", "models (and the feed's value)", "reason"]])
 
 # %% [markdown]
 # ## Every model, then and now
 #
 # For the guide's reference request ({glue:text}`pn_ref_in` tokens in, {glue:text}`pn_ref_out`
-# out) the median imported model costs {glue:text}`pn_median_change` against the guide's price;
+# out) the median change among imported models is {glue:text}`pn_median_change`;
 # {glue:text}`pn_n_cheaper` got cheaper, {glue:text}`pn_n_dearer` dearer and
 # {glue:text}`pn_n_same` stayed the same. The largest cut is {glue:text}`pn_biggest_cut_model`
 # ({glue:text}`pn_biggest_cut`).

@@ -66,6 +66,8 @@ def test_page_opens_offline_without_console_errors_and_draws_every_chart(page, s
     if path.startswith("book/") and path not in NOT_CHAPTERS:
         assert charts.count() >= 1, f"{path}: a chapter with no chart"
         assert page.locator(".book-snapshot").count() == 1, f"{path}: no price-snapshot banner"
+        # A what-if a reader can turn in the page itself, with no kernel.
+        assert page.locator(".book-chart .vega-bindings input").count() >= 1, f"{path}: no in-page control"
     screenshot(page, path.replace("/", "_").removesuffix(".html"), full_page=True)
     assert log.blocked == [], f"{path} tried to fetch from another host: {log.blocked}"
     assert log.failed == [], f"{path}: failed loads {log.failed}"
