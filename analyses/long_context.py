@@ -80,6 +80,7 @@ def shape(model_id: str) -> pd.Series:
 
 
 # %% tags=["remove-input"]
+snapshot_banner(all_prices, api_prices_csv)
 snapshot_banner(shapes, model_shapes_csv, what="model shapes")
 
 # %% [markdown]

@@ -83,6 +83,7 @@ def tokens(rule_id: str, width: float, height: float) -> float:
 
 
 # %% tags=["remove-input"]
+snapshot_banner(all_prices, api_prices_csv)
 snapshot_banner(rules, image_token_rules_csv, what="image token rules")
 
 # %% [markdown]

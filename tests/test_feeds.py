@@ -211,3 +211,16 @@ def test_price_changes_ratios_cheapest_and_cache_ranking_by_hand():
         "big (90.0%) > small (no cache price)")
     with pytest.raises(KeyError, match="no single price row for C x"):
         compare.price_ratio(then, ("C", "x"), ("A", "big"))
+
+
+def test_a_feed_is_read_from_a_url_as_from_a_file(guide, feed_map):
+    from tests.browser import serve
+
+    with serve(BAD_FEEDS) as base_url:
+        doc, location = feeds.read_feed_json(f"{base_url}/openrouter_hostile.json")
+        assert location == f"{base_url}/openrouter_hostile.json"
+        result = feeds.import_feed(doc, "openrouter", location=location, source="served", as_of="2026-11-23",
+                                   guide_prices=guide, feed_map=feed_map)
+        assert ("OpenAI", "GPT-5", "openai/gpt-5") in result.imported
+        with pytest.raises(feeds.FeedError, match=r"nowhere\.json: could not download the feed: HTTP Error 404"):
+            feeds.read_feed_json(f"{base_url}/nowhere.json")
