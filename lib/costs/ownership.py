@@ -210,3 +210,28 @@ def selfhost_what_if(hourly_usd: float, output_tokens_per_s: float, input_tokens
     blended = float(selfhost_usd_per_mtok(hourly_usd, output_tokens_per_s + input_tokens_per_s, *args))
     return {"usd_per_year": hourly_usd * HOURS_PER_YEAR + ops_usd_per_year / clusters_sharing_ops,
             "usd_per_mtok_output": out, "usd_per_mtok_input": inp, "usd_per_mtok_blended": blended}
+
+
+def cumulative_owned_usd(capex_usd: npt.ArrayLike, opex_usd_per_year: npt.ArrayLike,
+                         years: npt.ArrayLike) -> np.ndarray:
+    """What owning has cost after ``years``: the purchase up front plus running costs since.
+
+    No resale value: a box kept longer spreads the same purchase over more years.
+    """
+    y = _arr(years)
+    _non_negative(capex_usd=_arr(capex_usd), opex_usd_per_year=_arr(opex_usd_per_year), years=y)
+    return _arr(capex_usd) + _arr(opex_usd_per_year) * y
+
+
+def breakeven_years(capex_usd: npt.ArrayLike, opex_usd_per_year: npt.ArrayLike,
+                    rent_usd_per_year: npt.ArrayLike) -> np.ndarray:
+    """Years of use after which owning has cost less than renting (inf if it never does).
+
+    capex + opex × y = rent × y  =>  y = capex / (rent − opex); running costs at or above the
+    rent mean the purchase is never paid back.
+    """
+    capex, opex, rent = _arr(capex_usd), _arr(opex_usd_per_year), _arr(rent_usd_per_year)
+    _non_negative(capex_usd=capex, opex_usd_per_year=opex, rent_usd_per_year=rent)
+    saving = rent - opex
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(saving > 0, capex / np.where(saving > 0, saving, 1.0), np.inf)
