@@ -54,6 +54,8 @@ gh200_lpddr_gb = 480
 # first threshold, GH200 above the second.
 contexts = [32_768, 65_536, 131_072, 262_144, 1_048_576]
 gh200_rule_contexts = (64_000, 256_000)
+# The guide's "realistic" utilisation for the H200 and B200 example.
+realistic_utilisation = 0.25
 # Years of use shown in the what-if chart.
 max_years = 7
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
@@ -91,7 +93,7 @@ ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide a
 snapshot_banner(prices, api_prices_csv)
 
 # %% [markdown]
-# ## Three years of one owned box
+# ## An owned box, year by year
 #
 # Renting by the hour pays for power, cooling, floor space and the vendor's staff inside the
 # price. Owning splits them out. The guide's baseline buys an H100 node for
@@ -100,7 +102,7 @@ snapshot_banner(prices, api_prices_csv)
 # {glue:text}`tco_cooling` of the power bill (the low end of the guide's band for air cooling),
 # colocation at {glue:text}`tco_colo_rate` per kW-month, and the guide's own maintenance and ops
 # lines, with running costs rising {glue:text}`tco_escalation` a year as in its table. Over the
-# three years the box costs {glue:text}`tco_owned_total`; renting it around the clock at
+# years of use the box costs {glue:text}`tco_owned_total`; renting it around the clock at
 # {glue:text}`tco_rent_rate` an hour costs {glue:text}`tco_rented_total`. Owning is
 # {glue:text}`tco_premium` dearer. The rent at which the two are equal is
 # {glue:text}`tco_breakeven_rate` an hour.
@@ -205,6 +207,7 @@ figures.record("tco_colo_low_year", float(ownership.colo_usd_per_year(h100_kw, c
 
 # %%
 figures.record("tco_colo_low", colo_low, "usd")
+figures.record("tco_colo_vs_power", float(ownership.colo_usd_per_year(h100_kw, colo_low)) / power_year, "ratio")
 
 # %% [markdown]
 # ## Buy or rent, platform by platform
@@ -263,20 +266,22 @@ band = alt.Chart(rented).mark_bar(opacity=0.5, height=14).encode(
     tooltip=[alt.Tooltip("platform:N"), alt.Tooltip("rental_usd_per_hour_low:Q", title="rent low", format="$.2f"),
              alt.Tooltip("rental_usd_per_hour_high:Q", title="rent high", format="$.2f")],
 )
-tick = alt.Chart(rented).mark_tick(color="#c0392b", thickness=3, size=22).encode(
+tick = alt.Chart(rented).mark_point(color="#c0392b", shape="diamond", size=140, filled=True, opacity=1).encode(
     y=alt.Y("platform:N", sort=None), x="breakeven_usd_per_hour:Q",
     tooltip=[alt.Tooltip("platform:N"), alt.Tooltip("breakeven_usd_per_hour:Q", title="owning = renting at",
                                                     format="$.2f"), alt.Tooltip("verdict:N")],
 )
 (band + tick).properties(width=520, title=alt.Title(
     "Where owning breaks even against the guide's rental band",
-    subtitle="Bars: the rental band; red tick: the hourly rent at which owning costs the same"))
+    subtitle="Bars: the rental band; red diamond: the hourly rent at which owning costs the same"))
 
 # %% [markdown]
 # **Try it here.** The chart follows the H100 node year by year: owning (the purchase plus
 # running costs) against renting. Move the sliders to change the electricity price, the colo
 # price, how many boxes one ops engineer runs, and the rent; where the lines cross, owning has
-# paid for itself. It computes in the page, so it works without Jupyter.
+# paid for itself. The baseline's ops line is {glue:text}`tco_baseline_boxes_share` of a
+# {glue:text}`tco_engineer` engineer, so that slider starts at {glue:text}`tco_baseline_boxes`
+# boxes. The chart computes in the page, so it works without Jupyter.
 
 # %% tags=["hide-input"]
 yr = pd.DataFrame({"years": np.arange(0, max_years + 1)})
@@ -284,14 +289,19 @@ p_kwh = alt.param(name="kwh", value=float(base["usd_per_kwh"]),
                   bind=alt.binding_range(min=0.02, max=0.40, step=0.01, name="Electricity (USD per kWh) "))
 p_colo = alt.param(name="colo", value=float(colo_rate),
                    bind=alt.binding_range(min=0, max=1_200, step=50, name="Colo (USD per kW-month) "))
-p_boxes = alt.param(name="boxes", value=1, bind=alt.binding_range(min=1, max=20, step=1,
-                                                                 name="Boxes per ops engineer "))
+# The baseline's ops allocation, read as a share of one engineer: boxes per engineer = engineer รท allocation.
+baseline_boxes = engineer_usd_per_year / float(base["ops_usd_per_year"])
+p_boxes = alt.param(name="boxes", value=baseline_boxes, bind=alt.binding_range(min=1, max=20, step=0.125,
+                                                                              name="Boxes per ops engineer "))
 p_rent = alt.param(name="rent", value=float(base["rental_usd_per_hour"]),
                    bind=alt.binding_range(min=5, max=50, step=1, name="Rent (USD per hour) "))
 kw, hpy = float(base["power_kw"]), selfhost.HOURS_PER_YEAR
-# The baseline's single engineer allocation is what one box carries; sharing divides the engineer's full cost.
+figures.record("tco_baseline_boxes_share", 1 / baseline_boxes, "fraction")
+figures.record("tco_engineer", engineer_usd_per_year, "usd_per_year")
+figures.record("tco_baseline_boxes", baseline_boxes, "count")
+# Each box carries its share of one engineer's loaded cost.
 opex = (f"({kw} * {hpy} * kwh * (1 + {base['cooling_overhead_frac']}) + {kw} * colo * 12 + "
-        f"{base['maintenance_usd_per_year']} + {base['ops_usd_per_year']} / boxes)")
+        f"{base['maintenance_usd_per_year']} + {engineer_usd_per_year} / boxes)")
 years_chart = alt.Chart(yr).transform_calculate(
     owning=f"{base['capex_usd']} + datum.years * {opex}", renting=f"datum.years * rent * {hpy}",
 ).transform_fold(["owning", "renting"], as_=["option", "usd"]).mark_line(point=True).encode(
@@ -350,12 +360,11 @@ figures.record_conclusion("tco_all_levers_winner", "owning" if together["owned ร
 # In Jupyter the same question runs through `lib.costs.ownership.owned_vs_rented`:
 
 # %%
-def tco_what_if(usd_per_kwh: float, colo_usd_per_kw_month: float, years_of_use: int, boxes: int,
+def tco_what_if(usd_per_kwh: float, colo_usd_per_kw_month: float, years_of_use: int, boxes: float,
                 rent_usd_per_hour: float) -> None:
     r = ownership.owned_vs_rented(**{**levers_args, "usd_per_kwh": usd_per_kwh,
                                      "colo_usd_per_kw_month": colo_usd_per_kw_month, "years": years_of_use,
-                                     "ops_engineer_usd_per_year": engineer_usd_per_year if boxes > 1
-                                     else base["ops_usd_per_year"], "boxes_per_engineer": boxes,
+                                     "ops_engineer_usd_per_year": engineer_usd_per_year, "boxes_per_engineer": boxes,
                                      "rental_usd_per_hour": rent_usd_per_hour})
     print(f"owned {figures.fmt_usd(r['owned_usd'])}, rented {figures.fmt_usd(r['rented_usd'])} "
           f"({figures.fmt_ratio(r['owned_over_rented'])}); owning equals renting at "
@@ -369,7 +378,7 @@ if not for_html_book:
         usd_per_kwh=widgets.FloatSlider(value=float(base["usd_per_kwh"]), min=0.02, max=0.40, step=0.01),
         colo_usd_per_kw_month=widgets.FloatSlider(value=float(colo_rate), min=0, max=1_200, step=50),
         years_of_use=widgets.IntSlider(value=years, min=1, max=8),
-        boxes=widgets.IntSlider(value=1, min=1, max=20),
+        boxes=widgets.FloatSlider(value=baseline_boxes, min=1, max=20, step=0.125),
         rent_usd_per_hour=widgets.FloatSlider(value=float(base["rental_usd_per_hour"]), min=5, max=50, step=1),
     ))
 
@@ -380,7 +389,7 @@ if not for_html_book:
 # heading says {glue:text}`tco_prod_util` utilisation, but every figure in it is the hourly price
 # divided by the full-load throughput: at {glue:text}`tco_prod_util` each one is
 # {glue:text}`tco_prod_factor` higher. The owned H100 row's hourly cost is the guide's own
-# three-year total spread over the hours; ours is {glue:text}`tco_breakeven_rate`.
+# {glue:text}`tco_years`-year total spread over the hours; ours is {glue:text}`tco_breakeven_rate`.
 
 # %%
 production["platform"] = production["platform_id"].map(platforms["platform"])
@@ -408,7 +417,7 @@ show_table(production[["scenario_id", "platform", "hourly_usd", "output_tokens_p
             "$ per M output, full load": "usd_per_mtok"})
 
 # %% [markdown]
-# ## H200 against B200 over five years
+# ## H200 against B200: the guide's second example
 #
 # The guide's second worked example buys one H200 node for {glue:text}`tco_h200_capex` and one
 # B200 node for {glue:text}`tco_b200_capex`, depreciates each over {glue:text}`tco_long_years`
@@ -476,8 +485,8 @@ ours.update(
     tco_power_14kw=float(h2["table"].loc["Power", "Year 1"]), tco_ops_fraction=float(hs["ops_usd_per_year"]),
     tco_h200_annual=h2["per_year"], tco_b200_annual=b2["per_year"], tco_h200_tokens=h2["tokens_qps"],
     tco_b200_tokens=b2["tokens_qps"], tco_h200_per_m=h2["mtok_qps"], tco_b200_per_m=b2["mtok_qps"],
-    tco_h200_per_m_25=h2["mtok_qps"] * hs["utilisation"] / 0.25,
-    tco_b200_per_m_25=b2["mtok_qps"] * hs["utilisation"] / 0.25,
+    tco_h200_per_m_25=h2["mtok_qps"] * hs["utilisation"] / realistic_utilisation,
+    tco_b200_per_m_25=b2["mtok_qps"] * hs["utilisation"] / realistic_utilisation,
     tco_h200_capacity=h2["tokens_qps"],
 )
 if np.isfinite(sonnet_in):

@@ -177,7 +177,7 @@ if len(hosted_blended) and 0.3 in by_u.index:
 # %% [markdown]
 # ## The people who run it
 #
-# The guide's smallest workable team costs {glue:text}`sh_ops` a year, more than twice the rent.
+# The guide's smallest workable team costs {glue:text}`sh_ops` a year, {glue:text}`sh_ops_vs_rent` the rent.
 # On one cluster the year's bill becomes {glue:text}`sh_one_cluster_year`, and a million output
 # tokens cost {glue:text}`sh_ops_full` at full load and {glue:text}`sh_ops_30` at
 # {glue:text}`sh_u30` utilisation. That is why the guide says nobody self-hosts one cluster: the
@@ -197,6 +197,7 @@ one30 = ownership.selfhost_what_if(hourly, tps_out, tps_in, 0.3, ops_per_year, 1
 ten = ownership.selfhost_what_if(hourly, tps_out, tps_in, 1.0, ops_per_year, clusters_sharing_ops)
 needed = float(ownership.clusters_for_ops_share(hourly, ops_per_year, max_ops_share_of_rent))
 figures.record("sh_ops", ops_per_year, "usd_per_year")
+figures.record("sh_ops_vs_rent", ops_per_year / full["usd_per_year"], "ratio")
 figures.record("sh_one_cluster_year", one["usd_per_year"], "usd_per_year")
 figures.record("sh_ops_full", one["usd_per_mtok_output"], "usd_per_mtok")
 figures.record("sh_ops_30", one30["usd_per_mtok_output"], "usd_per_mtok")
@@ -235,11 +236,11 @@ curves = alt.Chart(grid).transform_calculate(
 ).mark_line().encode(
     x=alt.X("utilisation:Q", title="Utilisation (share of hours busy)", axis=alt.Axis(format="%")),
     y=alt.Y("usd:Q", title="Cost (USD per million tokens)", scale=alt.Scale(type="log")),
-    color=alt.Color("case:N", title=None),
+    color=alt.Color("case:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=260)),
     tooltip=[alt.Tooltip("case:N"), alt.Tooltip("utilisation:Q", format=".0%"),
              alt.Tooltip("usd:Q", title="USD per M tokens", format="$.2f")],
 ).add_params(p_hourly, p_tps, p_ops, p_clusters).properties(
-    width=520, title=alt.Title("A self-hosted million tokens as utilisation falls",
+    width=460, title=alt.Title("A self-hosted million tokens as utilisation falls",
                                subtitle="Input and output tokens together; sliders start at the guide's example"))
 curves
 
