@@ -153,3 +153,59 @@ def test_owning_and_renting_cost_the_same_at_breakeven(capex, opex, rent):
         assert own.cumulative_owned_usd(capex, opex, y)[()] == pytest.approx(rent * y, rel=1e-9)
     else:
         assert rent <= opex
+
+
+# --- The crossover ------------------------------------------------------------------------------
+
+def test_breakeven_spend_and_tokens_by_hand():
+    # $500k of ops, API $1.00 per M, self-hosted $0.50 per M: T = 500k / 0.5 = 1e6 M tokens, spend $1M.
+    assert own.breakeven_spend_usd_per_year(1.0, 0.5, 500_000)[()] == pytest.approx(1_000_000)
+    assert own.breakeven_tokens_per_year(1.0, 0.5, 500_000)[()] == pytest.approx(1e12)
+    # A self-hosted token dearer than the API's never breaks even.
+    assert math.isinf(own.breakeven_spend_usd_per_year(1.0, 1.2, 500_000)[()])
+    with pytest.raises(ValueError):
+        own.breakeven_spend_usd_per_year(0.0, 0.5, 1)
+
+
+def test_simulated_load_is_seeded_and_has_the_asked_mean():
+    a = own.simulated_load_tokens_per_s(7, 28, 150_000)
+    b = own.simulated_load_tokens_per_s(7, 28, 150_000)
+    assert a.shape == (28 * 24,)
+    np.testing.assert_array_equal(a, b)
+    assert a.mean() == pytest.approx(150_000)
+    assert not np.array_equal(a, own.simulated_load_tokens_per_s(8, 28, 150_000))
+    with pytest.raises(ValueError):
+        own.simulated_load_tokens_per_s(1, 0, 1)
+
+
+def test_hybrid_by_hand():
+    # Two hours at 10 and 30 tokens/s; one cluster of 20 tokens/s serves 10 + 20, 10 overflow in hour 2.
+    t = own.hybrid_cost_usd([10, 30], [0, 1], 20, hourly_usd=1.0, hosted_usd_per_mtok=1e6, ops_usd_per_year=100)
+    year_scale = 8_760 / 2
+    assert t.loc[0, "hosted_usd"] == pytest.approx(40 * 3600 * year_scale)  # $1 a token
+    assert t.loc[1, "hosted_usd"] == pytest.approx(10 * 3600 * year_scale)
+    assert t.loc[1, "owned_usd"] == pytest.approx(8_760 + 100)
+    assert t.loc[1, "self_hosted_share"] == pytest.approx(30 / 40)
+    assert t.loc[1, "utilisation"] == pytest.approx(30 / 40)
+    assert math.isnan(t.loc[0, "utilisation"])
+
+
+@given(seed=st.integers(0, 1000), k=st.integers(0, 30))
+def test_hybrid_owned_plus_overflow_covers_every_token(seed, k):
+    load = own.simulated_load_tokens_per_s(seed, 7, 100_000)
+    t = own.hybrid_cost_usd(load, [k], 18_000, 20, 0.7, 500_000).iloc[0]
+    assert 0 <= t["self_hosted_share"] <= 1 + 1e-12
+    # Overflow priced at the API rate is exactly the unserved share of an all-API bill.
+    all_api = own.hybrid_cost_usd(load, [0], 18_000, 20, 0.7, 500_000).iloc[0]["hosted_usd"]
+    assert t["hosted_usd"] == pytest.approx(all_api * (1 - t["self_hosted_share"]), rel=1e-9, abs=1e-6)
+
+
+@given(p=st.floats(0.05, 50), c=st.floats(0, 50), ops=st.floats(0, 1e7))
+def test_breakeven_spend_is_where_bills_meet(p, c, ops):
+    spend = own.breakeven_spend_usd_per_year(p, c, ops)[()]
+    if np.isfinite(spend):
+        tokens_m = spend / p
+        assert ops + tokens_m * c == pytest.approx(spend, rel=1e-9, abs=1e-6)
+        assert spend >= ops - 1e-6
+    else:
+        assert c >= p

@@ -235,3 +235,74 @@ def breakeven_years(capex_usd: npt.ArrayLike, opex_usd_per_year: npt.ArrayLike,
     saving = rent - opex
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(saving > 0, capex / np.where(saving > 0, saving, 1.0), np.inf)
+
+
+# --- Hosted against self-hosted: the crossover -------------------------------------------------
+
+def breakeven_spend_usd_per_year(hosted_usd_per_mtok: npt.ArrayLike, selfhost_usd_per_mtok_: npt.ArrayLike,
+                                 ops_usd_per_year: npt.ArrayLike) -> np.ndarray:
+    """Yearly hosted-API spend above which self-hosting the same tokens is cheaper (inf if never).
+
+    Self-hosting costs ops + T × c, the API T × p (T tokens, c and p per token). They meet at
+    T* = ops / (p − c), where the API bill is p × T* = ops / (1 − c / p). Rent is taken as
+    divisible (clusters added as traffic grows), which is the guide's framing; whole clusters
+    are handled by ``hybrid_cost_usd``.
+    """
+    p, c, ops = _arr(hosted_usd_per_mtok), _arr(selfhost_usd_per_mtok_), _arr(ops_usd_per_year)
+    if np.any(p <= 0):
+        raise ValueError("hosted_usd_per_mtok must be > 0")
+    _non_negative(selfhost_usd_per_mtok=c, ops_usd_per_year=ops)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(c < p, ops / (1 - c / np.where(p > 0, p, 1.0)), np.inf)
+
+
+def breakeven_tokens_per_year(hosted_usd_per_mtok: npt.ArrayLike, selfhost_usd_per_mtok_: npt.ArrayLike,
+                              ops_usd_per_year: npt.ArrayLike) -> np.ndarray:
+    """Tokens a year above which self-hosting is cheaper: the break-even spend over the API price."""
+    spend = breakeven_spend_usd_per_year(hosted_usd_per_mtok, selfhost_usd_per_mtok_, ops_usd_per_year)
+    return spend / _arr(hosted_usd_per_mtok) * TOKENS_PER_MTOK
+
+
+def simulated_load_tokens_per_s(seed: int, days: int, mean_tokens_per_s: float, daily_swing: float = 0.5,
+                                noise: float = 0.1, peak_hour: float = 15.0) -> np.ndarray:
+    """An hourly load curve (tokens/s, one value per hour) with a daily cycle and seeded noise.
+
+    Load = mean × (1 + swing × cos(2π (hour − peak) / 24)) × lognormal noise; weekends run at
+    70% of weekdays. Deterministic for a given seed, so the chapter's figures are stable.
+    """
+    if days < 1 or mean_tokens_per_s <= 0 or not 0 <= daily_swing < 1 or noise < 0:
+        raise ValueError("need days >= 1, mean > 0, swing in [0, 1), noise >= 0")
+    rng = np.random.default_rng(seed)
+    hours = np.arange(days * 24)
+    cycle = 1 + daily_swing * np.cos(2 * np.pi * ((hours % 24) - peak_hour) / 24)
+    weekend = np.where((hours // 24) % 7 >= 5, 0.7, 1.0)
+    shocks = rng.lognormal(mean=-noise**2 / 2, sigma=noise, size=hours.size)  # mean-one noise
+    load = cycle * weekend * shocks
+    return mean_tokens_per_s * load / load.mean()
+
+
+def hybrid_cost_usd(load_tokens_per_s: npt.ArrayLike, clusters: npt.ArrayLike, cluster_tokens_per_s: float,
+                    hourly_usd: float, hosted_usd_per_mtok: float, ops_usd_per_year: float) -> pd.DataFrame:
+    """Own ``clusters`` whole clusters for the steady load and send what they cannot serve to an API.
+
+    ``load_tokens_per_s`` is an hourly series; the result is scaled to a year. Owned clusters are
+    paid every hour, busy or not; the ops team is paid once any cluster is owned.
+    """
+    load = _arr(load_tokens_per_s)
+    n = np.atleast_1d(_arr(clusters))
+    if np.any(load < 0) or np.any(n < 0) or cluster_tokens_per_s <= 0 or hosted_usd_per_mtok < 0:
+        raise ValueError("loads, clusters, capacity and price must be non-negative (capacity > 0)")
+    capacity = n[:, None] * cluster_tokens_per_s
+    served = np.minimum(load[None, :], capacity)
+    overflow = load[None, :] - served
+    scale = HOURS_PER_YEAR / load.size  # hours in the series -> a year
+    owned_usd = n * hourly_usd * HOURS_PER_YEAR + np.where(n > 0, ops_usd_per_year, 0.0)
+    hosted_usd = overflow.sum(axis=1) * SECONDS_PER_HOUR * scale * hosted_usd_per_mtok / TOKENS_PER_MTOK
+    total_tokens = load.sum() * SECONDS_PER_HOUR * scale
+    return pd.DataFrame({
+        "clusters": n, "owned_usd": owned_usd, "hosted_usd": hosted_usd, "total_usd": owned_usd + hosted_usd,
+        "self_hosted_share": served.sum(axis=1) / load.sum() if load.sum() > 0 else np.zeros(n.shape),
+        "utilisation": np.divide(served.sum(axis=1), n * cluster_tokens_per_s * load.size,
+                                 out=np.full(n.shape, np.nan), where=n > 0),
+        "usd_per_mtok": (owned_usd + hosted_usd) / total_tokens * TOKENS_PER_MTOK if total_tokens > 0 else np.nan,
+    })
