@@ -201,9 +201,9 @@ show_table(pd.DataFrame(rows), {"rent (per hour)": "usd"})
 # arithmetic holds, but the average does not: for the guide's own reference request the model
 # costs {glue:text}`xo_frontier_price` per million, and the simple mean of its two prices is
 # {glue:text}`xo_simple_mean`. At our blended price the node breaks even at
-# {glue:text}`xo_be_tokens_ours` tokens a year. The example also ignores that the node's cost per
-# token is not zero; it treats the whole node as the fixed cost, which is right only if one node
-# carries all the traffic.
+# {glue:text}`xo_be_tokens_ours` tokens a year. Dividing the node's whole cost by the API price
+# is right while one node carries all the traffic, since its cost is the same whatever it serves
+# up to its capacity; past that, the curves above apply.
 
 # %%
 h200_year = float(h200["capex_usd"] / h200["years"] + ownership.power_usd_per_year(h200["power_kw"], h200["usd_per_kwh"])
