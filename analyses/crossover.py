@@ -69,6 +69,14 @@ from lib.costs import api, ownership, selfhost
 from lib.data import tables
 
 charts.use_book_style(for_html_book)
+
+def record(name: str, value: float, unit: str) -> None:
+    """figures.record for a finite value; a missing price (NaN) or a break-even never reached (inf) is glued as words."""
+    if np.isfinite(value):
+        figures.record(name, value, unit)
+    else:
+        figures.glue_text(name, "n/a (no price in this snapshot)" if np.isnan(value) else "never")
+
 prices = tables.load_api_prices(api_prices_csv, book_rows_only=True)
 claims = tables.load_guide_claims(guide_claims_csv)
 sc = tables.load_selfhost_scenarios(selfhost_scenarios_csv).set_index("scenario_id").loc[scenario_id]
@@ -119,20 +127,21 @@ spend_open = float(ownership.breakeven_spend_usd_per_year(open_price, c_guide, o
 tokens_open = float(ownership.breakeven_tokens_per_year(open_price, c_guide, ops)) if open_hosts else float("nan")
 spend_frontier = (float(ownership.breakeven_spend_usd_per_year(frontier_price, c_guide, ops))
                   if frontier_hosts else float("nan"))
-figures.record("xo_ops", ops, "usd_per_year")
-figures.record("xo_max_rent", guide_max_rent_usd_per_hour, "usd")
-figures.record("xo_min_util", guide_min_utilisation, "fraction")
-figures.record("xo_c_guide", c_guide, "usd_per_mtok")
+record("xo_ops", ops, "usd_per_year")
+record("xo_max_rent", guide_max_rent_usd_per_hour, "usd")
+record("xo_min_util", guide_min_utilisation, "fraction")
+record("xo_c_guide", c_guide, "usd_per_mtok")
 figures.glue_text("xo_open_model", open_model)
 figures.glue_text("xo_frontier_model", frontier_model)
-figures.record("xo_open_price", open_price, "usd_per_mtok")
-figures.record("xo_open_hosts", open_hosts, "count")
-figures.record("xo_frontier_price", frontier_price, "usd_per_mtok")
-figures.record("xo_spend_open", spend_open, "usd_per_year")
-figures.record("xo_tokens_open", tokens_open, "tokens")
-figures.record("xo_spend_frontier", spend_frontier, "usd_per_year")
+record("xo_open_price", open_price, "usd_per_mtok")
+record("xo_open_hosts", open_hosts, "count")
+record("xo_frontier_price", frontier_price, "usd_per_mtok")
+record("xo_spend_open", spend_open, "usd_per_year")
+record("xo_tokens_open", tokens_open, "tokens")
+record("xo_spend_frontier", spend_frontier, "usd_per_year")
 if open_hosts:
-    ours["xo_grey_zone"] = spend_open
+    if np.isfinite(spend_open):
+        ours["xo_grey_zone"] = spend_open
     ours["xo_util_needed"] = float(ownership.breakeven_utilisation(guide_max_rent_usd_per_hour, tps, open_price))
     zone = claims.set_index("claim_id").loc["xo_grey_zone"]
     figures.record_conclusion("xo_grey_zone_position", (
@@ -213,12 +222,12 @@ be_tokens = h200_year / guide_mixed * 1e6
 frontier_rows = prices[prices["model"] == frontier_model].dropna(subset=["input_usd_per_mtok", "output_usd_per_mtok"])
 simple_mean = float(((frontier_rows["input_usd_per_mtok"] + frontier_rows["output_usd_per_mtok"]) / 2).median()) \
     if len(frontier_rows) else float("nan")
-figures.record("xo_h200_year", h200_year, "usd_per_year")
-figures.record("xo_guide_mixed", guide_mixed, "usd_per_mtok")
-figures.record("xo_be_tokens", be_tokens, "tokens")
-figures.record("xo_be_day", be_tokens / days_per_year, "tokens")
-figures.record("xo_simple_mean", simple_mean, "usd_per_mtok")
-figures.record("xo_be_tokens_ours", h200_year / frontier_price * 1e6, "tokens")
+record("xo_h200_year", h200_year, "usd_per_year")
+record("xo_guide_mixed", guide_mixed, "usd_per_mtok")
+record("xo_be_tokens", be_tokens, "tokens")
+record("xo_be_day", be_tokens / days_per_year, "tokens")
+record("xo_simple_mean", simple_mean, "usd_per_mtok")
+record("xo_be_tokens_ours", h200_year / frontier_price * 1e6, "tokens")
 ours.update(xo_breakeven_tokens=be_tokens, xo_breakeven_per_day=be_tokens / days_per_year)
 if frontier_hosts:
     ours["xo_sonnet_mixed"] = frontier_price
@@ -242,21 +251,23 @@ load = ownership.simulated_load_tokens_per_s(load_seed, load_days, load_mean_tok
                                              load_noise)
 peak_k = int(np.ceil(load.max() / tps))
 ks = np.arange(0, max(max_clusters, peak_k) + 1)
-price_for_hybrid = open_price if open_hosts else float("nan")
-hybrid = ownership.hybrid_cost_usd(load, ks, tps, hourly, price_for_hybrid if open_hosts else 0.0, ops)
-best = hybrid.loc[hybrid["total_usd"].idxmin()]
+# With no hosted price in the snapshot there is nothing to burst to: every figure below reads n/a.
+hybrid = ownership.hybrid_cost_usd(load, ks, tps, hourly, open_price if open_hosts else 0.0, ops)
+if not open_hosts:
+    hybrid[["hosted_usd", "total_usd", "usd_per_mtok"]] = np.nan
+best = hybrid.loc[hybrid["total_usd"].idxmin()] if open_hosts else hybrid.iloc[0]
 all_hosted = float(hybrid.loc[hybrid["clusters"] == 0, "total_usd"].iloc[0])
 peak_total = float(hybrid.loc[hybrid["clusters"] == peak_k, "total_usd"].iloc[0])
-figures.record("xo_load_mean", load_mean_tokens_per_s, "tokens_per_s")
-figures.record("xo_best_k", best["clusters"], "count")
-figures.record("xo_best_share", best["self_hosted_share"], "fraction")
-figures.record("xo_best_util", best["utilisation"], "fraction")
-figures.record("xo_best_total", best["total_usd"], "usd_per_year")
-figures.record("xo_all_hosted", all_hosted, "usd_per_year")
-figures.record("xo_vs_hosted", best["total_usd"] / all_hosted, "fraction")
-figures.record("xo_peak_total", peak_total, "usd_per_year")
-figures.record("xo_peak_k", peak_k, "count")
-figures.record("xo_vs_peak", best["total_usd"] / peak_total, "fraction")
+record("xo_load_mean", load_mean_tokens_per_s, "tokens_per_s")
+record("xo_best_k", best["clusters"], "count")
+record("xo_best_share", best["self_hosted_share"], "fraction")
+record("xo_best_util", best["utilisation"], "fraction")
+record("xo_best_total", best["total_usd"], "usd_per_year")
+record("xo_all_hosted", all_hosted, "usd_per_year")
+record("xo_vs_hosted", best["total_usd"] / all_hosted, "fraction")
+record("xo_peak_total", peak_total, "usd_per_year")
+record("xo_peak_k", peak_k, "count")
+record("xo_vs_peak", best["total_usd"] / peak_total, "fraction")
 figures.record_conclusion("xo_hybrid_best", (
     "all API" if best["clusters"] == 0 else "own for the peak" if best["clusters"] >= peak_k
     else f"hybrid with {int(best['clusters'])} clusters") if open_hosts else "no hosted price")
@@ -318,8 +329,8 @@ if not for_html_book:
 
 # %%
 comparison = guide.comparison_table(claims, ours)
-figures.record("xo_agree_rel", guide.AGREE_REL, "fraction")
-figures.record("xo_rounding_rel", guide.ROUNDING_REL, "fraction")
+record("xo_agree_rel", guide.AGREE_REL, "fraction")
+record("xo_rounding_rel", guide.ROUNDING_REL, "fraction")
 figures.glue_text("xo_verdicts", guide.verdict_summary(comparison))
 guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))
@@ -334,11 +345,15 @@ show_table(comparison.drop(columns="claim_id"))
 # at our blended price.
 
 # %% tags=["remove-input"]
+def usd_or_never(x: float) -> str:
+    return "never (the self-hosted token costs more)" if np.isinf(x) else figures.fmt_usd(x)
+
+
 figures.glue_text("xo_answer", (
     f"It depends on what the hosted alternative costs: with the guide's ops team and its conditions for self-hosting "
     f"(rent under {figures.fmt_usd(guide_max_rent_usd_per_hour)} an hour, over {figures.fmt_pct(guide_min_utilisation)} "
-    f"busy), self-hosting an open 70B model beats its median host above about {figures.fmt_usd(spend_open)} a year, "
-    f"and beats {frontier_model}'s price above {figures.fmt_usd(spend_frontier)}; for a load that swings through the "
+    f"busy), self-hosting an open 70B model beats its median host above about {usd_or_never(spend_open)} a year, "
+    f"and beats {frontier_model}'s price above {usd_or_never(spend_frontier)}; for a load that swings through the "
     f"day, owning {int(best['clusters'])} clusters for the base and bursting to the API costs "
     f"{figures.fmt_pct(best['total_usd'] / all_hosted)} of an all-API bill."
 ))

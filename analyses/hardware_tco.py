@@ -74,6 +74,14 @@ from lib.costs import kv_cache, ownership, selfhost
 from lib.data import tables
 
 charts.use_book_style(for_html_book)
+
+def record(name: str, value: float, unit: str) -> None:
+    """figures.record for a finite value; a missing price (NaN) or a break-even never reached (inf) is glued as words."""
+    if np.isfinite(value):
+        figures.record(name, value, unit)
+    else:
+        figures.glue_text(name, "n/a (no price in this snapshot)" if np.isnan(value) else "never")
+
 prices = tables.load_api_prices(api_prices_csv, book_rows_only=True)
 claims = tables.load_guide_claims(guide_claims_csv)
 platforms = tables.load_hardware_platforms(hardware_platforms_csv, hardware_specs_csv).set_index("platform_id")
@@ -122,20 +130,20 @@ owned_total = float(table.loc["Total", total_col])
 rented_total = float(ownership.rental_usd(base["rental_usd_per_hour"], years))
 breakeven_rate = owned_total / (years * selfhost.HOURS_PER_YEAR)
 colo_rate = base["colo_usd_per_year"] / (base["power_kw"] * ownership.MONTHS_PER_YEAR)
-figures.record("tco_capex", base["capex_usd"], "usd")
-figures.record("tco_years", years, "count")
-figures.record("tco_kwh", base["usd_per_kwh"], "usd")
-figures.record("tco_kw", base["power_kw"], "count")
-figures.record("tco_cooling", base["cooling_overhead_frac"], "fraction")
-figures.record("tco_colo_rate", colo_rate, "usd")
-figures.record("tco_escalation", base["yearly_escalation_frac"], "fraction")
-figures.record("tco_owned_total", owned_total, "usd")
-figures.record("tco_rent_rate", base["rental_usd_per_hour"], "usd")
-figures.record("tco_rented_total", rented_total, "usd")
-figures.record("tco_premium", owned_total / rented_total - 1, "fraction")
-figures.record("tco_breakeven_rate", breakeven_rate, "usd")
-figures.record("tco_hw_share", table.loc["Hardware (amortised)", total_col] / owned_total, "fraction")
-figures.record("tco_power_share", (table.loc["Power", total_col] + table.loc["Cooling", total_col]) / owned_total,
+record("tco_capex", base["capex_usd"], "usd")
+record("tco_years", years, "count")
+record("tco_kwh", base["usd_per_kwh"], "usd")
+record("tco_kw", base["power_kw"], "count")
+record("tco_cooling", base["cooling_overhead_frac"], "fraction")
+record("tco_colo_rate", colo_rate, "usd")
+record("tco_escalation", base["yearly_escalation_frac"], "fraction")
+record("tco_owned_total", owned_total, "usd")
+record("tco_rent_rate", base["rental_usd_per_hour"], "usd")
+record("tco_rented_total", rented_total, "usd")
+record("tco_premium", owned_total / rented_total - 1, "fraction")
+record("tco_breakeven_rate", breakeven_rate, "usd")
+record("tco_hw_share", table.loc["Hardware (amortised)", total_col] / owned_total, "fraction")
+record("tco_power_share", (table.loc["Power", total_col] + table.loc["Cooling", total_col]) / owned_total,
                "fraction")
 figures.record_conclusion("tco_baseline_winner", "renting" if rented_total < owned_total else "owning")
 ours.update(tco_table_power_3yr=table.loc["Power", total_col], tco_table_cooling_3yr=table.loc["Cooling", total_col],
@@ -160,10 +168,10 @@ show_table(table.rename_axis("line item").reset_index(), {c: "usd" for c in tabl
 h100_kw = float(platforms.loc["8x-h100-sxm", "power_kw"])
 b200_kw = float(platforms.loc["8x-b200-sxm", "power_kw"])
 power_year = float(ownership.power_usd_per_year(h100_kw, base["usd_per_kwh"]))
-figures.record("tco_power_year", power_year, "usd_per_year")
-figures.record("tco_power_day", power_year / 365, "usd_per_day")
-figures.record("tco_purchase", h100_purchase_usd, "usd")
-figures.record("tco_power_vs_capex", power_year / h100_purchase_usd, "fraction")
+record("tco_power_year", power_year, "usd_per_year")
+record("tco_power_day", power_year / 365, "usd_per_day")
+record("tco_purchase", h100_purchase_usd, "usd")
+record("tco_power_vs_capex", power_year / h100_purchase_usd, "fraction")
 air = cooling.loc["air"]
 regional = pd.DataFrame([
     {"region": r["region"], "USD per kWh": float(r[f"usd_per_kwh_{end}"]),
@@ -198,7 +206,7 @@ ours.update(
     tco_cheap_power=float(ownership.power_usd_per_year(h100_kw, cheapest)) * (1 + air["overhead_frac_high"]),
     tco_ops_ten_boxes=engineer_usd_per_year / boxes_per_engineer,
 )
-figures.record("tco_colo_low_year", float(ownership.colo_usd_per_year(h100_kw, colo_low)), "usd_per_year")
+record("tco_colo_low_year", float(ownership.colo_usd_per_year(h100_kw, colo_low)), "usd_per_year")
 
 # %% [markdown]
 # Colocation, by contrast, is priced per kW: even at the guide's cheapest
@@ -206,8 +214,8 @@ figures.record("tco_colo_low_year", float(ownership.colo_usd_per_year(h100_kw, c
 # {glue:text}`tco_colo_low_year` a year, several times its electricity.
 
 # %%
-figures.record("tco_colo_low", colo_low, "usd")
-figures.record("tco_colo_vs_power", float(ownership.colo_usd_per_year(h100_kw, colo_low)) / power_year, "ratio")
+record("tco_colo_low", colo_low, "usd")
+record("tco_colo_vs_power", float(ownership.colo_usd_per_year(h100_kw, colo_low)) / power_year, "ratio")
 
 # %% [markdown]
 # ## Buy or rent, platform by platform
@@ -222,7 +230,7 @@ figures.record("tco_colo_vs_power", float(ownership.colo_usd_per_year(h100_kw, c
 
 # %%
 maint_frac = base["maintenance_usd_per_year"] / base["capex_usd"]
-figures.record("tco_maint_frac", maint_frac, "fraction")
+record("tco_maint_frac", maint_frac, "fraction")
 plat = platforms.reset_index()
 plat["capex_mid"] = (plat["capex_usd_low"] + plat["capex_usd_high"]) / 2
 plat["owned_usd_per_year"] = ownership.owned_usd_per_year(
@@ -296,9 +304,9 @@ p_boxes = alt.param(name="boxes", value=baseline_boxes, bind=alt.binding_range(m
 p_rent = alt.param(name="rent", value=float(base["rental_usd_per_hour"]),
                    bind=alt.binding_range(min=5, max=50, step=1, name="Rent (USD per hour) "))
 kw, hpy = float(base["power_kw"]), selfhost.HOURS_PER_YEAR
-figures.record("tco_baseline_boxes_share", 1 / baseline_boxes, "fraction")
-figures.record("tco_engineer", engineer_usd_per_year, "usd_per_year")
-figures.record("tco_baseline_boxes", baseline_boxes, "count")
+record("tco_baseline_boxes_share", 1 / baseline_boxes, "fraction")
+record("tco_engineer", engineer_usd_per_year, "usd_per_year")
+record("tco_baseline_boxes", baseline_boxes, "count")
 # Each box carries its share of one engineer's loaded cost.
 opex = (f"({kw} * {hpy} * kwh * (1 + {base['cooling_overhead_frac']}) + {kw} * colo * 12 + "
         f"{base['maintenance_usd_per_year']} + {engineer_usd_per_year} / boxes)")
@@ -325,8 +333,8 @@ opex_year = float(ownership.owned_usd_per_year(0.0, 1, kw, base["usd_per_kwh"], 
                                                colo_rate, 0.0, base["ops_usd_per_year"])) \
     + base["maintenance_usd_per_year"]
 rent_year = float(ownership.rental_usd(base["rental_usd_per_hour"], 1))
-figures.record("tco_opex_year", opex_year, "usd_per_year")
-figures.record("tco_opex_vs_rent", opex_year / rent_year, "fraction")
+record("tco_opex_year", opex_year, "usd_per_year")
+record("tco_opex_vs_rent", opex_year / rent_year, "fraction")
 swing = float(claims.set_index("claim_id").loc["tco_rent_swing", "guide_value"])
 long_life = float(tco.loc[h200_id, "years"])  # the life the guide's second example assumes
 levers_args = dict(capex_usd=base["capex_usd"], years=years, power_kw=kw, usd_per_kwh=base["usd_per_kwh"],
@@ -396,8 +404,8 @@ production["platform"] = production["platform_id"].map(platforms["platform"])
 production["at stated utilisation"] = selfhost.selfhost_usd_per_mtok(
     production["hourly_usd"], production["output_tokens_per_s"], production_utilisation)
 production["at full load"] = selfhost.selfhost_usd_per_mtok(production["hourly_usd"], production["output_tokens_per_s"])
-figures.record("tco_prod_util", production_utilisation, "fraction")
-figures.record("tco_prod_factor", 1 / production_utilisation, "ratio")
+record("tco_prod_util", production_utilisation, "fraction")
+record("tco_prod_factor", 1 / production_utilisation, "ratio")
 prod_claims = {"8xh100-rental": "tco_prod_h100_rental", "8xh100-owned": "tco_prod_h100_owned",
                "8xh200-rental": "tco_prod_h200_rental", "8xb200-rental": "tco_prod_b200_rental",
                "8xmi300x-rental": "tco_prod_mi300x_rental", "1xgh200-rental": "tco_prod_gh200_rental",
@@ -459,25 +467,25 @@ sonnet_in = float(hosted_row["input_usd_per_mtok"].dropna().iloc[0]) if hosted_r
 sonnet_out = float(hosted_row["output_usd_per_mtok"].dropna().iloc[0]) if hosted_row["output_usd_per_mtok"].notna().any() \
     else float("nan")
 figures.glue_text("tco_hosted_model", hosted_model)
-figures.record("tco_h200_capex", hs["capex_usd"], "usd")
-figures.record("tco_b200_capex", tco.loc[b200_id, "capex_usd"], "usd")
-figures.record("tco_long_years", hs["years"], "count")
-figures.record("tco_h200_year", h2["per_year"], "usd_per_year")
-figures.record("tco_b200_year", b2["per_year"], "usd_per_year")
-figures.record("tco_h200_tokens", h2["tokens_qps"], "tokens")
-figures.record("tco_h200_mtok", h2["mtok_qps"], "usd_per_mtok")
-figures.record("tco_vs_sonnet", sonnet_in / h2["mtok_qps"], "ratio")
-figures.record("tco_h200_qps", hs["requests_per_s"], "count")
-figures.record("tco_h200_tps", h2["tps"], "tokens_per_s")
-figures.record("tco_long_util", hs["utilisation"], "fraction")
-figures.record("tco_h200_tokens_tps", h2["tokens_tps"], "tokens")
+record("tco_h200_capex", hs["capex_usd"], "usd")
+record("tco_b200_capex", tco.loc[b200_id, "capex_usd"], "usd")
+record("tco_long_years", hs["years"], "count")
+record("tco_h200_year", h2["per_year"], "usd_per_year")
+record("tco_b200_year", b2["per_year"], "usd_per_year")
+record("tco_h200_tokens", h2["tokens_qps"], "tokens")
+record("tco_h200_mtok", h2["mtok_qps"], "usd_per_mtok")
+record("tco_vs_sonnet", sonnet_in / h2["mtok_qps"], "ratio")
+record("tco_h200_qps", hs["requests_per_s"], "count")
+record("tco_h200_tps", h2["tps"], "tokens_per_s")
+record("tco_long_util", hs["utilisation"], "fraction")
+record("tco_h200_tokens_tps", h2["tokens_tps"], "tokens")
 cap = claims.set_index("claim_id").loc["tco_h200_capacity"]
 figures.glue_text("tco_capacity_band", f"{figures.fmt_number(cap['guide_low'] / 1e9)}–"
                                        f"{figures.fmt_number(cap['guide_high'] / 1e9)} billion tokens a year")
-figures.record("tco_qps_gap", h2["tokens_qps"] / h2["tokens_tps"], "ratio")
-figures.record("tco_h200_mtok_tps", h2["mtok_tps"], "usd_per_mtok")
-figures.record("tco_b200_mtok_tps", b2["mtok_tps"], "usd_per_mtok")
-figures.record("tco_vs_sonnet_tps", sonnet_out / h2["mtok_tps"], "ratio")
+record("tco_qps_gap", h2["tokens_qps"] / h2["tokens_tps"], "ratio")
+record("tco_h200_mtok_tps", h2["mtok_tps"], "usd_per_mtok")
+record("tco_b200_mtok_tps", b2["mtok_tps"], "usd_per_mtok")
+record("tco_vs_sonnet_tps", sonnet_out / h2["mtok_tps"], "ratio")
 figures.record_conclusion("tco_h200_vs_b200_cheaper_per_token", "B200" if b2["mtok_tps"] < h2["mtok_tps"] else "H200")
 ours.update(
     tco_h200_depreciation=float(h2["table"].loc["Hardware (amortised)", "Year 1"]),
@@ -537,18 +545,18 @@ show_table(ctx_table, {"context (tokens)": "tokens", "KV per request": "bytes", 
                        "fit on 8× B200": "count", "GH200 per $/hour": "count", "8× B200 per $/hour": "count"})
 gh_prod = float(production.loc[production["platform_id"] == "1x-gh200", "at full load"].iloc[0])
 b2_prod = float(production.loc[production["scenario_id"] == production_prefix + "8xb200-rental", "at full load"].iloc[0])
-figures.record("tco_gh200_hbm", gh200_hbm_gb * 1e9, "bytes")
-figures.record("tco_gh200_lpddr", gh200_lpddr_gb * 1e9, "bytes")
-figures.record("tco_gh200_total", (gh200_hbm_gb + gh200_lpddr_gb) * 1e9, "bytes")
-figures.record("tco_b200_node", b200_node_gb * 1e9, "bytes")
+record("tco_gh200_hbm", gh200_hbm_gb * 1e9, "bytes")
+record("tco_gh200_lpddr", gh200_lpddr_gb * 1e9, "bytes")
+record("tco_gh200_total", (gh200_hbm_gb + gh200_lpddr_gb) * 1e9, "bytes")
+record("tco_b200_node", b200_node_gb * 1e9, "bytes")
 figures.glue_text("tco_ctx_model", ctx_model)
-figures.record("tco_rule_low", gh200_rule_contexts[0], "tokens")
-figures.record("tco_rule_high", gh200_rule_contexts[1], "tokens")
+record("tco_rule_low", gh200_rule_contexts[0], "tokens")
+record("tco_rule_high", gh200_rule_contexts[1], "tokens")
 band_claim = claims.set_index("claim_id").loc["tco_b200_vs_gh200_70b"]
 figures.glue_text("tco_b200_win_band", f"{figures.fmt_ratio(band_claim['guide_low'])}–"
                                        f"{figures.fmt_ratio(band_claim['guide_high'])}")
-figures.record("tco_ctx_ratio_long", (fit_gh[-1] / gh_rent) / (fit_b2[-1] / b2_rent), "ratio")
-figures.record("tco_gh200_vs_b200", gh_prod / b2_prod, "fraction")
+record("tco_ctx_ratio_long", (fit_gh[-1] / gh_rent) / (fit_b2[-1] / b2_rent), "ratio")
+record("tco_gh200_vs_b200", gh_prod / b2_prod, "fraction")
 ours.update(tco_gh200_memory=(gh200_hbm_gb + gh200_lpddr_gb) * 1e9, tco_b200_node_memory=b200_node_gb * 1e9,
             tco_b200_vs_gh200_70b=gh_prod / b2_prod)
 
@@ -572,7 +580,7 @@ for _, u in used.iterrows():
 used_table = pd.DataFrame(used_rows)
 show_table(used_table, {"used per GPU (low)": "usd", "used per GPU (high)": "usd", "8 used GPUs (mid)": "usd",
                         "new 8-GPU node (mid)": "usd", "used ÷ new": "fraction"})
-figures.record("tco_used_h100_share", float(used_table.set_index("accelerator").loc["H100 SXM", "used ÷ new"]),
+record("tco_used_h100_share", float(used_table.set_index("accelerator").loc["H100 SXM", "used ÷ new"]),
                "fraction")
 
 # %% [markdown]
@@ -584,8 +592,8 @@ figures.record("tco_used_h100_share", float(used_table.set_index("accelerator").
 
 # %%
 comparison = guide.comparison_table(claims, ours)
-figures.record("tco_agree_rel", guide.AGREE_REL, "fraction")
-figures.record("tco_rounding_rel", guide.ROUNDING_REL, "fraction")
+record("tco_agree_rel", guide.AGREE_REL, "fraction")
+record("tco_rounding_rel", guide.ROUNDING_REL, "fraction")
 figures.glue_text("tco_verdicts", guide.verdict_summary(comparison))
 guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))
@@ -603,7 +611,7 @@ show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]
 guide_power_3yr = claims.set_index("claim_id").loc["tco_table_power_3yr", "guide_value"]
-figures.record("tco_implied_kwh", guide_power_3yr / years / float(ownership.power_usd_per_year(kw, 1.0)), "usd")
+record("tco_implied_kwh", guide_power_3yr / years / float(ownership.power_usd_per_year(kw, 1.0)), "usd")
 figures.glue_text("tco_answer", (
     f"Not at the guide's prices: over {years} years an owned H100 node costs {figures.fmt_usd(owned_total)} "
     f"against {figures.fmt_usd(rented_total)} to rent it, because colocation and an engineer's time cost more than "

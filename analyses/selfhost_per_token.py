@@ -56,6 +56,14 @@ from lib.costs import api, ownership, selfhost
 from lib.data import tables
 
 charts.use_book_style(for_html_book)
+
+def record(name: str, value: float, unit: str) -> None:
+    """figures.record for a finite value; a missing price (NaN) or a break-even never reached (inf) is glued as words."""
+    if np.isfinite(value):
+        figures.record(name, value, unit)
+    else:
+        figures.glue_text(name, "n/a (no price in this snapshot)" if np.isnan(value) else "never")
+
 prices = tables.load_api_prices(api_prices_csv, book_rows_only=True)
 claims = tables.load_guide_claims(guide_claims_csv)
 scenarios = tables.load_selfhost_scenarios(selfhost_scenarios_csv).set_index("scenario_id")
@@ -85,17 +93,17 @@ snapshot_banner(prices, api_prices_csv)
 # %%
 full = ownership.selfhost_what_if(hourly, tps_out, tps_in, 1.0, 0.0, 1.0)
 requests_per_s = tps_out / request_output_tokens
-figures.record("sh_hourly", hourly, "usd")
-figures.record("sh_rent_year", full["usd_per_year"], "usd_per_year")
-figures.record("sh_rent_second", hourly / selfhost.SECONDS_PER_HOUR, "usd")
-figures.record("sh_req_in", request_input_tokens, "tokens")
-figures.record("sh_req_out", request_output_tokens, "tokens")
-figures.record("sh_tps_out", tps_out, "tokens_per_s")
-figures.record("sh_tps_in", tps_in, "tokens_per_s")
-figures.record("sh_requests_per_s", requests_per_s, "count")
-figures.record("sh_out_full", full["usd_per_mtok_output"], "usd_per_mtok")
-figures.record("sh_in_full", full["usd_per_mtok_input"], "usd_per_mtok")
-figures.record("sh_blended_full", full["usd_per_mtok_blended"], "usd_per_mtok")
+record("sh_hourly", hourly, "usd")
+record("sh_rent_year", full["usd_per_year"], "usd_per_year")
+record("sh_rent_second", hourly / selfhost.SECONDS_PER_HOUR, "usd")
+record("sh_req_in", request_input_tokens, "tokens")
+record("sh_req_out", request_output_tokens, "tokens")
+record("sh_tps_out", tps_out, "tokens_per_s")
+record("sh_tps_in", tps_in, "tokens_per_s")
+record("sh_requests_per_s", requests_per_s, "count")
+record("sh_out_full", full["usd_per_mtok_output"], "usd_per_mtok")
+record("sh_in_full", full["usd_per_mtok_input"], "usd_per_mtok")
+record("sh_blended_full", full["usd_per_mtok_blended"], "usd_per_mtok")
 ours.update(sh_rent_per_year=full["usd_per_year"], sh_rent_per_second=hourly / selfhost.SECONDS_PER_HOUR,
             sh_output_full=full["usd_per_mtok_output"], sh_input_full=full["usd_per_mtok_input"])
 
@@ -120,12 +128,12 @@ hosted_median = float(hosted_blended.median()) if len(hosted_blended) else float
 breakeven_util = (float(ownership.breakeven_utilisation(hourly, tps_out + tps_in, hosted_median))
                   if len(hosted_blended) else float("nan"))
 figures.glue_text("sh_hosted_model", hosted_model)
-figures.record("sh_hosts", len(hosted_blended), "count")
-figures.record("sh_hosted_low", hosted_blended.min() if len(hosted_blended) else float("nan"), "usd_per_mtok")
-figures.record("sh_hosted_high", hosted_blended.max() if len(hosted_blended) else float("nan"), "usd_per_mtok")
-figures.record("sh_hosted_median", hosted_median, "usd_per_mtok")
-figures.record("sh_vs_hosted", full["usd_per_mtok_blended"] / hosted_median, "fraction")
-figures.record("sh_breakeven_util", breakeven_util, "fraction")
+record("sh_hosts", len(hosted_blended), "count")
+record("sh_hosted_low", hosted_blended.min() if len(hosted_blended) else float("nan"), "usd_per_mtok")
+record("sh_hosted_high", hosted_blended.max() if len(hosted_blended) else float("nan"), "usd_per_mtok")
+record("sh_hosted_median", hosted_median, "usd_per_mtok")
+record("sh_vs_hosted", full["usd_per_mtok_blended"] / hosted_median, "fraction")
+record("sh_breakeven_util", breakeven_util, "fraction")
 missing = len(llama) - len(llama_priced)
 figures.glue_text("sh_hosted_note", (
     f"{missing} host listing(s) of the model in this price snapshot carry no price and are left out."
@@ -163,8 +171,8 @@ show_table(per_util, {"utilisation": "fraction", "cost multiplier": "ratio", "$ 
                       "$ per M input": "usd_per_mtok", "$ per M tokens, blended": "usd_per_mtok",
                       "vs hosted median": "ratio"})
 by_u = per_util.set_index("utilisation")
-figures.record("sh_u30", 0.3, "fraction")
-figures.record("sh_u30_factor", 1 / 0.3, "ratio")
+record("sh_u30", 0.3, "fraction")
+record("sh_u30_factor", 1 / 0.3, "ratio")
 for u, tag in ((0.5, "50"), (0.3, "30"), (0.2, "20")):
     if u in by_u.index:
         ours[f"sh_util{tag}_output"] = float(by_u.loc[u, "$ per M output"])
@@ -196,17 +204,17 @@ one = ownership.selfhost_what_if(hourly, tps_out, tps_in, 1.0, ops_per_year, 1.0
 one30 = ownership.selfhost_what_if(hourly, tps_out, tps_in, 0.3, ops_per_year, 1.0)
 ten = ownership.selfhost_what_if(hourly, tps_out, tps_in, 1.0, ops_per_year, clusters_sharing_ops)
 needed = float(ownership.clusters_for_ops_share(hourly, ops_per_year, max_ops_share_of_rent))
-figures.record("sh_ops", ops_per_year, "usd_per_year")
-figures.record("sh_ops_vs_rent", ops_per_year / full["usd_per_year"], "ratio")
-figures.record("sh_one_cluster_year", one["usd_per_year"], "usd_per_year")
-figures.record("sh_ops_full", one["usd_per_mtok_output"], "usd_per_mtok")
-figures.record("sh_ops_30", one30["usd_per_mtok_output"], "usd_per_mtok")
-figures.record("sh_clusters", clusters_sharing_ops, "count")
-figures.record("sh_ops_share_10", ops_per_year / clusters_sharing_ops / full["usd_per_year"], "fraction")
-figures.record("sh_ten_full", ten["usd_per_mtok_output"], "usd_per_mtok")
-figures.record("sh_ten_vs_raw", ten["usd_per_mtok_output"] / full["usd_per_mtok_output"], "ratio")
-figures.record("sh_max_ops_share", max_ops_share_of_rent, "fraction")
-figures.record("sh_clusters_needed", needed, "count")
+record("sh_ops", ops_per_year, "usd_per_year")
+record("sh_ops_vs_rent", ops_per_year / full["usd_per_year"], "ratio")
+record("sh_one_cluster_year", one["usd_per_year"], "usd_per_year")
+record("sh_ops_full", one["usd_per_mtok_output"], "usd_per_mtok")
+record("sh_ops_30", one30["usd_per_mtok_output"], "usd_per_mtok")
+record("sh_clusters", clusters_sharing_ops, "count")
+record("sh_ops_share_10", ops_per_year / clusters_sharing_ops / full["usd_per_year"], "fraction")
+record("sh_ten_full", ten["usd_per_mtok_output"], "usd_per_mtok")
+record("sh_ten_vs_raw", ten["usd_per_mtok_output"] / full["usd_per_mtok_output"], "ratio")
+record("sh_max_ops_share", max_ops_share_of_rent, "fraction")
+record("sh_clusters_needed", needed, "count")
 ours.update(sh_ops_total=ops_total, sh_single_cluster_year=one["usd_per_year"],
             sh_ops_output_full=one["usd_per_mtok_output"], sh_ops_output_30=one30["usd_per_mtok_output"])
 
@@ -278,8 +286,8 @@ if not for_html_book:
 
 # %%
 comparison = guide.comparison_table(claims, ours)
-figures.record("sh_agree_rel", guide.AGREE_REL, "fraction")
-figures.record("sh_rounding_rel", guide.ROUNDING_REL, "fraction")
+record("sh_agree_rel", guide.AGREE_REL, "fraction")
+record("sh_rounding_rel", guide.ROUNDING_REL, "fraction")
 figures.glue_text("sh_verdicts", guide.verdict_summary(comparison))
 guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))
@@ -294,7 +302,7 @@ show_table(comparison.drop(columns="claim_id"))
 # band.
 
 # %% tags=["remove-input"]
-figures.record("sh_guide_second", claims.set_index("claim_id").loc["sh_rent_per_second", "guide_value"], "usd")
+record("sh_guide_second", claims.set_index("claim_id").loc["sh_rent_per_second", "guide_value"], "usd")
 figures.glue_text("sh_answer", (
     f"Rented at {figures.fmt_usd(hourly)} an hour and busy all the time, the guide's H100 node serves a "
     f"million tokens (input and output together) for {figures.fmt_usd(full['usd_per_mtok_blended'])}, "
