@@ -101,3 +101,23 @@ def test_refresh_with_bad_data_leaves_book_untouched(book_copy, filename, target
     assert "the data did not validate, so no chapter was run" in str(info.value)
     assert str(book_copy / "data" / target) in str(info.value)
     assert snapshot(book_copy / "book") == before
+
+
+# --- Owning the hardware (hardware-a) ---------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("filename", "loader", "expected"),
+    [
+        ("electricity_prices_cents.csv", tables.load_electricity_prices,
+         "row 2 (line 3), column 'usd_per_kwh_low': 20 is above the largest sane value 2"),
+        ("cooling_overheads_reversed.csv", tables.load_cooling_overheads,
+         "row 1 (line 2), column 'overhead_frac_low': overhead_frac_low 0.5 is above overhead_frac_high 0.3"),
+        ("colo_prices_not_a_number.csv", tables.load_colo_prices,
+         "row 1 (line 2), column 'usd_per_kw_month_low': 'three hundred' is not a number"),
+        ("tco_scenarios_partial_throughput.csv", tables.load_tco_scenarios,
+         "row 2 (line 3), column 'tokens_per_request': tokens_per_request blank while"),
+    ],
+)
+def test_bad_ownership_tables_name_file_row_column_and_reason(filename, loader, expected):
+    problems = problems_of(BAD_DATA / filename, loader)
+    assert any(filename in p and expected in p for p in problems), problems

@@ -590,3 +590,91 @@ def load_model_shapes(path: str | Path = "data/model_shapes.csv") -> pd.DataFram
 
 def load_image_token_rules(path: str | Path = "data/image_token_rules.csv") -> pd.DataFrame:
     return load(path, IMAGE_TOKEN_RULES)
+
+
+# --- Owning the hardware: TCO, electricity, cooling, colo (hardware-a) -------------------------
+
+ELECTRICITY_PRICES = TableSpec(
+    name="electricity prices by region",
+    columns=(
+        Column("region_id"), Column("region"),
+        # Enterprise rates run from a few cents to well under a dollar; a price in cents per kWh
+        # typed into this column (8 instead of 0.08) lands above the maximum.
+        Column("usd_per_kwh_low", kind="float", min=0.005, max=2.0),
+        Column("usd_per_kwh_high", kind="float", min=0.005, max=2.0),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("region_id",),
+    checks=(_not_above("usd_per_kwh_low", "usd_per_kwh_high", "a range's low end"),),
+)
+
+COOLING_OVERHEADS = TableSpec(
+    name="cooling overheads",
+    columns=(
+        Column("cooling"),
+        # A share of the power bill; 30% typed as 30 is above the maximum.
+        Column("overhead_frac_low", kind="float", min=0.0, max=2.0),
+        Column("overhead_frac_high", kind="float", min=0.0, max=2.0),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("cooling",),
+    checks=(_not_above("overhead_frac_low", "overhead_frac_high", "a range's low end"),),
+)
+
+COLO_PRICES = TableSpec(
+    name="colocation prices",
+    columns=(
+        Column("tier"),
+        Column("usd_per_kw_month_low", kind="float", min=1.0, max=100_000),
+        Column("usd_per_kw_month_high", kind="float", min=1.0, max=100_000),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("tier",),
+    checks=(_not_above("usd_per_kw_month_low", "usd_per_kw_month_high", "a range's low end"),),
+)
+
+TCO_SCENARIOS = TableSpec(
+    name="ownership (TCO) scenarios",
+    columns=(
+        Column("scenario_id"), Column("platform_id"),
+        Column("capex_usd", kind="float", min=100, max=1e9),
+        Column("years", kind="float", min=0.5, max=20),
+        Column("power_kw", kind="float", min=0.01, max=10_000),
+        Column("usd_per_kwh", kind="float", min=0.005, max=2.0),
+        Column("cooling_overhead_frac", kind="float", min=0.0, max=2.0),
+        Column("colo_usd_per_year", kind="float", min=0.0, max=1e9),
+        Column("maintenance_usd_per_year", kind="float", min=0.0, max=1e9),
+        Column("ops_usd_per_year", kind="float", min=0.0, max=1e9),
+        Column("yearly_escalation_frac", kind="float", min=0.0, max=1.0),
+        Column("rental_usd_per_hour", kind="float", nullable=True, min=0.01, max=10_000),
+        Column("requests_per_s", kind="float", nullable=True, min=0.001, max=1e9),
+        Column("tokens_per_request", kind="float", nullable=True, min=1, max=10_000_000),
+        Column("utilisation", kind="float", nullable=True, min=0.001, max=1.0),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("scenario_id",),
+    checks=(_together(("requests_per_s", "tokens_per_request", "utilisation")),),
+)
+
+TABLES.update({
+    "electricity_prices.csv": ELECTRICITY_PRICES,
+    "cooling_overheads.csv": COOLING_OVERHEADS,
+    "colo_prices.csv": COLO_PRICES,
+    "tco_scenarios.csv": TCO_SCENARIOS,
+})
+
+
+def load_electricity_prices(path: str | Path = "data/electricity_prices.csv") -> pd.DataFrame:
+    return load(path, ELECTRICITY_PRICES)
+
+
+def load_cooling_overheads(path: str | Path = "data/cooling_overheads.csv") -> pd.DataFrame:
+    return load(path, COOLING_OVERHEADS)
+
+
+def load_colo_prices(path: str | Path = "data/colo_prices.csv") -> pd.DataFrame:
+    return load(path, COLO_PRICES)
+
+
+def load_tco_scenarios(path: str | Path = "data/tco_scenarios.csv") -> pd.DataFrame:
+    return load(path, TCO_SCENARIOS)
