@@ -143,3 +143,17 @@ def test_rounding_to_a_multiple_of_ten_keeps_its_zeros():
     assert figures.fmt_pct(0.198) == "20%"
     assert figures.fmt_pct(0.99976) == "100%"
     assert figures.fmt_number(1.50) == "1.5"
+
+
+def test_a_figure_the_data_cannot_give_is_stored_as_null_and_never_reported_as_moving():
+    import json
+
+    from lib.book.refresh import figure_changes
+
+    with mock.patch("lib.book.figures.display") as shown:
+        figures.record("x_missing", float("nan"), "usd")
+    meta = shown.call_args.kwargs["metadata"][figures.FIGURE_METADATA_KEY]
+    assert meta["value"] is None and json.dumps(meta)  # valid JSON, no NaN
+    nan = float("nan")
+    assert figure_changes({("c", "x"): (nan, "usd")}, {("c", "x"): (nan, "usd")}) == []
+    assert figure_changes({("c", "x"): (nan, "usd")}, {("c", "x"): (1.0, "usd")}) != []

@@ -113,7 +113,9 @@ def record(name: str, value: float, unit: str) -> None:
         {GLUE_PREFIX + "text/plain": repr(shown)},
         raw=True,
         metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX},
-                  FIGURE_METADATA_KEY: {"name": name, "value": _stable(value), "unit": unit}},
+                  # JSON has no NaN or inf; a figure a price feed cannot give is stored as null.
+                  FIGURE_METADATA_KEY: {"name": name, "value": _stable(value) if math.isfinite(value) else None,
+                                        "unit": unit}},
     )
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import multiprocessing
 import os
 import shutil
@@ -174,7 +175,8 @@ def figures_of(chapter: str, nb: nbformat.NotebookNode) -> list[dict[str, str]]:
             if fig["name"] in seen:
                 raise RefreshError(f"chapter '{chapter}' records figure '{fig['name']}' twice")
             seen.add(fig["name"])
-            rows.append({"chapter": chapter, "name": fig["name"], "value": repr(float(fig["value"])),
+            value = float("nan") if fig["value"] is None else float(fig["value"])
+            rows.append({"chapter": chapter, "name": fig["name"], "value": repr(value),
                          "unit": fig["unit"]})
     return rows
 
@@ -213,6 +215,11 @@ def read_figures(path: Path) -> dict[tuple[str, str], tuple[float, str]]:
         return {(r["chapter"], r["name"]): (float(r["value"]), r["unit"]) for r in csv.DictReader(fh)}
 
 
+def _same(a: float, b: float) -> bool:
+    """Equal, counting two missing values (NaN: a price the data does not give) as equal."""
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
 def figure_changes(old: dict[tuple[str, str], tuple[float, str]],
                    new: dict[tuple[str, str], tuple[float, str]]) -> list[str]:
     lines = []
@@ -222,7 +229,7 @@ def figure_changes(old: dict[tuple[str, str], tuple[float, str]],
             lines.append(f"  new      {label} = {new[key][0]:.6g} {new[key][1]}")
         elif key not in new:
             lines.append(f"  removed  {label} (was {old[key][0]:.6g} {old[key][1]})")
-        elif old[key][0] != new[key][0]:
+        elif not _same(old[key][0], new[key][0]):
             lines.append(f"  changed  {label}: {old[key][0]:.6g} -> {new[key][0]:.6g} {new[key][1]}")
     return lines
 
@@ -354,7 +361,7 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
         else:
             pointer.unlink(missing_ok=True)
         changes, flips = figure_changes(old, new), conclusion_changes(old_c, new_c)
-        moved = any(k in old and old[k][0] != new[k][0] for k in new)
+        moved = any(k in old and not _same(old[k][0], new[k][0]) for k in new)
         # The page keeps the last refresh that moved something: a chapter merely added or a
         # refresh that changed nothing does not wipe it.
         if moved or flips or previous != current or not (book / CHANGES_FILE).exists():
@@ -389,7 +396,7 @@ def write_changes_page(path: Path, prices_file: str, import_summary: str,
         lines += [f"| {_md(k[0])} | {_md(k[1])} | {_md(old_c[k])} | {_md(new_c[k])} |" for k in flipped]
     else:
         lines.append("None: every ranking, cheapest choice and verdict on the guide's claims stayed as it was.")
-    moved = [k for k in sorted(set(old) & set(new)) if old[k][0] != new[k][0]]
+    moved = [k for k in sorted(set(old) & set(new)) if not _same(old[k][0], new[k][0])]
     lines += ["", "## Figures that moved", ""]
     if moved:
         lines += ["| chapter | figure | before | after |", "|---|---|---|---|"]
