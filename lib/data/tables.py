@@ -170,7 +170,7 @@ HARDWARE_SPECS = TableSpec(
         Column("hbm_tb_per_s", kind="float", min=0.05, max=100),
         Column("dense_bf16_tflops", kind="float", min=1, max=100_000),
         Column("dense_fp8_tflops", kind="float", nullable=True, min=1, max=100_000),
-        Column("tdp_kw", kind="float", min=0.01, max=10), *_PROVENANCE,
+        Column("tdp_kw", kind="float", nullable=True, min=0.01, max=10), *_PROVENANCE,
     ),
     key=("accelerator",),
 )
@@ -590,3 +590,66 @@ def load_model_shapes(path: str | Path = "data/model_shapes.csv") -> pd.DataFram
 
 def load_image_token_rules(path: str | Path = "data/image_token_rules.csv") -> pd.DataFrame:
     return load(path, IMAGE_TOKEN_RULES)
+
+
+# --- Hardware chapters: physical limits (hardware-b) ------------------------------------------
+
+def _known_in(column: str, filename: str, spec: TableSpec, key: str):
+    """Each value of ``column`` names a row (by ``key``) of ``filename`` in the same folder."""
+
+    def check(frame: pd.DataFrame, label: str) -> list[Problem]:
+        other = Path(label).parent / filename
+        try:
+            known = set(load_table(other, spec)[key])
+        except DataValidationError:
+            return []  # that file reports its own problems
+        return [Problem(label, f"{column} '{r[column]}' has no row in {other}", int(r["_row"]), column)
+                for _, r in frame[frame[column].notna() & ~frame[column].isin(known)].iterrows()]
+
+    return check
+
+
+_PRECISION = dict(choices=("FP32", "FP16", "BF16", "FP8", "INT8", "INT4"))
+_CASE_COLUMNS = (
+    Column("accelerator"), Column("accelerators", kind="int", min=1, max=100_000),
+    Column("model_id"),
+    Column("weight_precision", **_PRECISION),  # type: ignore[arg-type]
+    Column("kv_precision", **_PRECISION),  # type: ignore[arg-type]
+    Column("input_tokens", **_TOKENS), Column("output_tokens", kind="int", min=1, max=10_000_000),  # type: ignore[arg-type]
+    Column("batch", kind="int", nullable=True, min=1, max=1_000_000),
+)
+_CASE_CHECKS = (_known_in("accelerator", "hardware_specs.csv", HARDWARE_SPECS, "accelerator"),
+                _known_in("model_id", "model_shapes.csv", MODEL_SHAPES, "model_id"))
+
+THROUGHPUT_CASES = TableSpec(
+    name="the setups behind the guide's throughput claims",
+    columns=(Column("claim_id"),
+             Column("measure", choices=("output_tokens_per_s", "input_tokens_per_s", "requests_per_s")),
+             *_CASE_COLUMNS, *_PROVENANCE, Column("notes", nullable=True)),
+    key=("claim_id",),
+    checks=(*_CASE_CHECKS, _known_in("claim_id", "guide_claims.csv", GUIDE_CLAIMS, "claim_id")),
+)
+
+PUBLISHED_THROUGHPUT = TableSpec(
+    name="published throughput measurements",
+    columns=(Column("measurement_id"), Column("publisher"), Column("software"), *_CASE_COLUMNS,
+             Column("output_tokens_per_s", kind="float", min=0.01, max=10_000_000),
+             Column("source"), Column("source_url"), Column("as_of", kind="month"), Column("notes", nullable=True)),
+    key=("measurement_id",),
+    checks=_CASE_CHECKS,
+)
+
+TABLES.update({
+    "throughput_cases.csv": THROUGHPUT_CASES,
+    "published_throughput.csv": PUBLISHED_THROUGHPUT,
+})
+
+
+def load_throughput_cases(path: str | Path = "data/throughput_cases.csv") -> pd.DataFrame:
+    """The setup (node, model, precision, request shape, batch) behind each guide throughput claim."""
+    return load(path, THROUGHPUT_CASES)
+
+
+def load_published_throughput(path: str | Path = "data/published_throughput.csv") -> pd.DataFrame:
+    """Published tokens/s measurements with their setup and URL, for the roofline cross-check."""
+    return load(path, PUBLISHED_THROUGHPUT)
