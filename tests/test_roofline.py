@@ -237,3 +237,48 @@ def test_a_case_naming_an_unknown_accelerator_or_model_is_refused(tmp_path):
     problems = [str(p) for p in info.value.problems]
     assert any("row 1 (line 2), column 'accelerator': accelerator 'H900 SXM' has no row in" in p for p in problems)
     assert any("row 1 (line 2), column 'model_id': model_id 'llama-9' has no row in" in p for p in problems)
+
+
+# --- the throughput stack (throughput-multipliers chapter) ---------------------------------------
+
+def test_speculative_speedup_is_time_weighted():
+    # 80% of tokens 1.7x faster: 1 / (0.2 + 0.8 / 1.7) = 1.4912..., not 1 + 0.8 x 0.7 = 1.56.
+    assert float(rf.speculative_speedup(0.8, 1.7)) == pytest.approx(1 / (0.2 + 0.8 / 1.7))
+    assert float(rf.speculative_speedup(0.0, 3.0)) == 1.0 and float(rf.speculative_speedup(1.0, 3.0)) == 3.0
+    with pytest.raises(ValueError):
+        rf.speculative_speedup(1.2, 2.0)
+
+
+@given(share=st.floats(0, 1), speedup=st.floats(1, 20))
+def test_speculative_speedup_lies_between_one_and_the_speedup(share, speedup):
+    gain = float(rf.speculative_speedup(share, speedup))
+    assert 1 - 1e-12 <= gain <= speedup * (1 + 1e-12)
+
+
+def test_stack_ceilings_by_hand(specs, shapes):
+    steps = tables.load_throughput_stack()
+    assert list(steps["step"]) == sorted(steps["step"])
+    ceilings = rf.stack_ceilings(steps, specs, shapes, "H100 SXM", 8, "llama-3-3-70b", 1500, 300)
+    # Step 0: batch 1, FP16 weights and KV, mean context 1,650: 26.8e12 / (141.2e9 + 1650 x 327,680).
+    assert ceilings[0] == pytest.approx(26.8e12 / (141.2e9 + 1650 * 327_680))
+    # The guide's vanilla 400 tokens/s is more than twice what the node can physically do.
+    assert 400 / ceilings[0] == pytest.approx(2.1155, abs=1e-3)
+    # Speculative decoding lifts the previous step's ceiling by the time-weighted gain.
+    idx = {s: i for i, s in enumerate(steps["step_id"])}
+    assert ceilings[idx["speculative_decoding"]] == pytest.approx(
+        ceilings[idx["prefix_caching"]] * float(rf.speculative_speedup(0.8, 1.7)))
+
+
+def test_stack_steps_have_their_claims():
+    claims = set(tables.load_guide_claims()["claim_id"])
+    for step_id in tables.load_throughput_stack()["step_id"]:
+        assert {f"tm_tps_{step_id}", f"tm_cost_{step_id}"} <= claims
+
+
+def test_bad_stack_file_names_file_row_column_and_reason():
+    path = BAD_DATA / "throughput_stack_bad.csv"
+    with pytest.raises(DataValidationError) as info:
+        tables.load_throughput_stack(path)
+    problems = [str(p) for p in info.value.problems]
+    where = f"{path}, row 2 (line 3), column 'speculative_speedup'"
+    assert any(p.startswith(where) and "give all or none" in p for p in problems), problems

@@ -232,3 +232,39 @@ def what_if(specs: pd.DataFrame, shapes: pd.DataFrame, accelerator: str, acceler
     r = evaluate_cases(case, specs, shapes, reserved_frac).iloc[0]
     return {k: r[k] for k in ("max_batch", "batch_used", "ceiling_tokens_per_s", "ceiling_requests_per_s",
                               "crossover_batch", "bound", "weight_bytes")}
+
+
+def speculative_speedup(share: ArrayLike, speedup: ArrayLike) -> np.ndarray:
+    """Throughput multiplier when ``share`` of the tokens decode ``speedup`` times faster.
+
+    Time-weighted (harmonic): the tokens that do not benefit still take their full time, so
+    1 / ((1 - share) + share / speedup), not 1 + share x (speedup - 1).
+    """
+    s = np.asarray(share, dtype=float)
+    k = np.asarray(speedup, dtype=float)
+    if np.any((s < 0) | (s > 1)):
+        raise ValueError("share must lie in [0, 1]")
+    if np.any(k <= 0):
+        raise ValueError("speedup must be > 0")
+    return 1.0 / ((1.0 - s) + s / k)
+
+
+def stack_ceilings(steps: pd.DataFrame, specs: pd.DataFrame, shapes: pd.DataFrame, accelerator: str,
+                   accelerators: int, model_id: str, input_tokens: int, output_tokens: int,
+                   reserved_frac: float = 0.1) -> np.ndarray:
+    """The roofline ceiling (output tokens/s) of each step of a throughput stack.
+
+    A step with ``prefill_counted`` false leaves prompt compute out (prefix caching); a step with
+    a speculative share and speed-up multiplies the decode ceiling by their time-weighted gain.
+    """
+    out = np.empty(len(steps))
+    for i, (_, s) in enumerate(steps.iterrows()):
+        case = pd.DataFrame([dict(accelerator=accelerator, accelerators=accelerators, model_id=model_id,
+                                  weight_precision=s["weight_precision"], kv_precision=s["kv_precision"],
+                                  input_tokens=input_tokens, output_tokens=output_tokens, batch=s["batch"])])
+        top = float(evaluate_cases(case, specs, shapes, reserved_frac, bool(s["prefill_counted"]))
+                    ["ceiling_tokens_per_s"].iloc[0])
+        gain = 1.0 if pd.isna(s["speculative_share"]) else float(
+            speculative_speedup(s["speculative_share"], s["speculative_speedup"]))
+        out[i] = top * gain
+    return out

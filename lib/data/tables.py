@@ -653,3 +653,28 @@ def load_throughput_cases(path: str | Path = "data/throughput_cases.csv") -> pd.
 def load_published_throughput(path: str | Path = "data/published_throughput.csv") -> pd.DataFrame:
     """Published tokens/s measurements with their setup and URL, for the roofline cross-check."""
     return load(path, PUBLISHED_THROUGHPUT)
+
+
+THROUGHPUT_STACK = TableSpec(
+    name="the guide's six-step throughput stack",
+    columns=(
+        Column("step", kind="int", min=0, max=100), Column("step_id"), Column("change"),
+        Column("batch", kind="int", min=1, max=1_000_000),
+        Column("weight_precision", **_PRECISION),  # type: ignore[arg-type]
+        Column("kv_precision", **_PRECISION),  # type: ignore[arg-type]
+        Column("prefill_counted", kind="bool"),
+        Column("speculative_share", kind="float", nullable=True, min=0.0, max=1.0),
+        Column("speculative_speedup", kind="float", nullable=True, min=1.0, max=20.0),
+        Column("utilisation", kind="float", min=0.01, max=1.0),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("step_id",),
+    checks=(_together(("speculative_share", "speculative_speedup")),),
+)
+
+TABLES["throughput_stack.csv"] = THROUGHPUT_STACK
+
+
+def load_throughput_stack(path: str | Path = "data/throughput_stack.csv") -> pd.DataFrame:
+    """The worked example's steps in order, with the setup each step runs (claims in guide_claims.csv)."""
+    return load(path, THROUGHPUT_STACK).sort_values("step").reset_index(drop=True)
