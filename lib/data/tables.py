@@ -678,3 +678,46 @@ TABLES["throughput_stack.csv"] = THROUGHPUT_STACK
 def load_throughput_stack(path: str | Path = "data/throughput_stack.csv") -> pd.DataFrame:
     """The worked example's steps in order, with the setup each step runs (claims in guide_claims.csv)."""
     return load(path, THROUGHPUT_STACK).sort_values("step").reset_index(drop=True)
+
+
+# --- Custom silicon and spot (hardware-b) --------------------------------------------------------
+
+CUSTOM_SILICON = TableSpec(
+    name="custom-silicon rental examples",
+    columns=(
+        Column("option_id"), Column("platform"), Column("silicon"),
+        Column("hourly_usd", kind="float", min=0.01, max=10_000),
+        Column("tokens_per_s", kind="float", nullable=True, min=1, max=10_000_000),
+        Column("utilisation", kind="float", min=0.01, max=1.0),
+        _price("stated_usd_per_mtok"),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("option_id",),
+)
+
+SPOT_MARKET = TableSpec(
+    name="spot and preemptible GPU market",
+    columns=(
+        Column("market_id"), Column("provider"), Column("tier"),
+        Column("discount_frac_low", kind="float", min=0.0, max=0.99),
+        Column("discount_frac_high", kind="float", min=0.0, max=0.99),
+        Column("eviction_per_month_low", kind="float", nullable=True, min=0.0, max=0.99),
+        Column("eviction_per_month_high", kind="float", nullable=True, min=0.0, max=0.99),
+        Column("eviction_notice_s", kind="float", nullable=True, min=0.0, max=86_400),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("market_id",),
+    checks=(_not_above("discount_frac_low", "discount_frac_high", "a range's low end"),
+            _not_above("eviction_per_month_low", "eviction_per_month_high", "a range's low end"),
+            _together(("eviction_per_month_low", "eviction_per_month_high"))),
+)
+
+TABLES.update({"custom_silicon.csv": CUSTOM_SILICON, "spot_market.csv": SPOT_MARKET})
+
+
+def load_custom_silicon(path: str | Path = "data/custom_silicon.csv") -> pd.DataFrame:
+    return load(path, CUSTOM_SILICON)
+
+
+def load_spot_market(path: str | Path = "data/spot_market.csv") -> pd.DataFrame:
+    return load(path, SPOT_MARKET)
