@@ -97,3 +97,33 @@ def test_bad_custom_silicon_file_names_file_row_column_and_reason():
     problems = [str(p) for p in info.value.problems]
     assert any(p.startswith(f"{path}, row 1 (line 2), column 'hourly_usd'") and "'nine' is not a number" in p
                for p in problems), problems
+
+
+# --- capacity planning with benchmark derating (bench-reality chapter) ---------------------------
+
+def test_nodes_needed_by_hand():
+    # 20,000 tokens/s at peak, 3,000 per node on the benchmark: 6.67 -> 7 nodes; derated by 2: 13.3 -> 14;
+    # with 20% headroom on top: 16 nodes.
+    assert int(fleet.nodes_needed(20_000, 3_000)) == 7
+    assert int(fleet.nodes_needed(20_000, 3_000, 2.0)) == 14
+    assert int(fleet.nodes_needed(20_000, 3_000, 2.0, 0.2)) == 16
+    assert int(fleet.nodes_needed(6_000, 3_000)) == 2  # an exact fit is not rounded up
+    with pytest.raises(ValueError):
+        fleet.nodes_needed(1, 0)
+
+
+@given(peak=st.floats(0, 1e7), bench=st.floats(1, 1e6), d=st.floats(1, 5))
+def test_derating_never_needs_fewer_nodes(peak, bench, d):
+    plain = int(fleet.nodes_needed(peak, bench))
+    derated = int(fleet.nodes_needed(peak, bench, d))
+    assert derated >= plain
+    assert derated * bench / d >= peak * (1 - 1e-9)
+
+
+def test_bad_bench_file_names_file_row_column_and_reason():
+    path = BAD_DATA / "bench_reality_bad.csv"
+    with pytest.raises(DataValidationError) as info:
+        tables.load_bench_reality(path)
+    problems = [str(p) for p in info.value.problems]
+    assert any(p.startswith(f"{path}, row 1 (line 2), column 'real_tokens_per_s_per_request_low'")
+               and "is above" in p for p in problems), problems

@@ -76,3 +76,22 @@ def spot_serving_hourly_usd(on_demand_hourly: ArrayLike, discount: ArrayLike, ev
         raise ValueError("discount in [0, 1), prices and fallback hours >= 0")
     on_fallback = np.minimum(1.0, eviction_rate_per_hour(evicted_per_month) * fb)
     return od * ((1.0 - d) * (1.0 - on_fallback) + on_fallback)
+
+
+def nodes_needed(peak_tokens_per_s: ArrayLike, bench_tokens_per_s_per_node: ArrayLike, derate: ArrayLike = 1.0,
+                 headroom: ArrayLike = 0.0) -> np.ndarray:
+    """Whole nodes to serve a peak, when each node gives its benchmark throughput ÷ ``derate``.
+
+    ``headroom`` is spare capacity kept on top of the peak (0.2 = 20% more). Rounded up: a
+    fraction of a node is a whole node on the bill.
+    """
+    peak = np.asarray(peak_tokens_per_s, dtype=float)
+    bench = np.asarray(bench_tokens_per_s_per_node, dtype=float)
+    d = np.asarray(derate, dtype=float)
+    h = np.asarray(headroom, dtype=float)
+    if np.any(peak < 0) or np.any(h < 0):
+        raise ValueError("peak and headroom must be >= 0")
+    if np.any(bench <= 0) or np.any(d <= 0):
+        raise ValueError("benchmark throughput and derate must be > 0")
+    # The epsilon keeps an exact fit (peak = n x per-node rate) from rounding up to n + 1 on float noise.
+    return np.ceil(peak * (1.0 + h) * d / bench * (1 - 1e-12)).astype(np.int64)

@@ -721,3 +721,27 @@ def load_custom_silicon(path: str | Path = "data/custom_silicon.csv") -> pd.Data
 
 def load_spot_market(path: str | Path = "data/spot_market.csv") -> pd.DataFrame:
     return load(path, SPOT_MARKET)
+
+
+BENCH_REALITY = TableSpec(
+    name="benchmark against production throughput",
+    columns=(
+        Column("row_id"), Column("system"), Column("accelerator", nullable=True),
+        Column("accelerators", kind="int", nullable=True, min=1, max=100_000),
+        Column("bench_tokens_per_s_per_request", kind="float", min=0.1, max=1_000_000),
+        Column("real_tokens_per_s_per_request_low", kind="float", min=0.1, max=1_000_000),
+        Column("real_tokens_per_s_per_request_high", kind="float", min=0.1, max=1_000_000),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("row_id",),
+    checks=(_not_above("real_tokens_per_s_per_request_low", "real_tokens_per_s_per_request_high", "a range's low end"),
+            _not_above("real_tokens_per_s_per_request_high", "bench_tokens_per_s_per_request",
+                       "production is never faster than the benchmark"),
+            _together(("accelerator", "accelerators"))),
+)
+
+TABLES["bench_reality.csv"] = BENCH_REALITY
+
+
+def load_bench_reality(path: str | Path = "data/bench_reality.csv") -> pd.DataFrame:
+    return load(path, BENCH_REALITY)
