@@ -89,7 +89,8 @@ FORMATTERS: dict[str, Callable[[float], str]] = {
     "usd": fmt_usd, "usd_per_request": fmt_usd, "usd_per_day": fmt_usd, "usd_per_month": fmt_usd,
     "usd_per_year": fmt_usd, "usd_per_mtok": fmt_usd, "usd_per_user_month": fmt_usd,
     "ratio": fmt_ratio, "fraction": fmt_pct, "signed_fraction": fmt_signed_pct, "tokens": lambda x: fmt_number(x, 4),
-    "tokens_per_s": lambda x: fmt_number(x, 3), "count": lambda x: fmt_number(x, 4),
+    "tokens_per_s": lambda x: fmt_number(x, 3), "requests_per_s": lambda x: fmt_number(x, 3),
+    "count": lambda x: fmt_number(x, 4),
     "bytes": fmt_bytes,
 }
 

@@ -170,7 +170,7 @@ HARDWARE_SPECS = TableSpec(
         Column("hbm_tb_per_s", kind="float", min=0.05, max=100),
         Column("dense_bf16_tflops", kind="float", min=1, max=100_000),
         Column("dense_fp8_tflops", kind="float", nullable=True, min=1, max=100_000),
-        Column("tdp_kw", kind="float", min=0.01, max=10), *_PROVENANCE,
+        Column("tdp_kw", kind="float", nullable=True, min=0.01, max=10), *_PROVENANCE,
     ),
     key=("accelerator",),
 )
@@ -678,3 +678,157 @@ def load_colo_prices(path: str | Path = "data/colo_prices.csv") -> pd.DataFrame:
 
 def load_tco_scenarios(path: str | Path = "data/tco_scenarios.csv") -> pd.DataFrame:
     return load(path, TCO_SCENARIOS)
+
+# --- Hardware chapters: physical limits (hardware-b) ------------------------------------------
+
+def _known_in(column: str, filename: str, spec: TableSpec, key: str):
+    """Each value of ``column`` names a row (by ``key``) of ``filename`` in the same folder."""
+
+    def check(frame: pd.DataFrame, label: str) -> list[Problem]:
+        other = Path(label).parent / filename
+        try:
+            known = set(load_table(other, spec)[key])
+        except DataValidationError:
+            return []  # that file reports its own problems
+        return [Problem(label, f"{column} '{r[column]}' has no row in {other}", int(r["_row"]), column)
+                for _, r in frame[frame[column].notna() & ~frame[column].isin(known)].iterrows()]
+
+    return check
+
+
+_PRECISION = dict(choices=("FP32", "FP16", "BF16", "FP8", "INT8", "INT4"))
+_CASE_COLUMNS = (
+    Column("accelerator"), Column("accelerators", kind="int", min=1, max=100_000),
+    Column("model_id"),
+    Column("weight_precision", **_PRECISION),  # type: ignore[arg-type]
+    Column("kv_precision", **_PRECISION),  # type: ignore[arg-type]
+    Column("input_tokens", **_TOKENS), Column("output_tokens", kind="int", min=1, max=10_000_000),  # type: ignore[arg-type]
+    Column("batch", kind="int", nullable=True, min=1, max=1_000_000),
+)
+_CASE_CHECKS = (_known_in("accelerator", "hardware_specs.csv", HARDWARE_SPECS, "accelerator"),
+                _known_in("model_id", "model_shapes.csv", MODEL_SHAPES, "model_id"))
+
+THROUGHPUT_CASES = TableSpec(
+    name="the setups behind the guide's throughput claims",
+    columns=(Column("claim_id"),
+             Column("measure", choices=("output_tokens_per_s", "input_tokens_per_s", "requests_per_s")),
+             *_CASE_COLUMNS, *_PROVENANCE, Column("notes", nullable=True)),
+    key=("claim_id",),
+    checks=(*_CASE_CHECKS, _known_in("claim_id", "guide_claims.csv", GUIDE_CLAIMS, "claim_id")),
+)
+
+PUBLISHED_THROUGHPUT = TableSpec(
+    name="published throughput measurements",
+    columns=(Column("measurement_id"), Column("publisher"), Column("software"), *_CASE_COLUMNS,
+             Column("output_tokens_per_s", kind="float", min=0.01, max=10_000_000),
+             Column("source"), Column("source_url"), Column("as_of", kind="month"), Column("notes", nullable=True)),
+    key=("measurement_id",),
+    checks=_CASE_CHECKS,
+)
+
+TABLES.update({
+    "throughput_cases.csv": THROUGHPUT_CASES,
+    "published_throughput.csv": PUBLISHED_THROUGHPUT,
+})
+
+
+def load_throughput_cases(path: str | Path = "data/throughput_cases.csv") -> pd.DataFrame:
+    """The setup (node, model, precision, request shape, batch) behind each guide throughput claim."""
+    return load(path, THROUGHPUT_CASES)
+
+
+def load_published_throughput(path: str | Path = "data/published_throughput.csv") -> pd.DataFrame:
+    """Published tokens/s measurements with their setup and URL, for the roofline cross-check."""
+    return load(path, PUBLISHED_THROUGHPUT)
+
+
+THROUGHPUT_STACK = TableSpec(
+    name="the guide's six-step throughput stack",
+    columns=(
+        Column("step", kind="int", min=0, max=100), Column("step_id"), Column("change"),
+        Column("batch", kind="int", min=1, max=1_000_000),
+        Column("weight_precision", **_PRECISION),  # type: ignore[arg-type]
+        Column("kv_precision", **_PRECISION),  # type: ignore[arg-type]
+        Column("prefill_counted", kind="bool"),
+        Column("speculative_share", kind="float", nullable=True, min=0.0, max=1.0),
+        Column("speculative_speedup", kind="float", nullable=True, min=1.0, max=20.0),
+        Column("utilisation", kind="float", min=0.01, max=1.0),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("step_id",),
+    checks=(_together(("speculative_share", "speculative_speedup")),),
+)
+
+TABLES["throughput_stack.csv"] = THROUGHPUT_STACK
+
+
+def load_throughput_stack(path: str | Path = "data/throughput_stack.csv") -> pd.DataFrame:
+    """The worked example's steps in order, with the setup each step runs (claims in guide_claims.csv)."""
+    return load(path, THROUGHPUT_STACK).sort_values("step").reset_index(drop=True)
+
+
+# --- Custom silicon and spot (hardware-b) --------------------------------------------------------
+
+CUSTOM_SILICON = TableSpec(
+    name="custom-silicon rental examples",
+    columns=(
+        Column("option_id"), Column("platform"), Column("silicon"),
+        Column("hourly_usd", kind="float", min=0.01, max=10_000),
+        Column("tokens_per_s", kind="float", nullable=True, min=1, max=10_000_000),
+        Column("utilisation", kind="float", min=0.01, max=1.0),
+        _price("stated_usd_per_mtok"),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("option_id",),
+)
+
+SPOT_MARKET = TableSpec(
+    name="spot and preemptible GPU market",
+    columns=(
+        Column("market_id"), Column("provider"), Column("tier"),
+        Column("discount_frac_low", kind="float", min=0.0, max=0.99),
+        Column("discount_frac_high", kind="float", min=0.0, max=0.99),
+        Column("eviction_per_month_low", kind="float", nullable=True, min=0.0, max=0.99),
+        Column("eviction_per_month_high", kind="float", nullable=True, min=0.0, max=0.99),
+        Column("eviction_notice_s", kind="float", nullable=True, min=0.0, max=86_400),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("market_id",),
+    checks=(_not_above("discount_frac_low", "discount_frac_high", "a range's low end"),
+            _not_above("eviction_per_month_low", "eviction_per_month_high", "a range's low end"),
+            _together(("eviction_per_month_low", "eviction_per_month_high"))),
+)
+
+TABLES.update({"custom_silicon.csv": CUSTOM_SILICON, "spot_market.csv": SPOT_MARKET})
+
+
+def load_custom_silicon(path: str | Path = "data/custom_silicon.csv") -> pd.DataFrame:
+    return load(path, CUSTOM_SILICON)
+
+
+def load_spot_market(path: str | Path = "data/spot_market.csv") -> pd.DataFrame:
+    return load(path, SPOT_MARKET)
+
+
+BENCH_REALITY = TableSpec(
+    name="benchmark against production throughput",
+    columns=(
+        Column("row_id"), Column("system"), Column("accelerator", nullable=True),
+        Column("accelerators", kind="int", nullable=True, min=1, max=100_000),
+        Column("bench_tokens_per_s_per_request", kind="float", min=0.1, max=1_000_000),
+        Column("real_tokens_per_s_per_request_low", kind="float", min=0.1, max=1_000_000),
+        Column("real_tokens_per_s_per_request_high", kind="float", min=0.1, max=1_000_000),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("row_id",),
+    checks=(_not_above("real_tokens_per_s_per_request_low", "real_tokens_per_s_per_request_high", "a range's low end"),
+            _not_above("real_tokens_per_s_per_request_high", "bench_tokens_per_s_per_request",
+                       "production is never faster than the benchmark"),
+            _together(("accelerator", "accelerators"))),
+)
+
+TABLES["bench_reality.csv"] = BENCH_REALITY
+
+
+def load_bench_reality(path: str | Path = "data/bench_reality.csv") -> pd.DataFrame:
+    return load(path, BENCH_REALITY)
