@@ -105,21 +105,32 @@ def test_built_book_fetches_nothing_from_another_host(built_book):
     assert len(list(built_book.rglob("*.html"))) >= len(chapters()) + 2
 
 
-def test_chapters_run_as_live_notebooks_with_their_widgets(book_copy, tmp_path):
-    """What a Jupyter user runs: every chapter with for_html_book=False builds its ipywidgets."""
-    import nbformat
-    import papermill
+LIVE_RUN = """
+import sys, nbformat, papermill
+from pathlib import Path
+from lib.book.refresh import IPCKernelManager, _source_notebook
+project, chapter, out = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+source = out.replace(".out.ipynb", ".ipynb")
+nbformat.write(_source_notebook(project / "analyses" / f"{chapter}.py"), source)
+papermill.execute_notebook(source, out, parameters={"for_html_book": False}, kernel_name="python3",
+                           cwd=str(project), progress_bar=False, execution_timeout=300,
+                           kernel_manager_class=IPCKernelManager)
+"""
 
-    from lib.book.refresh import IPCKernelManager, _source_notebook
+
+def test_chapters_run_as_live_notebooks_with_their_widgets(book_copy, tmp_path):
+    """What a Jupyter user runs: every chapter with for_html_book=False builds its ipywidgets.
+
+    Each chapter runs in a fresh process, as the refresh does: sixteen kernels started one after
+    another from the pytest process itself once left one waiting on an idle kernel for good."""
+    import nbformat
 
     for chapter in chapters():
-        source = tmp_path / f"{chapter}.ipynb"
-        nbformat.write(_source_notebook(book_copy / "analyses" / f"{chapter}.py"), source)
-        out = papermill.execute_notebook(str(source), str(tmp_path / f"{chapter}.out.ipynb"),
-                                         parameters={"for_html_book": False}, kernel_name="python3",
-                                         cwd=str(book_copy), progress_bar=False,
-                                         kernel_manager_class=IPCKernelManager)
-        views = [o for c in out.cells for o in c.get("outputs", [])
+        out = tmp_path / f"{chapter}.out.ipynb"
+        proc = subprocess.run([sys.executable, "-c", LIVE_RUN, str(book_copy), chapter, str(out)],
+                              capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, f"{chapter}: {proc.stderr[-3000:]}"
+        views = [o for c in nbformat.read(out, as_version=4).cells for o in c.get("outputs", [])
                  if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
         assert views, f"{chapter} shows no widget in Jupyter"
 
