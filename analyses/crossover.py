@@ -57,6 +57,8 @@ max_clusters = 16
 for_html_book = False
 
 # %% tags=["hide-input"]
+from functools import partial
+
 import altair as alt
 import ipywidgets as widgets
 from IPython.display import display
@@ -70,12 +72,8 @@ from lib.data import tables
 
 charts.use_book_style(for_html_book)
 
-def record(name: str, value: float, unit: str) -> None:
-    """figures.record for a finite value; a missing price (NaN) or a break-even never reached (inf) is glued as words."""
-    if np.isfinite(value):
-        figures.record(name, value, unit)
-    else:
-        figures.glue_text(name, "n/a (no price in this snapshot)" if np.isnan(value) else "never")
+# A break-even that is never reached reads as "never"; a price the data lacks as n/a.
+record = partial(figures.record, infinite_text="never")
 
 prices = tables.load_api_prices(api_prices_csv, book_rows_only=True)
 claims = tables.load_guide_claims(guide_claims_csv)

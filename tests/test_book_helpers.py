@@ -157,3 +157,11 @@ def test_a_figure_the_data_cannot_give_is_stored_as_null_and_never_reported_as_m
     nan = float("nan")
     assert figure_changes({("c", "x"): (nan, "usd")}, {("c", "x"): (nan, "usd")}) == []
     assert figure_changes({("c", "x"): (nan, "usd")}, {("c", "x"): (1.0, "usd")}) != []
+
+
+def test_a_missing_or_unbounded_figure_reads_as_words():
+    with mock.patch("lib.book.figures.display") as shown:
+        figures.record("x_nan", float("nan"), "usd")
+        figures.record("x_inf", float("inf"), "usd", infinite_text="never")
+    texts = [c.args[0][figures.GLUE_PREFIX + "text/plain"] for c in shown.call_args_list]
+    assert texts == [repr(figures.MISSING_TEXT), repr("never")]

@@ -104,12 +104,21 @@ def _stable(value: float) -> float:
     return float(f"{value:.{REGISTRY_SIG_DIGITS}g}")
 
 
-def record(name: str, value: float, unit: str) -> None:
-    """Glue ``name`` as formatted text and register (name, value, unit) for the refresh report."""
+MISSING_TEXT = "n/a (not in the data in use)"
+
+
+def record(name: str, value: float, unit: str, *, infinite_text: str = "unbounded") -> None:
+    """Glue ``name`` as formatted text and register (name, value, unit) for the refresh report.
+
+    A value the data cannot give (NaN: a price a feed lacks) reads as MISSING_TEXT; an infinite
+    one (a break-even never reached) reads as ``infinite_text``."""
     value = float(value)
     if not name.isidentifier():
         raise ValueError(f"figure name {name!r} must be a Python identifier (it is a glue key)")
-    shown = format_value(value, unit)
+    if math.isfinite(value):
+        shown = format_value(value, unit)
+    else:
+        shown = MISSING_TEXT if math.isnan(value) else infinite_text
     display(
         {GLUE_PREFIX + "text/plain": repr(shown)},
         raw=True,
