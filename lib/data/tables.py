@@ -213,6 +213,11 @@ def _value_or_range(frame: pd.DataFrame, label: str) -> list[Problem]:
             for _, r in frame[~has_value & ~has_range].iterrows()]
 
 
+# What a claim's figure is recomputed from; it names the kind of error a miss beyond rounding is
+# (lib.book.guide.verdict_category): guide_inputs -> wrong arithmetic, guide_elsewhere -> contradicts
+# another section, roofline_ceiling -> physically impossible, outside_data -> disagrees with outside data.
+CHECKED_AGAINST = ("guide_inputs", "guide_elsewhere", "roofline_ceiling", "outside_data")
+
 GUIDE_CLAIMS = TableSpec(
     name="the guide's stated figures",
     columns=(
@@ -220,7 +225,9 @@ GUIDE_CLAIMS = TableSpec(
         Column("guide_value", kind="float", nullable=True, min=-1e15, max=1e15),
         Column("guide_low", kind="float", nullable=True, min=-1e15, max=1e15),
         Column("guide_high", kind="float", nullable=True, min=-1e15, max=1e15),
-        Column("inputs", nullable=True), *_PROVENANCE, Column("notes", nullable=True),
+        Column("inputs", nullable=True),
+        Column("checked_against", choices=CHECKED_AGAINST),
+        *_PROVENANCE, Column("notes", nullable=True),
     ),
     key=("claim_id",),
     checks=(_value_or_range, _not_above("guide_low", "guide_high", "a range's low end")),
