@@ -585,8 +585,10 @@ record("tco_used_h100_share", float(used_table.set_index("accelerator").loc["H10
 # ## The guide's figures beside ours
 #
 # {glue:text}`tco_verdicts` A figure "agrees" within {glue:text}`tco_agree_rel`, is "rounding"
-# within {glue:text}`tco_rounding_rel`, and "disagrees" beyond; a range agrees when our figure
-# falls inside it.
+# within {glue:text}`tco_rounding_rel`; a range agrees when our figure falls inside it. A miss beyond
+# that is named by what the book recomputed the figure from: wrong arithmetic (the inputs stated
+# beside it), a contradiction (figures from another section) or outside data; see
+# [how far to trust the guide](guide_trust.ipynb).
 
 # %%
 comparison = guide.comparison_table(claims, ours)

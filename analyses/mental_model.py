@@ -307,8 +307,10 @@ show_table(pd.DataFrame({"utilisation": util, "self-hosted $ per M output tokens
 # ## The guide's figures beside ours
 #
 # {glue:text}`mm_verdicts` A figure "agrees" within {glue:text}`mm_agree_rel`, is "rounding"
-# within {glue:text}`mm_rounding_rel`, and "disagrees" beyond; a range agrees when our figure
-# falls inside it.
+# within {glue:text}`mm_rounding_rel`; a range agrees when our figure falls inside it. A miss beyond
+# that is named by what the book recomputed the figure from: wrong arithmetic (the inputs stated
+# beside it), a contradiction (figures from another section) or outside data; see
+# [how far to trust the guide](guide_trust.ipynb).
 
 # %%
 comparison = guide.comparison_table(claims, ours)

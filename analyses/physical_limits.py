@@ -259,8 +259,7 @@ checked = pd.DataFrame({
     "physically": rf.possibility(ratio),
     "bound": evaluated["bound"].to_numpy(),
 })
-for claim_id, label in zip(checked["claim_id"], checked["physically"]):
-    figures.record_conclusion(f"verdict_{claim_id}", label)
+guide.record_ceiling_checks(claims, dict(zip(checked["claim_id"], checked["ceiling"])))
 figures.record("rf_n_claims", len(checked), "count")
 figures.record("rf_n_impossible", int((checked["physically"] == "impossible").sum()), "count")
 by_id = checked.set_index("claim_id")

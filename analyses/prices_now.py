@@ -214,12 +214,13 @@ def headline_figures(prices: pd.DataFrame) -> dict[str, float]:
 
 then_figures, now_figures = headline_figures(guide_book), headline_figures(now_book)
 then_table = guide.comparison_table(claims, then_figures)
-now_table = guide.comparison_table(claims, now_figures)
-holds_now = now_table["verdict"] != "disagrees"
+# Today's prices are data from outside the guide: a miss there is a price that moved.
+now_table = guide.comparison_table(claims, now_figures, checked_against="outside_data")
+holds_now = now_table["verdict"].isin(guide.HOLDS)
 for claim_id, verdict in zip(now_table["claim_id"], now_table["verdict"]):
     figures.record_conclusion(f"pn_now_{claim_id}", verdict)
 figures.glue_text("pn_claims_summary", (
-    f"Of these {len(now_table)} figures, {int((then_table['verdict'] != 'disagrees').sum())} hold at the guide's "
+    f"Of these {len(now_table)} figures, {int(then_table['verdict'].isin(guide.HOLDS).sum())} hold at the guide's "
     f"prices and {int(holds_now.sum())} at today's."))
 show_table(pd.DataFrame({
     "the guide says": then_table["the guide says"], "guide": then_table["guide"],

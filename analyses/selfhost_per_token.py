@@ -279,8 +279,10 @@ if not for_html_book:
 # ## The guide's figures beside ours
 #
 # {glue:text}`sh_verdicts` A figure "agrees" within {glue:text}`sh_agree_rel`, is "rounding"
-# within {glue:text}`sh_rounding_rel`, and "disagrees" beyond; a range agrees when our figure
-# falls inside it.
+# within {glue:text}`sh_rounding_rel`; a range agrees when our figure falls inside it. A miss beyond
+# that is named by what the book recomputed the figure from: wrong arithmetic (the inputs stated
+# beside it), a contradiction (figures from another section) or outside data; see
+# [how far to trust the guide](guide_trust.ipynb).
 
 # %%
 comparison = guide.comparison_table(claims, ours)

@@ -99,8 +99,7 @@ stack = pd.DataFrame({
     "physically": rf.possibility(share), "utilisation": steps["utilisation"],
     "guide $/M output": guide_cost, "book $/M output": our_cost,
 })
-for step_id, label in zip(steps["step_id"], stack["physically"]):
-    figures.record_conclusion(f"verdict_tm_tps_{step_id}", label)
+guide.record_ceiling_checks(claims, {f"tm_tps_{s}": float(c) for s, c in zip(steps["step_id"], ceiling)})
 for step_id, cost in zip(steps["step_id"], our_cost):
     ours[f"tm_cost_{step_id}"] = float(cost)
 ours["tm_cost_baseline_full"] = float(selfhost.selfhost_usd_per_mtok(hourly_usd, tps[0], 1.0))

@@ -178,3 +178,23 @@ def test_the_landing_page_links_every_chapter():
     intro = (ROOT / "book" / "intro.md").read_text()
     for chapter in chapters():
         assert f"]({chapter}.ipynb)" in intro, f"book/intro.md does not list {chapter}"
+
+
+def test_the_trust_chapter_runs_after_the_others_on_their_fresh_records(book_copy):
+    """Re-classing one claim and refreshing only its chapter must re-run guide_trust on the new verdict."""
+    path = book_copy / "data" / "guide_claims.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    (row,) = [r for r in rows[1:] if r[0] == "mm_all_five_right"]
+    assert row[header.index("checked_against")] == "guide_inputs"
+    row[header.index("checked_against")] = "guide_elsewhere"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    before = read_figures(book_copy / "book" / "figures.csv")
+    refresh(book_copy, ["mental_model"], jobs=1)
+    after = read_figures(book_copy / "book" / "figures.csv")
+    key_w, key_c = ("guide_trust", "gt_n_wrong_arithmetic"), ("guide_trust", "gt_n_contradicts_another_section")
+    assert after[key_w][0] == before[key_w][0] - 1
+    assert after[key_c][0] == before[key_c][0] + 1
+    assert run_nbval(book_copy / "book" / "guide_trust.ipynb").returncode == 0

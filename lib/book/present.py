@@ -20,10 +20,21 @@ def format_frame(frame: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
     return out.fillna(MISSING) if len(out) else out
 
 
-def show_table(frame: pd.DataFrame, units: dict[str, str] | None = None) -> None:
-    """Display without the index; cell text is escaped, since names come from price feeds."""
+def show_table(frame: pd.DataFrame, units: dict[str, str] | None = None,
+               links: dict[str, pd.Series] | None = None) -> None:
+    """Display without the index; cell text is escaped, since names come from price feeds.
+
+    ``links`` maps a column to the page each of its cells links to (a relative address, escaped too)."""
     shown = format_frame(frame, units or {})
-    display(HTML(shown.to_html(index=False, border=0, escape=True, classes="dataframe book-table", na_rep=MISSING)))
+    if not links:
+        display(HTML(shown.to_html(index=False, border=0, escape=True, classes="dataframe book-table", na_rep=MISSING)))
+        return
+    escaped = shown.apply(lambda col: col.map(lambda v: html.escape(str(v))))
+    for column, hrefs in links.items():
+        if "://" in "".join(map(str, hrefs)):
+            raise ValueError(f"links in column '{column}' must be relative: the book links only to its own pages")
+        escaped[column] = [f'<a href="{html.escape(str(h))}">{t}</a>' for t, h in zip(escaped[column], hrefs)]
+    display(HTML(escaped.to_html(index=False, border=0, escape=False, classes="dataframe book-table", na_rep=MISSING)))
 
 
 def _rows(n: int) -> str:

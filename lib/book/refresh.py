@@ -52,6 +52,11 @@ IN_USE_FILE = "data/snapshots/in_use.txt"
 GUIDE_PRICES = "data/api_prices.csv"
 KERNEL = "python3"
 PARAMETERS = {"for_html_book": True}
+# Chapters that read what the other chapters recorded (book/figures.csv, book/conclusions.csv):
+# they run after all the others, on the fresh files, and whenever any other chapter re-runs.
+LATE_CHAPTERS = ("guide_trust",)
+# The parameters through which a late chapter is pointed at those files.
+RECORD_PARAMETERS = {"figures_csv": FIGURES_FILE, "conclusions_csv": CONCLUSIONS_FILE}
 CELL_TIMEOUT_S = 600
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -275,6 +280,40 @@ def _import(root: Path, feed: PriceFeed) -> tuple[Path, list[Path], str]:
     return targets[0], created, result.summary()
 
 
+def _write_records(work: Path, ran: list[str], all_chapters: list[str],
+                   old: dict[tuple[str, str], tuple[float, str]], old_c: dict[tuple[str, str], str]) -> None:
+    """figures.csv and conclusions.csv in the work folder: the chapters that ran, and the kept
+    rows of those that did not (a chapter no longer in analyses/ drops out)."""
+    rows = [{"chapter": k[0], "name": k[1], "value": repr(v[0]), "unit": v[1]} for k, v in old.items()
+            if k[0] not in ran and k[0] in all_chapters]
+    c_rows = [{"chapter": k[0], "name": k[1], "text": v} for k, v in old_c.items()
+              if k[0] not in ran and k[0] in all_chapters]
+    for chapter in ran:
+        nb = nbformat.read(work / f"{chapter}.ipynb", as_version=4)
+        rows.extend(figures_of(chapter, nb))
+        c_rows.extend(conclusions_of(chapter, nb))
+    for name, columns, records in ((FIGURES_FILE, FIGURE_COLUMNS, rows), (CONCLUSIONS_FILE, CONCLUSION_COLUMNS, c_rows)):
+        records.sort(key=lambda r: (r["chapter"], r["name"]))
+        with (work / name).open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(records)
+
+
+def _point_at_book(notebook: Path, work_relative: Path) -> None:
+    """A late chapter ran on the records in the work folder; once swapped in, they are book/'s.
+    Its stored parameters must name book/'s files, or nbval would look for the deleted folder."""
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = cell.source.replace(str(work_relative), "book")
+    params = nb.metadata.get("refresh", {}).get("parameters", {})
+    for key, value in params.items():
+        if isinstance(value, str):
+            params[key] = value.replace(str(work_relative), "book")
+    nbformat.write(nb, notebook)
+
+
 def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: int = 2,
             prices: PriceFeed | str | None = None, report: list[str] | None = None) -> list[str]:
     """Run the refresh; returns the figure-change lines (and appends conclusion flips and the price
@@ -302,6 +341,9 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
     unknown = sorted(set(wanted) - set(all_chapters))
     if unknown:
         raise RefreshError(f"no chapter named {', '.join(unknown)} in {root / 'analyses'}")
+    early = [c for c in wanted if c not in LATE_CHAPTERS]
+    late = [c for c in all_chapters if c in LATE_CHAPTERS and (c in wanted or early)]
+    wanted = early + late
 
     book = root / "book"
     book.mkdir(exist_ok=True)
@@ -310,42 +352,32 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
         # Spawned, not forked, workers: each starts clean instead of inheriting the parent's
         # imported zmq and asyncio state. (The hangs seen here came from shared kernel sockets:
         # see IPCKernelManager.)
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(wanted))),
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(early) or 1)),
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(_run_chapter, [str(root)] * len(wanted), wanted, [str(work)] * len(wanted),
-                                    [parameters] * len(wanted)))
-        failed = [r for r in results if not r.ok]
+            results = list(pool.map(_run_chapter, [str(root)] * len(early), early, [str(work)] * len(early),
+                                    [parameters] * len(early)))
+            failed = [r for r in results if not r.ok]
+            figures_path, conclusions_path = book / FIGURES_FILE, book / CONCLUSIONS_FILE
+            old, old_c = read_figures(figures_path), read_conclusions(conclusions_path)
+            if not failed:
+                _write_records(work, early, all_chapters, old, old_c)
+            if not failed and late:
+                # The late chapters read the records just written, through paths in the work folder.
+                late_parameters = {**parameters, **{k: str((work / v).relative_to(root))
+                                                    for k, v in RECORD_PARAMETERS.items()}}
+                late_results = list(pool.map(_run_chapter, [str(root)] * len(late), late, [str(work)] * len(late),
+                                             [late_parameters] * len(late)))
+                failed = [r for r in late_results if not r.ok]
+                for chapter in late:
+                    if (work / f"{chapter}.ipynb").exists():
+                        _point_at_book(work / f"{chapter}.ipynb", work.relative_to(root))
         if failed:
             for path in created:  # an import that no chapter could run on is not kept
                 path.unlink(missing_ok=True)
             detail = "\n".join(f"  chapter '{r.chapter}' (analyses/{r.chapter}.py): {r.message}" for r in failed)
             raise RefreshError(f"{len(failed)} of {len(wanted)} chapter(s) failed; book/ was left as it was.\n{detail}")
-
-        figures_path = book / FIGURES_FILE
-        old = read_figures(figures_path)
-        kept = {k: v for k, v in old.items() if k[0] not in wanted and k[0] in all_chapters}
-        rows = [{"chapter": k[0], "name": k[1], "value": repr(v[0]), "unit": v[1]} for k, v in kept.items()]
-        for chapter in wanted:
-            rows.extend(figures_of(chapter, nbformat.read(work / f"{chapter}.ipynb", as_version=4)))
-        rows.sort(key=lambda r: (r["chapter"], r["name"]))
-        with (work / FIGURES_FILE).open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-        new = read_figures(work / FIGURES_FILE)
-
-        conclusions_path = book / CONCLUSIONS_FILE
-        old_c = read_conclusions(conclusions_path)
-        c_rows = [{"chapter": k[0], "name": k[1], "text": v} for k, v in old_c.items()
-                  if k[0] not in wanted and k[0] in all_chapters]
-        for chapter in wanted:
-            c_rows.extend(conclusions_of(chapter, nbformat.read(work / f"{chapter}.ipynb", as_version=4)))
-        c_rows.sort(key=lambda r: (r["chapter"], r["name"]))
-        with (work / CONCLUSIONS_FILE).open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=CONCLUSION_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(c_rows)
-        new_c = read_conclusions(work / CONCLUSIONS_FILE)
+        _write_records(work, wanted, all_chapters, old, old_c)
+        new, new_c = read_figures(work / FIGURES_FILE), read_conclusions(work / CONCLUSIONS_FILE)
 
         # Everything ran: swap in. os.replace is atomic per file on one filesystem.
         for chapter in wanted:

@@ -1,0 +1,177 @@
+"""The guide's claims registry, the verdict rule and the chapter that gathers every verdict."""
+
+from __future__ import annotations
+
+import math
+
+import nbformat
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from lib.book import guide, reliability
+from lib.data import tables
+from lib.data.validation import DataValidationError
+from tests.conftest import BAD_DATA, ROOT
+
+BOOK = ROOT / "book"
+
+
+# --- the rule ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("gap", "checked_against", "expected"), [
+    (0.0, "guide_inputs", "agrees"),
+    (0.05, "guide_inputs", "agrees"),
+    (-0.10, "guide_elsewhere", "rounding"),
+    (0.15, "outside_data", "rounding"),
+    (0.16, "guide_inputs", "wrong arithmetic"),
+    (-0.5, "guide_elsewhere", "contradicts another section"),
+    (3.0, "outside_data", "disagrees with outside data"),
+    # Ceiling checks: gap = (ceiling - claim) / claim; below zero the claim is above the ceiling.
+    (-0.01, "roofline_ceiling", "physically impossible"),
+    (0.0, "roofline_ceiling", "physically possible"),
+    (9.0, "roofline_ceiling", "physically possible"),
+    (math.nan, "guide_inputs", "not checkable on this data"),
+])
+def test_verdict_category(gap, checked_against, expected):
+    assert guide.verdict_category(gap, checked_against) == expected
+
+
+def test_unknown_check_is_refused():
+    with pytest.raises(ValueError, match="unknown checked_against 'vibes'"):
+        guide.verdict_category(0.5, "vibes")
+
+
+@given(st.floats(-0.99, 100, allow_nan=False), st.sampled_from(sorted(guide.MISS_BY_CHECK) + [guide.CEILING_CHECK]))
+@settings(max_examples=200, deadline=None, derandomize=True)
+def test_the_rule_is_a_pure_function_of_gap_and_check(gap, check):
+    first = guide.verdict_category(gap, check)
+    assert first == guide.verdict_category(gap, check)
+    assert first in guide.VERDICTS
+    # A miss is named only beyond rounding; within it, the check does not matter.
+    if check != guide.CEILING_CHECK and abs(gap) <= guide.ROUNDING_REL:
+        assert first in ("agrees", "rounding")
+
+
+@pytest.mark.parametrize(("gap", "check", "factor"), [
+    (0.0, "guide_inputs", 1.0), (1.0, "guide_inputs", 2.0), (-0.5, "guide_elsewhere", 2.0),
+    (-0.75, "roofline_ceiling", 4.0), (3.0, "roofline_ceiling", 1.0), (-1.0, "guide_inputs", math.inf),
+])
+def test_off_factor(gap, check, factor):
+    assert reliability.off_factor(gap, check) == pytest.approx(factor)
+
+
+@pytest.mark.parametrize(("gap", "check", "share"), [
+    (-0.14, "guide_inputs", 0.14), (0.3, "outside_data", 0.3), (-0.5, "roofline_ceiling", 1.0),
+    (2.0, "roofline_ceiling", 0.0),
+])
+def test_miss_share(gap, check, share):
+    assert reliability.miss_share(gap, check) == pytest.approx(share)
+
+
+def test_summary_names_each_miss_it_has():
+    claims = tables.load_guide_claims()
+    table = guide.comparison_table(claims, {"mm_lever_product": 0.1, "ue_query_gpt5": 0.0135,
+                                            "rf_prod_h100": 2000.0})
+    assert guide.verdict_summary(table) == ("Of the guide's 3 figures checked in this chapter, 1 agrees, "
+                                            "0 differ by rounding, 1 is wrong arithmetic and 1 is physically impossible.")
+    assert table.attrs["ours"]["rf_prod_h100"] == 2000.0
+
+
+def test_a_chapter_can_set_claims_against_other_data():
+    claims = tables.load_guide_claims()
+    table = guide.comparison_table(claims, {"ue_query_gpt5": 0.02}, checked_against="outside_data")
+    assert table["verdict"].tolist() == ["disagrees with outside data"]
+
+
+# --- the registry -----------------------------------------------------------------------------
+
+def test_checked_against_must_be_a_known_check():
+    path = BAD_DATA / "guide_claims_bad_check.csv"
+    with pytest.raises(DataValidationError) as info:
+        tables.load_guide_claims(path)
+    problems = [str(p) for p in info.value.problems]
+    assert any(p.startswith(f"{path}, row 2 (line 3), column 'checked_against'") and "'a hunch' is not one of" in p
+               for p in problems), problems
+
+
+def test_registry_holds_well_over_sixty_claims_from_every_checking_chapter():
+    claims = tables.load_guide_claims()
+    assert len(claims) > 60
+    assert claims["claim_id"].is_unique
+    assert set(claims["checked_against"]) == set(tables.CHECKED_AGAINST)
+
+
+# --- the book as refreshed --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def verdicts() -> pd.DataFrame:
+    figures, conclusions = reliability.read_records(BOOK / "figures.csv", BOOK / "conclusions.csv")
+    return reliability.claim_verdicts(tables.load_guide_claims(), figures, conclusions)
+
+
+def test_every_claim_has_a_verdict_from_its_own_chapter(verdicts):
+    missing = verdicts.loc[verdicts["verdict"] == reliability.NOT_RECOMPUTED, "claim_id"].tolist()
+    assert missing == [], f"claims no chapter recomputes: {missing}"
+    assert verdicts["ours"].notna().all()
+
+
+def test_every_verdict_category_the_issue_names_has_a_claim(verdicts):
+    counts = reliability.verdict_counts(verdicts)
+    for category in ("agrees", "rounding", "wrong arithmetic", "contradicts another section", "physically impossible"):
+        assert counts[category] >= 1, category
+
+
+def test_classification_is_deterministic(verdicts):
+    figures, conclusions = reliability.read_records(BOOK / "figures.csv", BOOK / "conclusions.csv")
+    again = reliability.claim_verdicts(tables.load_guide_claims(), figures, conclusions)
+    pd.testing.assert_frame_equal(verdicts, again)
+
+
+def test_a_recorded_verdict_that_does_not_follow_is_caught():
+    figures, conclusions = reliability.read_records(BOOK / "figures.csv", BOOK / "conclusions.csv")
+    row = conclusions["name"] == "verdict_mm_lever_product"
+    assert row.sum() == 1
+    conclusions.loc[row, "text"] = "agrees" if conclusions.loc[row, "text"].item() != "agrees" else "wrong arithmetic"
+    with pytest.raises(reliability.InconsistentVerdicts, match="mm_lever_product"):
+        reliability.claim_verdicts(tables.load_guide_claims(), figures, conclusions)
+
+
+def test_counts_within_grow_with_the_tolerance(verdicts):
+    previous = -1
+    for tolerance in (0.0, 0.05, 0.15, 0.5, 1.0, 10.0):
+        c = reliability.counts_within(verdicts, tolerance)
+        assert c["within"] + c["outside"] == c["checked"] and c["within"] >= previous
+        previous = c["within"]
+    with pytest.raises(ValueError):
+        reliability.counts_within(verdicts, -0.1)
+    # At the rounding band the tolerance accepts exactly what the rule lets hold.
+    holds = int(verdicts["verdict"].isin(guide.HOLDS).sum())
+    assert reliability.counts_within(verdicts, guide.ROUNDING_REL)["within"] == holds
+
+
+def test_worst_cases_are_misses_furthest_off_first(verdicts):
+    worst = reliability.worst_cases(verdicts, 5)
+    assert set(worst["verdict"]) <= set(guide.MISSES)
+    assert list(worst["off_factor"]) == sorted(worst["off_factor"], reverse=True)
+
+
+def test_trust_chapter_glues_the_counts_into_its_first_paragraph(verdicts):
+    nb = nbformat.read(BOOK / "guide_trust.ipynb", as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == "markdown")
+    assert "{glue:text}`gt_answer`" in first.source
+    glued = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                glued[name] = out["data"].get("application/papermill.record/text/plain", "")
+    counts = reliability.verdict_counts(verdicts)
+    answer = glued["gt_answer"]
+    assert f"{int(counts['wrong arithmetic'])} are wrong arithmetic" in answer
+    assert f"{int(counts['physically impossible'])} are physically impossible" in answer
+    assert f"{len(verdicts)} figures" in answer
+    # The stored notebook reads the book's own record files, not the refresh's work folder.
+    params = nb.metadata["refresh"]["parameters"]
+    assert params.get("figures_csv") == "book/figures.csv"
+    assert params.get("conclusions_csv") == "book/conclusions.csv"
