@@ -268,18 +268,12 @@ show_table(full, links={"chapter": pd.Series([f"{c}.html" for c in ordered["chap
 # %% tags=["remove-input"]
 for verdict_text in guide.MISSES:
     figures.record_conclusion("gt_count_" + verdict_text.replace(" ", "_"), str(int(counts[verdict_text])))
-parts = [f"{int(counts['agrees'])} agree", f"{int(counts['rounding'])} differ only by rounding",
-         f"{int(counts[guide.POSSIBLE])} throughput figures are physically possible",
-         f"{int(counts['wrong arithmetic'])} are wrong arithmetic",
-         f"{int(counts['contradicts another section'])} contradict another section of the guide",
-         f"{int(counts['disagrees with outside data'])} disagree with outside data",
-         f"{int(counts[guide.IMPOSSIBLE])} are physically impossible"]
-if counts[guide.UNCHECKED]:
-    parts.append(f"{int(counts[guide.UNCHECKED])} cannot be checked on the data in use")
+parts = [guide.verdict_phrase(v, int(counts[v])) for v in guide.VERDICTS
+         if counts[v] or v not in (guide.UNCHECKED,)]
 if counts[reliability.NOT_RECOMPUTED]:
     parts.append(f"{int(counts[reliability.NOT_RECOMPUTED])} are not yet recomputed by any chapter")
 figures.glue_text("gt_answer", (
-    f"Of the guide's {n_claims} figures the book recomputes, {', '.join(parts[:-1])}, and {parts[-1]}. "
+    f"Of the guide's {n_claims} figures the book recomputes, {', '.join(parts[:-1])} and {parts[-1]}. "
     f"So {figures.fmt_pct(n_misses / n_claims)} of them do not hold: use the guide's structure and "
     f"its rules of thumb, but recompute any figure you will spend money on."
 ))

@@ -78,6 +78,20 @@ def test_summary_names_each_miss_it_has():
     assert table.attrs["ours"]["rf_prod_h100"] == 2000.0
 
 
+@pytest.mark.parametrize(("value", "text"), [
+    (1500, "1,500"), (250_000, "250,000"), (39.42e12, "39.4 trillion"), (4e10, "40 billion"), (1e9, "1 billion"),
+])
+def test_large_token_counts_read_in_words(value, text):
+    from lib.book.figures import format_value
+    assert format_value(value, "tokens") == text
+
+
+def test_verdict_phrases_agree_in_number():
+    assert guide.verdict_phrase("disagrees with outside data", 1) == "1 disagrees with outside data"
+    assert guide.verdict_phrase("contradicts another section", 2) == "2 contradict another section"
+    assert guide.verdict_phrase("wrong arithmetic", 1) == "1 is wrong arithmetic"
+
+
 def test_a_chapter_can_set_claims_against_other_data():
     claims = tables.load_guide_claims()
     table = guide.comparison_table(claims, {"ue_query_gpt5": 0.02}, checked_against="outside_data")
@@ -168,8 +182,8 @@ def test_trust_chapter_glues_the_counts_into_its_first_paragraph(verdicts):
                 glued[name] = out["data"].get("application/papermill.record/text/plain", "")
     counts = reliability.verdict_counts(verdicts)
     answer = glued["gt_answer"]
-    assert f"{int(counts['wrong arithmetic'])} are wrong arithmetic" in answer
-    assert f"{int(counts['physically impossible'])} are physically impossible" in answer
+    for category in ("agrees", "rounding", "wrong arithmetic", "contradicts another section", "physically impossible"):
+        assert guide.verdict_phrase(category, int(counts[category])) in answer
     assert f"{len(verdicts)} figures" in answer
     # The stored notebook reads the book's own record files, not the refresh's work folder.
     params = nb.metadata["refresh"]["parameters"]

@@ -85,10 +85,21 @@ def fmt_bytes(x: float, sig: int = 3) -> str:
     return f"{text} {name}"
 
 
+def fmt_tokens(x: float) -> str:
+    """Token counts: "1,500", "250,000"; from a billion in words, "39.4 trillion", since twelve digits
+    with separators are hard to read at a glance."""
+    if math.isnan(x):
+        return "n/a"
+    for scale, name in ((1e12, "trillion"), (1e9, "billion")):
+        if abs(x) >= scale:
+            return f"{fmt_number(x / scale, 3)} {name}"
+    return fmt_number(x, 4)
+
+
 FORMATTERS: dict[str, Callable[[float], str]] = {
     "usd": fmt_usd, "usd_per_request": fmt_usd, "usd_per_day": fmt_usd, "usd_per_month": fmt_usd,
     "usd_per_year": fmt_usd, "usd_per_mtok": fmt_usd, "usd_per_user_month": fmt_usd,
-    "ratio": fmt_ratio, "fraction": fmt_pct, "signed_fraction": fmt_signed_pct, "tokens": lambda x: fmt_number(x, 4),
+    "ratio": fmt_ratio, "fraction": fmt_pct, "signed_fraction": fmt_signed_pct, "tokens": fmt_tokens,
     "tokens_per_s": lambda x: fmt_number(x, 3), "requests_per_s": lambda x: fmt_number(x, 3),
     "count": lambda x: fmt_number(x, 4),
     "bytes": fmt_bytes,

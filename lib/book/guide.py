@@ -144,6 +144,11 @@ _PLURALS = {"agrees": ("agrees", "agree"), "rounding": ("differs by rounding", "
             UNCHECKED: ("is not checkable on the data in use", "are not checkable on the data in use")}
 
 
+def verdict_phrase(verdict_text: str, n: int) -> str:
+    """"3 are wrong arithmetic", "1 disagrees with outside data": a count with its verdict as a verb phrase."""
+    return f"{n} {_PLURALS[verdict_text][0 if n == 1 else 1]}"
+
+
 def verdict_summary(comparison: pd.DataFrame) -> str:
     """One sentence counting a chapter's verdicts, for the top of its comparison section:
     agrees and rounding always, every other verdict only where some claim has it."""
@@ -152,7 +157,7 @@ def verdict_summary(comparison: pd.DataFrame) -> str:
     for v in VERDICTS:
         n = int(counts.get(v, 0))
         if n or v in ("agrees", "rounding"):
-            parts.append(f"{n} {_PLURALS[v][0 if n == 1 else 1]}")
+            parts.append(verdict_phrase(v, n))
     if not any(counts.get(v, 0) for v in MISSES):
         parts.append("none is wrong")
     return f"Of the guide's {len(comparison)} figures checked in this chapter, {', '.join(parts[:-1])} and {parts[-1]}."
