@@ -251,7 +251,7 @@ figures.record("bl_levers_low", lever_lows.prod(), "ratio")
 figures.record("bl_levers_high", lever_highs.prod(), "ratio")
 figures.record("bl_levers_no_cache", lever_lows[no_cache].prod(), "ratio")
 ours["bl_kt_lever_stack"] = float(lever_lows.prod())
-guide_figure("bl_g_levers", "bl_kt_lever_stack")
+_ = guide_figure("bl_g_levers", "bl_kt_lever_stack")
 
 # %% [markdown]
 # ## The bottom line
@@ -280,8 +280,8 @@ figures.record("bl_route_median", route_median, "ratio")
 figures.record("bl_easy_share", easy_query_share, "fraction")
 figures.record("bl_route_saving", route_saving, "fraction")
 ours["bl_routing_cheaper"] = route_median
-guide_figure("bl_g_route_lo", "bl_routing_cheaper", "guide_low")
-guide_figure("bl_g_route_hi", "bl_routing_cheaper", "guide_high")
+_ = guide_figure("bl_g_route_lo", "bl_routing_cheaper", "guide_low")
+_ = guide_figure("bl_g_route_hi", "bl_routing_cheaper", "guide_high")
 show_table(route, {"frontier query": "usd_per_request", "cheap query": "usd_per_request", "cheaper by": "ratio"})
 
 # %% [markdown]
@@ -346,16 +346,16 @@ p_rev = alt.param(name="p_rev", value=forecast_revenue_per_user_month,
     cover="p_rev * p_users / datum.monthly",
 ).transform_calculate(
     verdict=f"datum.cover >= {forecast_min_cover} ? 'revenue covers it' : 'shaky'",
-).mark_bar().encode(
+).mark_circle(size=140, opacity=0.9).encode(
     x=alt.X("monthly:Q", scale=alt.Scale(type="log"), title="Forecast bill, doubled for safety (USD per month, log)"),
     y=alt.Y("label:N", sort="x", title=None),
-    color=alt.Color("verdict:N", title="Revenue cover",
+    color=alt.Color("verdict:N", title="Revenue cover", legend=alt.Legend(orient="bottom"),
                     scale=alt.Scale(domain=["revenue covers it", "shaky"], range=["#4c78a8", "#e45756"])),
     tooltip=[alt.Tooltip("label:N", title="model"),
              alt.Tooltip("monthly:Q", title="monthly bill (USD)", format=",.0f"),
              alt.Tooltip("cover:Q", title="revenue / cost", format=".1f"), alt.Tooltip("verdict:N")],
 ).add_params(p_users, p_req, p_in, p_out, p_rev).properties(
-    width=420, height=alt.Step(22),
+    width=360, height=alt.Step(22),
     title=alt.Title("A design-time cost forecast, by model",
                     subtitle=f"users × requests × tokens × price × {forecast_safety_factor:g}; "
                              f"red where revenue covers cost less than {forecast_min_cover:g}×")))
@@ -411,8 +411,8 @@ mix_v = [guide.verdict(guide.relative_gap(o, float(gclaims.loc[c, "guide_value"]
          for c, o in (("bl_faq_mix_error_low", mix_lo), ("bl_faq_mix_error_high", mix_hi))]
 figures.glue_text("bl_mix_verdict", "Both ends match the guide's range to within rounding."
                   if "disagrees" not in mix_v else "The guide's range does not cover both ends of its own mix.")
-guide_figure("bl_g_mix_lo", "bl_faq_mix_error_low")
-guide_figure("bl_g_mix_hi", "bl_faq_mix_error_high")
+_ = guide_figure("bl_g_mix_lo", "bl_faq_mix_error_low")
+_ = guide_figure("bl_g_mix_hi", "bl_faq_mix_error_high")
 
 # %% [markdown]
 # ## Will it keep getting cheaper?
@@ -452,13 +452,13 @@ ours.update(bl_faq_trend=cheap_hist["high"], bl_xfaq_forward_cheap=cheap_hist["h
     x=alt.X("low:Q", scale=alt.Scale(type="log"), title="Price fall (× cheaper per year, log)"),
     x2="high:Q",
     y=alt.Y("statement:N", sort=None, title=None),
-    color=alt.Color("kind:N", title="What it is"),
+    color=alt.Color("kind:N", title="What it is", legend=alt.Legend(orient="bottom")),
     tooltip=[alt.Tooltip("statement:N"), alt.Tooltip("low:Q", title="low (× a year)", format=".2f"),
              alt.Tooltip("high:Q", title="high (× a year)", format=".2f")],
 ) + alt.Chart(trends).mark_point(filled=True, size=50).encode(
     x="low:Q", y=alt.Y("statement:N", sort=None),
     tooltip=[alt.Tooltip("statement:N"), alt.Tooltip("low:Q", title="low (× a year)", format=".2f")],
-)).properties(width=420, height=alt.Step(24), title=alt.Title(
+)).properties(width=360, height=alt.Step(24), title=alt.Title(
     "The guide's price-trend statements, as a fall per year",
     subtitle="History over three years compounded to one; drops stated as shares turned into factors"))
 
@@ -568,10 +568,10 @@ show_table(pd.DataFrame({"task": [f"agent, {agent_calls_low} calls", f"agent, {a
 #
 # The billion-scale answer sets DeepInfra's price against OpenAI's at a price the other FAQ answer
 # does not give: at OpenAI's stated small-model price DeepInfra is {glue:text}`bl_bge_ratio` cheaper,
-# not the guide's {glue:text}`bl_g_bge`. Its self-hosted L40S arithmetic holds ({glue:text}`bl_l40s_emb` embeddings
+# not the guide's {glue:text}`bl_g_bge`. Its self-hosted L40S arithmetic holds ({glue:text}`bl_l40s_emb` million embeddings
 # and {glue:text}`bl_l40s_day` a day), though elsewhere the guide rents a whole multi-GPU L40S node at
 # that hourly price. At that day's cost hosted embeddings stop being cheaper at
-# {glue:text}`bl_emb_breakeven` a day, somewhat below the guide's threshold.
+# {glue:text}`bl_emb_breakeven` million a day, somewhat below the guide's threshold.
 
 # %% tags=["hide-input"]
 emb = pd.Series(embedding_prices, dtype=float)
@@ -591,12 +591,12 @@ emb_vs_chat = float(paid["input_usd_per_mtok"].median() / emb.median())
 figures.record("bl_emb_vs_chat", emb_vs_chat, "ratio")
 bge_ratio = emb["OpenAI text-embedding-3-small"] / emb["DeepInfra bge-large"]
 figures.record("bl_bge_ratio", bge_ratio, "ratio")
-guide_figure("bl_g_bge", "bl_xfaq_bge_vs_openai")
+_ = guide_figure("bl_g_bge", "bl_xfaq_bge_vs_openai")
 l40s_emb = l40s_embeddings_per_s * faq.SECONDS_PER_DAY
-figures.record("bl_l40s_emb", l40s_emb, "count")
+figures.record("bl_l40s_emb", l40s_emb / 1e6, "count")
 figures.record("bl_l40s_day", l40s_day, "usd_per_day")
 emb_breakeven = float(faq.hosted_embedding_breakeven_per_day(l40s_day, tokens_per_chunk, emb["DeepInfra bge-large"]))
-figures.record("bl_emb_breakeven", emb_breakeven, "count")
+figures.record("bl_emb_breakeven", emb_breakeven / 1e6, "count")
 ours.update(bl_faq_corpus_low=corpus_lo, bl_faq_corpus_high=corpus_hi, bl_faq_embed_call=emb_call,
             bl_faq_embed_vs_chat=emb_vs_chat, bl_xfaq_bge_vs_openai=bge_ratio, bl_xfaq_l40s_embeddings=l40s_emb,
             bl_xfaq_l40s_day=l40s_day, bl_xfaq_embed_breakeven=emb_breakeven)
@@ -607,17 +607,16 @@ ours.update(bl_faq_corpus_low=corpus_lo, bl_faq_corpus_high=corpus_hi, bl_faq_em
 # **Direct or through a cloud.** The guide says buying direct is usually a little cheaper than
 # through Bedrock or Azure, yet its own price rows charge the same for Claude Sonnet 4.6 on Bedrock
 # as direct: a saving of {glue:text}`bl_direct_saving`. Open-weight models on Bedrock sit among the
-# third-party hosts rather than above them; the [procurement comparison](api_prices.ipynb) lists them.
+# third-party hosts' prices rather than above them in the same data.
 #
 # **Reasoning.** On o3, the high effort tier's thinking budget is {glue:text}`bl_o3_effort` the low
 # tier's at its midpoint, as the guide says. DeepSeek R1 is {glue:text}`bl_r1_o3` cheaper than o3 on
 # the typical query at the book's o3 price; at the second tear-down's much lower o3 price it would be
-# only {glue:text}`bl_r1_o3_alt`. The [reasoning chapter](reasoning.ipynb) explains which o3 price the
-# book uses and why.
+# only {glue:text}`bl_r1_o3_alt`. The [reasoning chapter](reasoning.ipynb) covers o3's pricing in depth.
 #
 # **Self-hosting Llama 3.3 70B.** A pair of H100s at the bottom of the guide's used-H100 price cost
 # {glue:text}`bl_llama_capex`, not the guide's figure. And a self-hosted year at the guide's cost breaks
-# even with {glue:text}`bl_llama_host` only at {glue:text}`bl_llama_volume` tokens a year, several
+# even with {glue:text}`bl_llama_host` only at {glue:text}`bl_llama_volume` billion tokens a year, several
 # times the guide's threshold; at the guide's threshold each self-hosted million tokens costs
 # {glue:text}`bl_llama_at_threshold` against {glue:text}`bl_llama_hosted` hosted.
 #
@@ -650,7 +649,7 @@ llama_volume = float(faq.breakeven_units(llama_selfhost_usd_per_year, llama_host
 guide_threshold = float(claims.set_index("claim_id").loc["bl_xfaq_llama_volume", "guide_value"])
 figures.record("bl_llama_capex", llama_capex, "usd")
 figures.glue_text("bl_llama_host", " ".join(llama_hosted))
-figures.record("bl_llama_volume", llama_volume, "count")
+figures.record("bl_llama_volume", llama_volume / 1e9, "count")
 figures.record("bl_llama_at_threshold", llama_selfhost_usd_per_year / guide_threshold * 1e6, "usd_per_mtok")
 figures.record("bl_llama_hosted", llama_hosted_mtok, "usd_per_mtok")
 
