@@ -163,6 +163,19 @@ def guide_figure(name: str, claim_id: str, column: str = "guide_value") -> float
     return value
 
 
+def versus(claim_id: str, value: float) -> str:
+    """Where our figure falls against the guide's, in words for the prose (so it follows a refresh)."""
+    c = gclaims.loc[claim_id]
+    is_range = pd.isna(c["guide_value"])
+    what = "the guide's range" if is_range else "the guide's figure"
+    if not np.isfinite(value):
+        return f"not comparable with {what} on the prices in use"
+    gap = guide.relative_gap(value, None if is_range else float(c["guide_value"]), c["guide_low"], c["guide_high"])
+    v = guide.verdict(gap)
+    return ((f"within {what}" if is_range else f"in line with {what}") if v == "agrees" else f"close to {what}" if v == "rounding"
+            else f"{'below' if gap < 0 else 'above'} {what}")
+
+
 
 def price_row(provider: str, model: str) -> pd.DataFrame:
     """The book's price row for a model; an empty frame when the prices in use lack it."""
@@ -195,8 +208,8 @@ snapshot_banner(all_prices, api_prices_csv)
 # **Price range.** Among the book's closed-weight models, input prices run from
 # {glue:text}`bl_input_low` ({glue:text}`bl_input_low_model`) to {glue:text}`bl_input_high`, and output
 # prices from {glue:text}`bl_output_low` to {glue:text}`bl_output_high`
-# ({glue:text}`bl_output_high_model`): the guide's own price tables reach past both ends of the
-# range its takeaway gives. Open-weight models on third-party hosts start at
+# ({glue:text}`bl_output_high_model`). The cheapest input price is {glue:text}`bl_input_low_pos`, the
+# cheapest output price {glue:text}`bl_output_low_pos` and the dearest {glue:text}`bl_output_high_pos`. Open-weight models on third-party hosts start at
 # {glue:text}`bl_open_low` ({glue:text}`bl_open_low_model`).
 #
 # **Self-hosting.** The takeaway puts a self-hosted input token at well under the figure the
@@ -234,6 +247,9 @@ for name, value in (("bl_input_low", in_lo), ("bl_input_high", in_hi), ("bl_outp
 figures.record_conclusion("bl_input_low_model", in_lo_m)
 figures.record_conclusion("bl_output_high_model", out_hi_m)
 figures.record_conclusion("bl_open_low_model", open_lo_m)
+figures.glue_text("bl_input_low_pos", versus("bl_kt_input_low", in_lo))
+figures.glue_text("bl_output_low_pos", versus("bl_kt_output_low", out_lo))
+figures.glue_text("bl_output_high_pos", versus("bl_kt_output_high", out_hi))
 ours.update(bl_kt_input_low=in_lo, bl_kt_input_high=in_hi, bl_kt_output_low=out_lo, bl_kt_output_high=out_hi,
             bl_kt_open_low=open_lo)
 
@@ -262,8 +278,8 @@ _ = guide_figure("bl_g_levers", "bl_kt_lever_stack")
 # the easy queries to a model {glue:text}`bl_g_route_lo` to {glue:text}`bl_g_route_hi` cheaper than the
 # frontier tier. Within one provider's
 # family the typical query costs {glue:text}`bl_route_min` to {glue:text}`bl_route_max` less on the
-# cheap model, a median of {glue:text}`bl_route_median`: the bottom of the guide's range, not the
-# middle. Crossing providers widens it. At that median, routing {glue:text}`bl_easy_share` of
+# cheap model, a median of {glue:text}`bl_route_median`, {glue:text}`bl_route_pos`. Crossing providers
+# widens it. At that median, routing {glue:text}`bl_easy_share` of
 # queries to the cheap model cuts the bill by {glue:text}`bl_route_saving`, more than a batch discount
 # takes off, and it applies to traffic that cannot wait.
 
@@ -280,6 +296,7 @@ figures.record("bl_route_median", route_median, "ratio")
 figures.record("bl_easy_share", easy_query_share, "fraction")
 figures.record("bl_route_saving", route_saving, "fraction")
 ours["bl_routing_cheaper"] = route_median
+figures.glue_text("bl_route_pos", versus("bl_routing_cheaper", route_median))
 _ = guide_figure("bl_g_route_lo", "bl_routing_cheaper", "guide_low")
 _ = guide_figure("bl_g_route_hi", "bl_routing_cheaper", "guide_high")
 show_table(route, {"frontier query": "usd_per_request", "cheap query": "usd_per_request", "cheaper by": "ratio"})
@@ -479,8 +496,8 @@ ours.update(bl_faq_trend=cheap_hist["high"], bl_xfaq_forward_cheap=cheap_hist["h
 # **Code review triage.** Running {glue:text}`bl_triage_cheap` on every review and escalating a share
 # to {glue:text}`bl_triage_strong` (on the guide's coding example, where the reasoning model costs
 # {glue:text}`bl_triage_ratio` as much) saves {glue:text}`bl_triage_hi` of the always-reasoning bill at
-# the low escalation share and {glue:text}`bl_triage_lo` at the high one. The guide's saving is
-# conservative: the cheap first pass costs little beside the reasoning call.
+# the low escalation share ({glue:text}`bl_triage_hi_pos`) and {glue:text}`bl_triage_lo` at the high one
+# ({glue:text}`bl_triage_lo_pos`). The cheap first pass costs little beside the reasoning call.
 #
 # **Cost per customer.** Holding inference to {glue:text}`bl_acv_share` of a customer's
 # {glue:text}`bl_acv` ACV leaves {glue:text}`bl_acv_day` a day: {glue:text}`bl_acv_message` a message
@@ -527,6 +544,8 @@ figures.glue_text("bl_triage_strong", triage_strong[1])
 figures.record("bl_triage_ratio", strong_review / cheap_review, "ratio")
 figures.record("bl_triage_lo", triage_lo, "fraction")
 figures.record("bl_triage_hi", triage_hi, "fraction")
+figures.glue_text("bl_triage_lo_pos", versus("bl_xfaq_triage_low", triage_lo))
+figures.glue_text("bl_triage_hi_pos", versus("bl_xfaq_triage_high", triage_hi))
 
 acv_day = float(faq.inference_budget_per_day(acv_usd, inference_share_of_acv))
 per_message = acv_day / messages_per_day
@@ -563,7 +582,7 @@ show_table(pd.DataFrame({"task": [f"agent, {agent_calls_low} calls", f"agent, {a
 # tokens. Embedding a corpus of {glue:text}`bl_corpus` chunks of {glue:text}`bl_chunk` tokens once costs
 # {glue:text}`bl_corpus_lo` to {glue:text}`bl_corpus_hi`, as the guide says. One chunk costs at most
 # {glue:text}`bl_emb_call`, below the guide's per-embedding figure. The median embedding price is
-# {glue:text}`bl_emb_vs_chat` below the median chat input price, at the low end of the guide's range;
+# {glue:text}`bl_emb_vs_chat` below the median chat input price, {glue:text}`bl_emb_vs_chat_pos`;
 # against the frontier models the gap is far wider.
 #
 # The billion-scale answer sets DeepInfra's price against OpenAI's at a price the other FAQ answer
@@ -571,7 +590,7 @@ show_table(pd.DataFrame({"task": [f"agent, {agent_calls_low} calls", f"agent, {a
 # not the guide's {glue:text}`bl_g_bge`. Its self-hosted L40S arithmetic holds ({glue:text}`bl_l40s_emb` million embeddings
 # and {glue:text}`bl_l40s_day` a day), though elsewhere the guide rents a whole multi-GPU L40S node at
 # that hourly price. At that day's cost hosted embeddings stop being cheaper at
-# {glue:text}`bl_emb_breakeven` million a day, somewhat below the guide's threshold.
+# {glue:text}`bl_emb_breakeven` million a day, below the guide's threshold.
 
 # %% tags=["hide-input"]
 emb = pd.Series(embedding_prices, dtype=float)
@@ -589,6 +608,7 @@ emb_call = tokens_per_chunk * emb.max() / 1e6
 figures.record("bl_emb_call", emb_call, "usd_per_request")
 emb_vs_chat = float(paid["input_usd_per_mtok"].median() / emb.median())
 figures.record("bl_emb_vs_chat", emb_vs_chat, "ratio")
+figures.glue_text("bl_emb_vs_chat_pos", versus("bl_faq_embed_vs_chat", emb_vs_chat))
 bge_ratio = emb["OpenAI text-embedding-3-small"] / emb["DeepInfra bge-large"]
 figures.record("bl_bge_ratio", bge_ratio, "ratio")
 _ = guide_figure("bl_g_bge", "bl_xfaq_bge_vs_openai")
@@ -605,8 +625,8 @@ ours.update(bl_faq_corpus_low=corpus_lo, bl_faq_corpus_high=corpus_hi, bl_faq_em
 # ## Prices, hardware and voice
 #
 # **Direct or through a cloud.** The guide says buying direct is usually a little cheaper than
-# through Bedrock or Azure, yet its own price rows charge the same for Claude Sonnet 4.6 on Bedrock
-# as direct: a saving of {glue:text}`bl_direct_saving`. Open-weight models on Bedrock sit among the
+# through Bedrock or Azure. On its own price rows, buying Claude Sonnet 4.6 direct rather than on
+# Bedrock saves {glue:text}`bl_direct_saving`, {glue:text}`bl_direct_pos`. Open-weight models on Bedrock sit among the
 # third-party hosts' prices rather than above them in the same data.
 #
 # **Reasoning.** On o3, the high effort tier's thinking budget is {glue:text}`bl_o3_effort` the low
@@ -616,8 +636,8 @@ ours.update(bl_faq_corpus_low=corpus_lo, bl_faq_corpus_high=corpus_hi, bl_faq_em
 #
 # **Self-hosting Llama 3.3 70B.** A pair of H100s at the bottom of the guide's used-H100 price cost
 # {glue:text}`bl_llama_capex`, not the guide's figure. And a self-hosted year at the guide's cost breaks
-# even with {glue:text}`bl_llama_host` only at {glue:text}`bl_llama_volume` billion tokens a year, several
-# times the guide's threshold; at the guide's threshold each self-hosted million tokens costs
+# even with {glue:text}`bl_llama_host` only at {glue:text}`bl_llama_volume` billion tokens a year,
+# {glue:text}`bl_llama_pos`; at the guide's threshold each self-hosted million tokens costs
 # {glue:text}`bl_llama_at_threshold` against {glue:text}`bl_llama_hosted` hosted.
 #
 # **Voice.** Half a minute of audio in and half a minute out at the guide's realtime rates costs
@@ -630,6 +650,7 @@ ours.update(bl_faq_corpus_low=corpus_lo, bl_faq_corpus_high=corpus_hi, bl_faq_em
 sonnet_direct, sonnet_bedrock = query_cost("Anthropic", "Claude Sonnet 4.6"), query_cost("Bedrock", "Claude Sonnet 4.6")
 direct_saving = 1 - sonnet_direct / sonnet_bedrock
 figures.record("bl_direct_saving", direct_saving, "fraction")
+figures.glue_text("bl_direct_pos", versus("bl_faq_direct_cheaper", direct_saving))
 o3_effort = (o3_high_thinking_low + o3_high_thinking_high) / 2 / o3_low_thinking
 figures.record("bl_o3_effort", o3_effort, "ratio")
 r1_o3 = query_cost("OpenAI", "o3") / query_cost("DeepSeek", "DeepSeek R1")
@@ -650,6 +671,7 @@ guide_threshold = float(claims.set_index("claim_id").loc["bl_xfaq_llama_volume",
 figures.record("bl_llama_capex", llama_capex, "usd")
 figures.glue_text("bl_llama_host", " ".join(llama_hosted))
 figures.record("bl_llama_volume", llama_volume / 1e9, "count")
+figures.glue_text("bl_llama_pos", versus("bl_xfaq_llama_volume", llama_volume))
 figures.record("bl_llama_at_threshold", llama_selfhost_usd_per_year / guide_threshold * 1e6, "usd_per_mtok")
 figures.record("bl_llama_hosted", llama_hosted_mtok, "usd_per_mtok")
 
@@ -772,10 +794,13 @@ show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]
 n_agree = int((comparison["verdict"] != "disagrees").sum())
+waste_v = comparison.set_index("claim_id")["verdict"].reindex(["bl_faq_compaction", "bl_xfaq_rag_rerank"])
+waste = ("as costly as the guide says" if (waste_v == "agrees").all()
+         else "costly, though not always by the guide's factor")
 figures.glue_text("bl_answer", (
     f"{n_agree} of the {len(comparison)} figures checked here hold. The forecasting recipe holds up and is "
     f"below as a forecaster; routing easy queries to a cheap model saves {figures.fmt_pct(route_saving)} of the "
-    f"bill at the book's prices; agent and RAG waste is as costly as the guide says. What does not hold is "
+    f"bill at the prices in use; agent and RAG waste is {waste}. What does not hold is "
     f"mostly the guide's optimism about falling prices (its own history compounds to "
     f"{figures.fmt_ratio(cheap_hist['high'])} a year at best for cheap models, not "
     f"{figures.fmt_ratio(trend_lo)}–{figures.fmt_ratio(trend_hi)}) and a handful of "
