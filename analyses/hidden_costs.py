@@ -194,9 +194,10 @@ show_table(
 # ## Which vectors matter
 #
 # Per vector, with the rows the book uses, **{glue:text}`hc_biggest_vector`** is the largest
-# line at the high end: {glue:text}`hc_biggest_share` of the bill. Screening every input and
-# output at hosted-guardrail prices costs about as much per token as a cheap model does.
-# Egress, which the guide puts first, comes to {glue:text}`hc_egress_share_high` of the bill
+# line at the high end: {glue:text}`hc_biggest_share` of the bill. Guardrails weigh this much
+# because hosted screening of every input and output is priced per token, at
+# {glue:text}`hc_guard_low`–{glue:text}`hc_guard_high` per million, which is the price range of a
+# cheap model. Egress, which the guide puts first, comes to {glue:text}`hc_egress_share_high` of the bill
 # even at the top rate. Text payloads are small, so egress matters only for images, audio and
 # video (the guide's video example is below). Compliance and lock-in are fixed costs.
 # They are {glue:text}`hc_fixed_share_high` of this bill at the high end, and they weigh more on
@@ -220,6 +221,11 @@ figures.record("hc_biggest_share", biggest["share_high"], "fraction")
 figures.record("hc_egress_share_high", float(vectors.loc[vectors["vector"] == "egress", "share_high"].sum()),
                "fraction")
 figures.record("hc_fixed_share_high", float(fixed_vectors["share_high"].sum()), "fraction")
+figures.record("hc_guard_low", rate("guard-tokens", "low"), "usd_per_mtok")
+figures.record("hc_guard_high", rate("guard-tokens", "high"), "usd_per_mtok")
+priced_vectors = vectors[vectors["share_high"] > 0]
+smallest = priced_vectors.loc[priced_vectors["share_high"].idxmin()]
+figures.record_conclusion("hc_smallest_vector", VECTOR_NAMES[smallest["vector"]])
 
 terms = hidden.scaling_terms(used, workload)
 terms["vector"] = terms["vector"].replace({"eval_judge": "eval"}).map(VECTOR_NAMES)
@@ -237,7 +243,8 @@ spend = alt.param(name="spend", value=yearly_api_usd,
 fail = alt.param(name="fail", value=failure_rate,
                  bind=alt.binding_range(min=0.0, max=0.2, step=0.005, name="share of calls retried "))
 bars = alt.Chart(chart_data).mark_bar().encode(
-    x=alt.X("end:N", title=None, axis=alt.Axis(labelAngle=0)),
+    x=alt.X("end:N", title=None, axis=alt.Axis(labelAngle=0),
+            sort=["low end of every rate", "high end of every rate"]),
     y=alt.Y("share:Q", title="Hidden cost (% of the API bill)", stack="zero", axis=alt.Axis(format="%")),
     color=alt.Color("vector:N", title="Vector", scale=alt.Scale(scheme="tableau10")),
     order=alt.Order("vector:N"),
@@ -381,7 +388,10 @@ figures.record("hc_reembed", ours["hc_reembed"], "usd")
 #   {glue:text}`hc_premium` over its price. The guide's {glue:text}`hc_premium_guide` is the
 #   share of your own bill you could save, which is a different measure.
 # - **The shares of spend** (observability, eval and the total) are checked against this
-#   chapter's workload, so they move with its parameters. The guide's eval range holds only for
+#   chapter's workload, so they move with its parameters. Observability reaches the guide's
+#   range only with full logging: logging every request would cost {glue:text}`hc_obs_full_share`
+#   of the bill at the high end, against {glue:text}`hc_obs_sampled_share` with the sampling
+#   the workload uses. The guide's eval range holds only for
 #   a team that grades a share of live traffic: its own suite, with judge calls, comes to
 #   {glue:text}`hc_eval_share_ours` of a {glue:text}`hc_yearly_bill` bill.
 
@@ -444,6 +454,9 @@ figures.record("hc_cat_low", rate("egress-hyperscaler", "low"), "usd")
 figures.record("hc_cat_high", rate("egress-hyperscaler", "high"), "usd")
 figures.record("hc_premium", ours["hc_lockin_premium"], "fraction")
 figures.record("hc_eval_share_ours", ours["hc_eval_share"], "fraction")
+full_logging = hidden.what_if(rates, workload, logged_share=1.0).set_index("vector")
+figures.record("hc_obs_full_share", float(full_logging.loc["observability", "share_high"]), "fraction")
+figures.record("hc_obs_sampled_share", ours["hc_obs_share"], "fraction")
 
 comparison = guide.comparison_table(claims, ours)
 figures.glue_text("hc_verdicts", guide.verdict_summary(comparison))
@@ -458,7 +471,8 @@ figures.glue_text("hc_answer", (
     f"{figures.fmt_pct(total_low / monthly_bill)} to {figures.fmt_pct(total_high / monthly_bill)} on top "
     f"({figures.fmt_usd(total_low * 12)} to {figures.fmt_usd(total_high * 12)} a year), "
     + (f"inside the guide's {band}. " if in_band else f"against the guide's {band}. ")
-    + f"{VECTOR_NAMES[biggest['vector']]} is the largest line and egress the smallest. Fixed costs "
+    + f"{VECTOR_NAMES[biggest['vector']]} is the largest line and {VECTOR_NAMES[smallest['vector']].lower()} the "
+    "smallest. Fixed costs "
     "(compliance, lock-in) make the share larger for smaller products. The guide's PII-redaction rate would cost "
     f"{figures.fmt_ratio(pii_month / monthly_bill)} the API bill on its own."
 ))

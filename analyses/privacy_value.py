@@ -165,7 +165,7 @@ if not for_html_book:
 # that varies between sources is kept as a range; ranks use its geometric middle.
 #
 # On this measure, GPT-4o mini costs {glue:text}`pv_mini_vs_41` as much per parameter as
-# GPT-4.1, as the companion says. The cheapest per parameter is
+# GPT-4.1 ({glue:text}`pv_mini_reading`). The cheapest per parameter is
 # **{glue:text}`pv_best_model`** and the dearest **{glue:text}`pv_worst_model`**. The
 # companion's under-, fair- and over-charged labels match the book's thirds for
 # {glue:text}`pv_class_matches` of the {glue:text}`pv_n_classed` models that both sides
@@ -175,6 +175,9 @@ if not for_html_book:
 priced = vi.attach_prices(params, book_prices)
 index = vi.value_index(priced, output_share, bytes_per_param)
 index["count basis"] = index["params_basis"].map(vi.basis_label)
+index["$/M per B params (range)"] = [
+    "—" if pd.isna(lo) else (f"{lo:.3g}" if abs(hi - lo) < 5e-4 * hi else f"{lo:.3g}–{hi:.3g}")
+    for lo, hi in zip(index["index_low"], index["index_high"])]
 index["parameters (billions)"] = [
     "—" if pd.isna(lo) else (f"{lo:,.0f}" if lo == hi else f"{lo:,.0f}–{hi:,.0f}") + (" (est.)" if b == "estimated"
                                                                                         else "")
@@ -190,6 +193,8 @@ figures.record("pv_n_stated", int((index["params_basis"] == "stated").sum()), "c
 figures.record("pv_n_estimated", int((index["params_basis"] == "estimated").sum()), "count")
 figures.record("pv_n_unknown", int((index["params_basis"] == "unknown").sum()), "count")
 figures.record("pv_mini_vs_41", mini_vs_41, "ratio")
+figures.record_conclusion("pv_mini_reading", "as the companion says" if mini_vs_41 > 1
+                          else "the companion says the opposite")
 figures.record_conclusion("pv_best_model", ranked.iloc[0]["model"] + (
     " (size estimated)" if ranked.iloc[0]["params_basis"] == "estimated" else ""))
 figures.record_conclusion("pv_worst_model", ranked.iloc[-1]["model"] + (
@@ -198,20 +203,25 @@ figures.record("pv_class_matches", int((classed["value_class"] == classed["compa
 figures.record("pv_n_classed", len(classed), "count")
 show_table(
     index.assign(rank=index["rank"].astype(float)).sort_values(["rank", "model"], na_position="last")[[
-        "model", "parameters (billions)", "count basis", "blended_usd_per_mtok", "index_low", "index_central",
-        "index_high", "usd_per_mtok_per_weight_gb", "rank", "value_class", "companion_value_class", "price_from"]
+        "model", "parameters (billions)", "count basis", "blended_usd_per_mtok", "index_central",
+        "$/M per B params (range)", "usd_per_mtok_per_weight_gb", "rank", "value_class", "companion_value_class"]
     ].rename(columns={
-        "blended_usd_per_mtok": "blended $/M", "index_low": "$/M per B params (low)",
-        "index_central": "$/M per B params (middle)", "index_high": "$/M per B params (high)",
+        "blended_usd_per_mtok": "blended $/M", "index_central": "$/M per B params (middle)",
         "usd_per_mtok_per_weight_gb": "$/M per GB of weights", "value_class": "book's class",
-        "companion_value_class": "companion's class", "price_from": "price from"}),
-    {"blended $/M": "usd_per_mtok", "$/M per B params (low)": "usd_per_mtok", "$/M per B params (middle)": "usd_per_mtok",
-     "$/M per B params (high)": "usd_per_mtok", "$/M per GB of weights": "usd_per_mtok", "rank": "count"},
+        "companion_value_class": "companion's class"}),
+    {"blended $/M": "usd_per_mtok", "$/M per B params (middle)": "usd_per_mtok",
+     "$/M per GB of weights": "usd_per_mtok", "rank": "count"},
+)
+# Where each price comes from (the price table the chapter was given, or the model's own list price).
+show_table(index[["model", "input_usd_per_mtok", "output_usd_per_mtok", "price_from", "source"]].rename(columns={
+    "input_usd_per_mtok": "input $/M", "output_usd_per_mtok": "output $/M", "price_from": "price from",
+    "source": "parameter count from"}),
+    {"input $/M": "usd_per_mtok", "output $/M": "usd_per_mtok"},
 )
 
 # %% [markdown]
 # **Try it here.** The slider sets how much of the traffic is output. Each dot is a model's
-# middle estimate and the line through it spans the published estimates. Hollow dots are
+# middle estimate and the line through it spans the published estimates. Diamonds are
 # **estimated** sizes.
 #
 # GPT-3.5-turbo shows how fragile the ranking is. Its estimates run from
@@ -252,17 +262,16 @@ span = base.mark_rule(strokeWidth=2).encode(
     x=alt.X("idx_low:Q", scale=alt.Scale(type="log"), title="Price per capacity (USD per M tokens per B parameters, log)"),
     x2="idx_high:Q", y=y, color=alt.Color("count basis:N", title="Parameter count"), tooltip=tooltip,
 )
-dots = base.mark_point(size=110, strokeWidth=2).encode(
+dots = base.mark_point(size=120, filled=True, opacity=1).encode(
     x=alt.X("idx_mid:Q", scale=alt.Scale(type="log"), title="Price per capacity (USD per M tokens per B parameters, log)"),
-    y=y, color=alt.Color("count basis:N", title="Parameter count"),
-    fill=alt.condition("datum['count basis'] == 'stated by the vendor'", alt.Color("count basis:N"),
-                       alt.value("white")),
+    y=y, color=alt.Color("count basis:N", title="Parameter count", legend=alt.Legend(labelLimit=260)),
+    shape=alt.Shape("count basis:N", title="Parameter count", scale=alt.Scale(range=["diamond", "circle"])),
     tooltip=tooltip,
 ).add_params(out_share)
 alt.layer(span, dots).properties(
     width=460, height=alt.Step(28),
     title=alt.Title("Value index: price per billion parameters",
-                    subtitle="Lower is more model per dollar; hollow = ESTIMATED size (not disclosed)"),
+                    subtitle="Lower is more model per dollar; diamonds = ESTIMATED size (not disclosed)"),
 )
 
 # %% [markdown]
