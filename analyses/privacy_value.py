@@ -314,9 +314,12 @@ show_table(comparison.drop(columns="claim_id"))
 # %% tags=["remove-input"]
 figures.glue_text("pv_answer", (
     f"The companion's privacy tiers follow from its own table: a plain rule reproduces {matches} of "
-    f"{len(privacy)}. Only self-hosting keeps data entirely in-house, and only xAI offers no private option. "
-    f"Priced per billion parameters, {ranked.iloc[0]['model']} is the best deal and "
-    f"{ranked.iloc[-1]['model']} the dearest, and GPT-4o mini costs {figures.fmt_ratio(mini_vs_41)} what GPT-4.1 "
+    f"{len(privacy)}. Only self-hosting keeps data entirely in-house, and "
+    + " and ".join(privacy.loc[~privacy["private_deployment"].astype(bool), "provider"])
+    + " alone offer" + ("s" if (~privacy["private_deployment"].astype(bool)).sum() == 1 else "")
+    + " no private option. "
+    f"Priced per billion parameters, {ranked.iloc[0]['model']} (size {ranked.iloc[0]['params_basis']}) is the best "
+    f"deal and {ranked.iloc[-1]['model']} (size {ranked.iloc[-1]['params_basis']}) the dearest, and GPT-4o mini costs {figures.fmt_ratio(mini_vs_41)} what GPT-4.1 "
     "does per parameter. These index values rest on sizes that OpenAI and Anthropic never disclosed; the "
     "estimates behind them are labelled as such, and one of them (GPT-3.5-turbo) spans a factor of "
     f"{figures.fmt_number(g35['total_params_billions_high'] / g35['total_params_billions_low'], 2)}."

@@ -157,11 +157,10 @@ def scaling_terms(rows: pd.DataFrame, workload: Workload) -> pd.DataFrame:
     for end in ("low", "high"):
         fixed = at_fixed[f"usd_per_month_{end}"].to_numpy()
         variable = at[f"usd_per_month_{end}"].to_numpy() - fixed
-        rate_fail = workload.failure_rate * bill
         out[f"fixed_{end}"] = fixed
         out[f"per_bill_{end}"] = np.where(failure, 0.0, variable / bill)
-        out[f"per_failure_{end}"] = np.where(failure, variable / rate_fail if rate_fail else
-                                             rows[f"rate_{end}"].fillna(0).to_numpy(dtype=float), 0.0)
+        # A retry row costs rate x bill x failure rate: its term per unit of both is the rate itself.
+        out[f"per_failure_{end}"] = np.where(failure, rows[f"rate_{end}"].fillna(0).to_numpy(dtype=float), 0.0)
     return out
 
 
