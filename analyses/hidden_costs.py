@@ -26,6 +26,7 @@
 # Data this chapter reads (paths relative to the project root).
 api_prices_csv = "data/api_prices.csv"
 hidden_costs_csv = "data/hidden_costs.csv"
+rate_limits_csv = "data/rate_limits.csv"
 guide_claims_csv = "data/guide_claims.csv"
 # The workload: the guide's "typical SaaS at $5M/year API spend", served as the guide's SaaS chat
 # example (800 input + 300 output tokens a message on Claude Sonnet 4.6).
@@ -344,9 +345,7 @@ figures.record("hc_pii_ratio", pii_month / monthly_bill, "ratio")
 #   That turns {glue:text}`hc_bug_before` a day into {glue:text}`hc_bug_after`, since every
 #   retry is a full billed call on top of the first attempt.
 # - **Re-embedding a corpus** at the guide's rate costs {glue:text}`hc_reembed` per pass.
-#
-# The guide also sets out the rate limits of each provider's lowest tier. Those cost outages,
-# not dollars, and this chapter does not price them.
+
 
 # %% tags=["hide-input"]
 one_turn = hidden.history_tokens(1, agent_tokens_per_turn)
@@ -371,6 +370,47 @@ figures.record("hc_bug_after", ours["hc_retry_bug_day"], "usd_per_day")
 figures.record("hc_reembed", ours["hc_reembed"], "usd")
 
 # %% [markdown]
+# ## Rate limits: a cost that is not on the bill
+#
+# Hitting a provider's rate limit shows up as failed requests (HTTP 429), retries and
+# outages, not as a line on the bill. The guide lists each provider's default caps. This
+# workload averages {glue:text}`hc_rpm` requests a minute, which is {glue:text}`hc_tpm` tokens a
+# minute. Against each default tier it needs the multiple of the binding cap shown below, and
+# for OpenAI and Anthropic the binding cap is a token cap, not the request cap. The guide says
+# real loads run about {glue:text}`hc_rl_guide` past these caps. This one runs
+# {glue:text}`hc_rl_low` to {glue:text}`hc_rl_high` past them, before any spike. Higher tiers
+# come with spend: OpenAI's top tier after {glue:text}`hc_openai_tier_spend` and
+# {glue:text}`hc_openai_tier_days` days, Anthropic's fourth after a {glue:text}`hc_anthropic_tier_spend`
+# deposit. The money is lost by launching before the tier has been raised, not by the tier
+# itself.
+
+# %% tags=["hide-input"]
+limits = tables.load_rate_limits(rate_limits_csv)
+rpm = requests_per_month / (days_per_month * 24 * 60)
+overshoot = hidden.rate_limit_overshoot(limits, rpm, input_tokens_per_request, output_tokens_per_request)
+ours["hc_ratelimit_overshoot"] = float(overshoot["overshoot"].median())
+spend_rows = limits.set_index("limit_id")
+figures.record("hc_rpm", rpm, "count")
+figures.record("hc_tpm", rpm * (input_tokens_per_request + output_tokens_per_request), "tokens")
+figures.record("hc_rl_guide", float(claims.set_index("claim_id").loc["hc_ratelimit_overshoot", "guide_value"]),
+               "ratio")
+figures.record("hc_rl_low", float(overshoot["overshoot"].min()), "ratio")
+figures.record("hc_rl_high", float(overshoot["overshoot"].max()), "ratio")
+figures.record("hc_openai_tier_spend", float(spend_rows.loc["openai-tier5", "qualify_spend_usd"]), "usd")
+figures.record("hc_openai_tier_days", float(spend_rows.loc["openai-tier5", "qualify_days"]), "count")
+figures.record("hc_anthropic_tier_spend", float(spend_rows.loc["anthropic-tier4", "qualify_spend_usd"]), "usd")
+show_table(
+    overshoot.merge(limits, on=["limit_id", "provider", "model", "tier"])[[
+        "provider", "model", "tier", "requests_per_min", "tokens_per_min", "input_tokens_per_min",
+        "output_tokens_per_min", "binding", "overshoot"]].rename(columns={
+        "requests_per_min": "requests/min cap", "tokens_per_min": "tokens/min cap",
+        "input_tokens_per_min": "input tokens/min cap", "output_tokens_per_min": "output tokens/min cap",
+        "binding": "binding cap", "overshoot": "workload needs"}),
+    {"requests/min cap": "count", "tokens/min cap": "count", "input tokens/min cap": "count",
+     "output tokens/min cap": "count", "workload needs": "ratio"},
+)
+
+# %% [markdown]
 # ## The guide's figures beside ours
 #
 # {glue:text}`hc_verdicts` Most misses come from arithmetic on the guide's own inputs:
@@ -387,6 +427,8 @@ figures.record("hc_reembed", ours["hc_reembed"], "usd")
 # - **Lock-in.** A competitor {glue:text}`hc_drop` cheaper leaves you paying
 #   {glue:text}`hc_premium` over its price. The guide's {glue:text}`hc_premium_guide` is the
 #   share of your own bill you could save, which is a different measure.
+# - **Rate limits.** The guide's multiple is a general remark; checked on this chapter's workload,
+#   the token caps are exceeded by far more than it says.
 # - **The shares of spend** (observability, eval and the total) are checked against this
 #   chapter's workload, so they move with its parameters. Observability reaches the guide's
 #   range only with full logging: logging every request would cost {glue:text}`hc_obs_full_share`

@@ -260,12 +260,14 @@ tooltip = [alt.Tooltip("model:N"), alt.Tooltip("count basis:N", title="parameter
            alt.Tooltip("idx_mid:Q", title="USD per M tokens per B params", format=".4f")]
 span = base.mark_rule(strokeWidth=2).encode(
     x=alt.X("idx_low:Q", scale=alt.Scale(type="log"), title="Price per capacity (USD per M tokens per B parameters, log)"),
-    x2="idx_high:Q", y=y, color=alt.Color("count basis:N", title="Parameter count"), tooltip=tooltip,
+    x2="idx_high:Q", y=y, color=alt.Color("count basis:N", title="Parameter count", legend=alt.Legend(labelLimit=260)),
+    tooltip=tooltip,
 )
 dots = base.mark_point(size=120, filled=True, opacity=1).encode(
     x=alt.X("idx_mid:Q", scale=alt.Scale(type="log"), title="Price per capacity (USD per M tokens per B parameters, log)"),
     y=y, color=alt.Color("count basis:N", title="Parameter count", legend=alt.Legend(labelLimit=260)),
-    shape=alt.Shape("count basis:N", title="Parameter count", scale=alt.Scale(range=["diamond", "circle"])),
+    shape=alt.Shape("count basis:N", title="Parameter count", scale=alt.Scale(range=["diamond", "circle"]),
+                    legend=alt.Legend(labelLimit=260)),
     tooltip=tooltip,
 ).add_params(out_share)
 alt.layer(span, dots).properties(
@@ -278,13 +280,15 @@ alt.layer(span, dots).properties(
 # ## The companion's figures beside ours
 #
 # {glue:text}`pv_verdicts` {glue:text}`pv_order_reading` The companion also ranks
-# {glue:text}`pv_unranked`, which has no published size, so that rank cannot be checked. Two
+# {glue:text}`pv_unranked`, which has no published size, so that rank cannot be checked; the
+# ranks below it are compared as places among the models that can be ranked, which is why
+# Claude 3.5 Sonnet's last place shows as one place higher than the companion's number. Two
 # figures are not the companion's arithmetic:
 #
 # - The companion's {glue:text}`pv_gpt41_guide` parameters for GPT-4.1 is the figure circulated
 #   for GPT-4. OpenAI has published no size for GPT-4.1.
-# - Claude 3.5 Sonnet's context window is {glue:text}`pv_sonnet_context`, not the companion's
-#   {glue:text}`pv_sonnet_context_guide`. Its price cannot be explained by a long context it
+# - Claude 3.5 Sonnet's context window is {glue:text}`pv_sonnet_context` tokens, not the
+#   companion's {glue:text}`pv_sonnet_context_guide`. Its price cannot be explained by a long context it
 #   does not have.
 
 # %% tags=["hide-input"]

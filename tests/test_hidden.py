@@ -187,3 +187,33 @@ def test_bad_hidden_costs_file_names_file_row_column_and_reason():
 
 def test_hidden_costs_is_validated_with_the_data_dir():
     assert "hidden_costs.csv" in tables.TABLES
+
+
+# --- rate limits -----------------------------------------------------------------------------------
+
+def test_rate_limit_overshoot_by_hand():
+    limits = tables.load_rate_limits()
+    # 1,000 requests a minute of 800 in + 300 out = 1.1M tokens a minute.
+    o = hidden.rate_limit_overshoot(limits, 1_000, 800, 300).set_index("limit_id")
+    assert o.loc["openai-gpt-4o-tier1", "overshoot"] == pytest.approx(1_100_000 / 30_000)
+    assert o.loc["openai-gpt-4o-tier1", "binding"] == "tokens"
+    assert o.loc["anthropic-sonnet-tier1", "overshoot"] == pytest.approx(300_000 / 10_000)
+    assert o.loc["anthropic-sonnet-tier1", "binding"] == "output tokens"
+    assert o.loc["google-gemini-pro-default", "overshoot"] == pytest.approx(1_000 / 360)
+    assert "openai-tier5" not in o.index  # no caps given for it
+
+
+@given(rpm=st.floats(min_value=0.1, max_value=1e6), k=st.floats(min_value=1, max_value=100))
+def test_overshoot_scales_with_load(rpm, k):
+    limits = tables.load_rate_limits()
+    a = hidden.rate_limit_overshoot(limits, rpm, 800, 300)["overshoot"].to_numpy()
+    b = hidden.rate_limit_overshoot(limits, rpm * k, 800, 300)["overshoot"].to_numpy()
+    np.testing.assert_allclose(b, a * k, rtol=1e-9)
+
+
+def test_bad_rate_limits_file_names_file_row_column_and_reason():
+    path = BAD_DATA / "rate_limits_bad.csv"
+    with pytest.raises(DataValidationError) as info:
+        tables.load_rate_limits(path)
+    assert any(str(path) in str(p) and "row 1 (line 2), column 'requests_per_min': 'five hundred' is not a number"
+               in str(p) for p in info.value.problems), info.value.problems

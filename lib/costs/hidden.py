@@ -213,3 +213,28 @@ def inertia_premium(competitor_discount: float) -> float:
     if not 0 <= competitor_discount < 1:
         raise ValueError("competitor_discount must be in [0, 1)")
     return 1 / (1 - competitor_discount) - 1
+
+
+# --- Rate limits: a cost that shows as outages, not on the bill ------------------------------------
+
+LIMIT_COLUMNS = {"requests_per_min": "requests", "tokens_per_min": "tokens",
+                 "input_tokens_per_min": "input tokens", "output_tokens_per_min": "output tokens"}
+
+
+def rate_limit_overshoot(limits: pd.DataFrame, requests_per_min: float, input_tokens_per_request: float,
+                         output_tokens_per_request: float) -> pd.DataFrame:
+    """How many times each stated cap a steady workload needs, and which cap binds first.
+
+    A ratio above 1 means the default tier throttles the workload (429s) before any spike."""
+    demand = {"requests_per_min": requests_per_min,
+              "tokens_per_min": requests_per_min * (input_tokens_per_request + output_tokens_per_request),
+              "input_tokens_per_min": requests_per_min * input_tokens_per_request,
+              "output_tokens_per_min": requests_per_min * output_tokens_per_request}
+    capped = limits[limits[list(LIMIT_COLUMNS)].notna().any(axis=1)].reset_index(drop=True)
+    out = capped[["limit_id", "provider", "model", "tier"]].copy()
+    ratios = pd.DataFrame({col: demand[col] / capped[col].astype(float) for col in LIMIT_COLUMNS})
+    for col in LIMIT_COLUMNS:
+        out[f"over_{col}"] = ratios[col]
+    out["binding"] = ratios.idxmax(axis=1).map(LIMIT_COLUMNS)
+    out["overshoot"] = ratios.max(axis=1)
+    return out

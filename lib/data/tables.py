@@ -967,3 +967,27 @@ def load_provider_privacy(path: str | Path = "data/provider_privacy.csv") -> pd.
 def load_model_params(path: str | Path = "data/model_params.csv") -> pd.DataFrame:
     """Parameter counts with their basis (stated / estimated / unknown), for the value index."""
     return load(path, MODEL_PARAMS)
+
+RATE_LIMITS = TableSpec(
+    name="provider rate limits",
+    columns=(
+        Column("limit_id"), Column("provider"), Column("model"), Column("tier"),
+        # Per-minute caps; a per-second or per-day figure typed here lands out of these bounds rarely,
+        # so the README names the unit and the chapter shows each cap beside its demand.
+        Column("requests_per_min", kind="float", nullable=True, min=1, max=10_000_000),
+        Column("tokens_per_min", kind="float", nullable=True, min=100, max=1e10),
+        Column("input_tokens_per_min", kind="float", nullable=True, min=100, max=1e10),
+        Column("output_tokens_per_min", kind="float", nullable=True, min=100, max=1e10),
+        Column("qualify_spend_usd", kind="float", nullable=True, min=0, max=1e9),
+        Column("qualify_days", kind="float", nullable=True, min=0, max=3650),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("limit_id",),
+)
+
+TABLES["rate_limits.csv"] = RATE_LIMITS
+
+
+def load_rate_limits(path: str | Path = "data/rate_limits.csv") -> pd.DataFrame:
+    """The guide's default per-minute caps and what it says qualifies for higher tiers."""
+    return load(path, RATE_LIMITS)
