@@ -839,3 +839,155 @@ TABLES["bench_reality.csv"] = BENCH_REALITY
 
 def load_bench_reality(path: str | Path = "data/bench_reality.csv") -> pd.DataFrame:
     return load(path, BENCH_REALITY)
+
+
+# --- Hidden costs, privacy and the value index (ch-hidden) -----------------------------------
+
+HIDDEN_RATE_UNITS = ("usd_per_gb", "usd_per_span", "usd_per_request", "usd_per_mtok", "usd_per_call",
+                     "fraction_of_api_bill", "calls_per_failure", "usd_per_prompt", "engineer_weeks",
+                     "usd_per_year", "unpriced")
+
+
+def _hidden_rates_fit_unit(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """An unpriced row has no rate; every other row has both ends; a share is at most 1."""
+    problems: list[Problem] = []
+    for _, r in frame.iterrows():
+        unpriced = r["rate_unit"] == "unpriced"
+        for end in ("rate_low", "rate_high"):
+            if unpriced and pd.notna(r[end]):
+                problems.append(Problem(label, f"{end} is set but rate_unit is 'unpriced'", int(r["_row"]), end))
+            elif not unpriced and pd.isna(r[end]):
+                problems.append(Problem(label, f"{end} is blank but rate_unit is '{r['rate_unit']}': "
+                                               "a priced row needs both ends", int(r["_row"]), end))
+            elif r["rate_unit"] == "fraction_of_api_bill" and pd.notna(r[end]) and float(r[end]) > 1:
+                problems.append(Problem(label, f"{r[end]} is above 1 for a share of the API bill "
+                                               "(is it a percentage?)", int(r["_row"]), end))
+    return problems
+
+
+HIDDEN_COSTS = TableSpec(
+    name="hidden costs on top of the API bill",
+    columns=(
+        Column("cost_id"), Column("vector"), Column("section", choices=("vectors", "catalogue")),
+        Column("what"), Column("rate_unit", choices=HIDDEN_RATE_UNITS),
+        Column("rate_low", kind="float", nullable=True, min=0.0, max=1e7),
+        Column("rate_high", kind="float", nullable=True, min=0.0, max=1e7),
+        Column("book_uses", kind="bool"), Column("choice_note", nullable=True),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("cost_id",),
+    checks=(_not_above("rate_low", "rate_high", "a range's low end"), _hidden_rates_fit_unit,
+            _one_book_row(("vector",))),
+)
+
+PROVIDER_PRIVACY = TableSpec(
+    name="provider privacy properties",
+    columns=(
+        Column("provider_id"), Column("provider"), Column("offering"), Column("retention"),
+        Column("retention_days_max", kind="float", nullable=True, min=0.0, max=3650),
+        Column("trains_on_data", choices=("no", "no_paid_tiers", "not_applicable", "unknown")),
+        Column("private_deployment", kind="bool"), Column("private_deployment_how"),
+        Column("region_control", choices=("full_control", "configurable", "us_eu", "eu_available", "us_only")),
+        Column("self_hosted", kind="bool"),
+        Column("companion_tier", choices=("full_control", "enterprise", "limited")),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("provider_id",),
+)
+
+
+def _params_fit_basis(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """A stated or estimated count has both ends (stated: equal); an unknown one has none."""
+    problems: list[Problem] = []
+    for _, r in frame.iterrows():
+        lo, hi = r["total_params_billions_low"], r["total_params_billions_high"]
+        if r["params_basis"] == "unknown":
+            if pd.notna(lo) or pd.notna(hi):
+                problems.append(Problem(label, "a parameter count is given but params_basis is 'unknown'",
+                                        int(r["_row"]), "params_basis"))
+        elif pd.isna(lo) or pd.isna(hi):
+            problems.append(Problem(label, f"params_basis is '{r['params_basis']}' but the count is blank",
+                                    int(r["_row"]), "total_params_billions_low" if pd.isna(lo)
+                                    else "total_params_billions_high"))
+        elif r["params_basis"] == "stated" and float(lo) != float(hi):
+            problems.append(Problem(label, "a stated count is one number: low and high must be equal",
+                                    int(r["_row"]), "total_params_billions_high"))
+    return problems
+
+
+def _one_price_source(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """A model is priced either from the book's price table (price_model) or here, never both."""
+    problems: list[Problem] = []
+    for _, r in frame.iterrows():
+        own = pd.notna(r["input_usd_per_mtok"]) or pd.notna(r["output_usd_per_mtok"])
+        if pd.notna(r["price_model"]) and own:
+            problems.append(Problem(label, "priced twice: price_model names a row of the price table and a "
+                                           "price is given here too", int(r["_row"]), "input_usd_per_mtok"))
+        if own and pd.isna(r["price_source"]):
+            problems.append(Problem(label, "a price without a price_source", int(r["_row"]), "price_source"))
+    return problems
+
+
+MODEL_PARAMS = TableSpec(
+    name="parameter counts (stated or estimated) and prices for the value index",
+    columns=(
+        Column("model_id"), Column("model"), Column("provider"), Column("price_model", nullable=True),
+        _price("input_usd_per_mtok"), _price("output_usd_per_mtok"), Column("price_source", nullable=True),
+        Column("params_basis", choices=("stated", "estimated", "unknown")),
+        Column("total_params_billions_low", kind="float", nullable=True, min=0.01, max=100_000),
+        Column("total_params_billions_high", kind="float", nullable=True, min=0.01, max=100_000),
+        Column("architecture", choices=("dense", "moe", "unknown")),
+        Column("context_tokens", kind="int", nullable=True, min=1000, max=100_000_000),
+        Column("companion_rank", kind="int", nullable=True, min=1, max=100),
+        Column("companion_value_class", nullable=True, choices=("under", "fair", "over")),
+        *_PROVENANCE, Column("source_url", nullable=True), Column("notes", nullable=True),
+    ),
+    key=("model_id",),
+    checks=(_not_above("total_params_billions_low", "total_params_billions_high", "a range's low end"),
+            _params_fit_basis, _one_price_source,
+            _together(("input_usd_per_mtok", "output_usd_per_mtok"))),
+)
+
+TABLES.update({
+    "hidden_costs.csv": HIDDEN_COSTS,
+    "provider_privacy.csv": PROVIDER_PRIVACY,
+    "model_params.csv": MODEL_PARAMS,
+})
+
+
+def load_hidden_costs(path: str | Path = "data/hidden_costs.csv") -> pd.DataFrame:
+    """Rates of the costs on top of the API bill, one row per vector and way the guide states it."""
+    return load(path, HIDDEN_COSTS)
+
+
+def load_provider_privacy(path: str | Path = "data/provider_privacy.csv") -> pd.DataFrame:
+    return load(path, PROVIDER_PRIVACY)
+
+
+def load_model_params(path: str | Path = "data/model_params.csv") -> pd.DataFrame:
+    """Parameter counts with their basis (stated / estimated / unknown), for the value index."""
+    return load(path, MODEL_PARAMS)
+
+RATE_LIMITS = TableSpec(
+    name="provider rate limits",
+    columns=(
+        Column("limit_id"), Column("provider"), Column("model"), Column("tier"),
+        # Per-minute caps; a per-second or per-day figure typed here lands out of these bounds rarely,
+        # so the README names the unit and the chapter shows each cap beside its demand.
+        Column("requests_per_min", kind="float", nullable=True, min=1, max=10_000_000),
+        Column("tokens_per_min", kind="float", nullable=True, min=100, max=1e10),
+        Column("input_tokens_per_min", kind="float", nullable=True, min=100, max=1e10),
+        Column("output_tokens_per_min", kind="float", nullable=True, min=100, max=1e10),
+        Column("qualify_spend_usd", kind="float", nullable=True, min=0, max=1e9),
+        Column("qualify_days", kind="float", nullable=True, min=0, max=3650),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("limit_id",),
+)
+
+TABLES["rate_limits.csv"] = RATE_LIMITS
+
+
+def load_rate_limits(path: str | Path = "data/rate_limits.csv") -> pd.DataFrame:
+    """The guide's default per-minute caps and what it says qualifies for higher tiers."""
+    return load(path, RATE_LIMITS)
