@@ -124,3 +124,13 @@ def test_every_pattern_prices_and_saves_at_book_prices():
     s = routing.summarise(PATTERNS, routing.row_costs_usd(PATTERNS, PRICES))
     assert s["routed_usd"].notna().all() and (s["saving_frac"] > 0).all()
     assert isinstance(s, pd.DataFrame)
+
+
+def test_a_refreshed_snapshot_prices_the_book_row_of_the_named_model():
+    # A snapshot keeps the guide's row but marks an imported row of the same model book_uses.
+    named = PRICES[PRICES["price_id"] == "openai-gpt-5-nano"]
+    imported = named.assign(price_id="openai-gpt-5-nano-feed", input_usd_per_mtok=0.05)
+    snapshot = pd.concat([PRICES.assign(book_uses=PRICES["price_id"] != "openai-gpt-5-nano"), imported])
+    rows = PATTERNS[PATTERNS["row_id"] == "cl_classify"]
+    # 1,500 x $0.05/M + 5 x $0.40/M
+    assert routing.row_costs_usd(rows, snapshot)[0] == pytest.approx(0.000077)

@@ -11,6 +11,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from lib.costs import api
+from lib.costs.routing import book_price_rows
 
 End = Literal["low", "high"]
 TOKENS_PER_MTOK = 1_000_000
@@ -35,18 +36,18 @@ def per_call_usd(rows: pd.DataFrame, prices: pd.DataFrame, extra: Literal["low",
 
     ``stated=True`` uses the flat rate the guide states beside its example (``stated_usd_per_mtok``,
     every token at one rate), to recompute the guide's own arithmetic; otherwise each row is
-    priced at its ``price_id`` row of ``prices`` through ``api.request_cost_usd``. A price_id
+    priced at the book's row for its ``price_id``'s model in ``prices`` through ``api.request_cost_usd``. A price_id
     missing from ``prices`` gives NaN.
     """
     tokens_in = rows["input_tokens"].to_numpy(dtype=float) + extra_input_tokens(rows, extra)
     tokens_out = rows["output_tokens"].to_numpy(dtype=float)
     if stated:
         return (tokens_in + tokens_out) * rows["stated_usd_per_mtok"].to_numpy(dtype=float) / TOKENS_PER_MTOK
-    by_id = prices.drop_duplicates("price_id").set_index("price_id")
+    resolved = book_price_rows(rows["price_id"], prices)  # the book's row for each model: a refresh moves it
     out = np.full(len(rows), np.nan)
     for i, pid in enumerate(rows["price_id"]):
-        if pid in by_id.index:
-            out[i] = float(api.request_cost_usd(by_id.loc[[pid]].reset_index(), input_tokens=tokens_in[i],
+        if pid in resolved:
+            out[i] = float(api.request_cost_usd(resolved[pid], input_tokens=tokens_in[i],
                                                 output_tokens=tokens_out[i])[0])
     return out
 

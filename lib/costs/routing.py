@@ -20,18 +20,38 @@ from lib.costs import api
 ROLES = ("baseline", "classifier", "route", "first_try", "escalation")
 
 
+def book_price_rows(price_ids: pd.Series | list[str], prices: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """For each price_id, the one-row price frame the book uses for that provider and model.
+
+    A data row names the price it was written against; a refreshed price table (an imported
+    snapshot) keeps that row but marks another row of the same provider and model ``book_uses``.
+    Pricing through the book row is what lets a refresh move these figures. A price_id absent
+    from ``prices`` is left out (its cost reads NaN).
+    """
+    by_id = prices.drop_duplicates("price_id").set_index("price_id")
+    book = prices[prices["book_uses"].astype(bool)] if "book_uses" in prices else prices.iloc[0:0]
+    out: dict[str, pd.DataFrame] = {}
+    for pid in dict.fromkeys(price_ids):
+        if pid not in by_id.index:
+            continue
+        named = by_id.loc[pid]
+        same = book[(book["provider"] == named["provider"]) & (book["model"] == named["model"])]
+        out[pid] = same.iloc[[0]].reset_index(drop=True) if len(same) else by_id.loc[[pid]].reset_index()
+    return out
+
+
 def row_costs_usd(rows: pd.DataFrame, prices: pd.DataFrame) -> np.ndarray:
-    """USD per call of each pattern row, priced at its ``price_id`` row of ``prices``.
+    """USD per call of each pattern row, priced at the book's row for its ``price_id``'s model.
 
     A price_id missing from ``prices`` (a price-feed snapshot may lack a model) gives NaN, so the
     caller can say which pattern could not be priced instead of crashing.
     """
-    by_id = prices.drop_duplicates("price_id").set_index("price_id")
+    resolved = book_price_rows(rows["price_id"], prices)
     out = np.full(len(rows), np.nan)
     for i, (_, r) in enumerate(rows.iterrows()):
-        if r["price_id"] not in by_id.index:
+        if r["price_id"] not in resolved:
             continue
-        one = by_id.loc[[r["price_id"]]].reset_index()
+        one = resolved[r["price_id"]]
         out[i] = float(api.request_cost_usd(one, input_tokens=r["input_tokens"], output_tokens=r["output_tokens"],
                                             thinking_tokens=r["thinking_tokens"])[0])
     return out
