@@ -225,11 +225,11 @@ alt.Chart(lines).transform_calculate(
 ).mark_line().encode(
     x=alt.X("calls:Q", title="Calls so far (count)", axis=alt.Axis(format="~s")),
     y=alt.Y("total:Q", title="Cumulative cost (USD)", axis=alt.Axis(format="$~s")),
-    color=alt.Color("approach:N", title="Approach"),
+    color=alt.Color("approach:N", title="Approach", legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
     tooltip=[alt.Tooltip("approach:N"), alt.Tooltip("calls:Q", format=",.0f"),
              alt.Tooltip("months:Q", title="months at this volume", format=".1f"),
              alt.Tooltip("total:Q", title="cumulative USD", format=",.0f")],
-).add_params(volume, end_choice).properties(width=480, height=300, title=alt.Title(
+).add_params(volume, end_choice).properties(width=440, height=300, title=alt.Title(
     "Cumulative cost of each approach", subtitle="Setup + calls + monthly store; the guide's reference request"))
 
 # %% [markdown]
@@ -265,7 +265,7 @@ if not for_html_book:
 # list, prompting costs {glue:text}`ft_tk_prompt_book` a year and the fine-tune
 # {glue:text}`ft_tk_ft_book`: still {glue:text}`ft_tk_ratio_book` cheaper, not
 # {glue:text}`ft_tk_ratio_guide`. Neither figure counts the curated training data, which the same
-# section prices at {glue:text}`ft_lora_low` and up; with it the fine-tune's first year costs
+# section prices at {glue:text}`ft_data_prep_low` and up; with it the fine-tune's first year costs
 # {glue:text}`ft_tk_ft_with_data`, and the ranking holds.
 
 # %% tags=["hide-input"]
@@ -291,6 +291,7 @@ figures.record("ft_tk_ft_book", book_year["tk_finetune"], "usd_per_year")
 figures.record("ft_tk_ratio_book", book_year["tk_prompting"] / book_year["tk_finetune"], "ratio")
 with_data = book_year["tk_finetune"] + general.loc["finetune_lora", "data_prep_usd_low"]
 figures.record("ft_tk_ft_with_data", with_data, "usd_per_year")
+figures.record("ft_data_prep_low", general.loc["finetune_lora", "data_prep_usd_low"], "usd")
 cheapest = book_year.idxmin() if book_year.notna().any() else None
 figures.record_conclusion("ft_tk_cheapest", tickets.loc[cheapest, "approach"] if cheapest else "n/a")
 ours.update(ft_tk_prompting=guide_year["tk_prompting"], ft_tk_rag=guide_year["tk_rag"],
