@@ -991,3 +991,95 @@ TABLES["rate_limits.csv"] = RATE_LIMITS
 def load_rate_limits(path: str | Path = "data/rate_limits.csv") -> pd.DataFrame:
     """The guide's default per-minute caps and what it says qualifies for higher tiers."""
     return load(path, RATE_LIMITS)
+# --- Routing and adaptation (ch-routing) ---------------------------------------------------------
+
+ROUTER_ROLES = ("baseline", "classifier", "route", "first_try", "escalation")
+
+
+def _one_baseline_per_pattern(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """A pattern's saving is measured against exactly one baseline row."""
+    problems = []
+    for pattern, g in frame.groupby("pattern", sort=False):
+        n = int((g["role"] == "baseline").sum())
+        if n != 1:
+            problems.append(Problem(label, f"pattern '{pattern}' has {n} baseline rows: give exactly one",
+                                    int(g["_row"].iloc[0]), "role"))
+    return problems
+
+
+def _route_shares_add_to_one(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """A split router sends every query somewhere: its route shares add up to 1."""
+    problems = []
+    routes = frame[frame["role"] == "route"]
+    for pattern, g in routes.groupby("pattern", sort=False):
+        total = float(g["traffic_share"].sum())
+        if abs(total - 1.0) > 1e-6:
+            problems.append(Problem(label, f"route shares of pattern '{pattern}' add up to {total:g}, not 1",
+                                    int(g["_row"].iloc[-1]), "traffic_share"))
+    return problems
+
+
+def _escalation_needs_first_try(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """An escalated share is a share of queries first tried on a cheaper model, tried on every query."""
+    problems = []
+    for pattern, g in frame[frame["role"] == "escalation"].groupby("pattern", sort=False):
+        first = frame[(frame["pattern"] == pattern) & (frame["role"] == "first_try")]
+        if len(first) != 1 or float(first["traffic_share"].iloc[0]) != 1.0:
+            problems.append(Problem(label, f"escalation in pattern '{pattern}' needs one first_try row with traffic_share 1",
+                                    int(g["_row"].iloc[0]), "role"))
+    return problems
+
+
+ROUTER_PATTERNS = TableSpec(
+    name="router patterns",
+    columns=(
+        Column("row_id"), Column("pattern"), Column("role", choices=ROUTER_ROLES), Column("route"),
+        # A share of queries; 70% typed as 70 is above the maximum.
+        Column("traffic_share", kind="float", min=0.0, max=1.0, min_nonzero=0.0001),
+        Column("price_id"),
+        Column("input_tokens", **_TOKENS), Column("output_tokens", **_TOKENS),  # type: ignore[arg-type]
+        Column("thinking_tokens", **_TOKENS),  # type: ignore[arg-type]
+        Column("accuracy", kind="float", nullable=True, min=0.01, max=1.0),
+        Column("stated_usd_per_call", kind="float", nullable=True, min=0.0, max=100.0),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("row_id",),
+    checks=(_price_id_known("price_id"), _one_baseline_per_pattern, _route_shares_add_to_one,
+            _escalation_needs_first_try),
+)
+
+ADAPTATION_COSTS = TableSpec(
+    name="prompting, RAG and fine-tuning costs",
+    columns=(
+        Column("approach_id"), Column("scenario"), Column("approach"), Column("price_id"),
+        Column("input_tokens", **_TOKENS), Column("output_tokens", **_TOKENS),  # type: ignore[arg-type]
+        Column("extra_input_tokens_low", **_TOKENS), Column("extra_input_tokens_high", **_TOKENS),  # type: ignore[arg-type]
+        _price("stated_usd_per_mtok"),
+        Column("data_prep_usd_low", kind="float", min=0.0, max=100_000_000),
+        Column("data_prep_usd_high", kind="float", min=0.0, max=100_000_000),
+        Column("training_usd_low", kind="float", min=0.0, max=100_000_000),
+        Column("training_usd_high", kind="float", min=0.0, max=100_000_000),
+        # Per chunk, not per million: $100 per million typed here lands above the maximum.
+        Column("embed_usd_per_chunk", kind="float", min=0.0, max=0.1),
+        Column("corpus_chunks", kind="int", min=0, max=100_000_000_000),
+        Column("monthly_fixed_usd", kind="float", min=0.0, max=100_000_000),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("approach_id",),
+    checks=(_price_id_known("price_id"),
+            _not_above("extra_input_tokens_low", "extra_input_tokens_high", "a range's low end"),
+            _not_above("data_prep_usd_low", "data_prep_usd_high", "a range's low end"),
+            _not_above("training_usd_low", "training_usd_high", "a range's low end")),
+)
+
+TABLES.update({"router_patterns.csv": ROUTER_PATTERNS, "adaptation_costs.csv": ADAPTATION_COSTS})
+
+
+def load_router_patterns(path: str | Path = "data/router_patterns.csv") -> pd.DataFrame:
+    """Router patterns, one row per route; each names the api_prices row it is priced at."""
+    return load(path, ROUTER_PATTERNS)
+
+
+def load_adaptation_costs(path: str | Path = "data/adaptation_costs.csv") -> pd.DataFrame:
+    """Setup and per-call inputs of prompting, RAG and fine-tuning, and the guide's 10M-ticket example."""
+    return load(path, ADAPTATION_COSTS)
