@@ -66,19 +66,20 @@ def price_rows(products: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
     than its list price); otherwise the row the book uses for its provider and model, so a price
     refresh (an imported snapshot marks its own rows as the ones used) reprices every product.
     """
-    found = []
+    found: list[int] = []
     for _, p in products.iterrows():
         pid = p.get("price_id")
         if isinstance(pid, str) and pid:
-            match = prices[prices["price_id"] == pid]
+            match = prices.index[prices["price_id"] == pid]
         else:
-            match = prices[(prices["provider"] == p["provider"]) & (prices["model"] == p["model"])
-                           & prices["book_uses"].astype(bool)]
+            match = prices.index[(prices["provider"] == p["provider"]) & (prices["model"] == p["model"])
+                                 & prices["book_uses"].astype(bool)]
         if len(match) != 1:
             raise KeyError(f"product '{p['product_id']}': {len(match)} price rows for "
                            f"{pid if isinstance(pid, str) and pid else (p['provider'], p['model'])}; need exactly one")
-        found.append(match.iloc[0])
-    return pd.DataFrame(found).reset_index(drop=True)
+        found.append(match[0])
+    # Selecting by label keeps the price table's column types (a row-by-row rebuild would not).
+    return prices.loc[found].reset_index(drop=True)
 
 
 def product_economics(products: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
