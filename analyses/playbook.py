@@ -13,7 +13,7 @@
 # %% [markdown]
 # # The cost playbook, lever by lever
 #
-# **The question.** The guide ranks fifteen levers that cut an inference bill. Pulled one after
+# **The question.** The guide ranks the levers that cut an inference bill. Pulled one after
 # the other on one workload, how much does each save of what the levers before it left, which do
 # nothing on a hosted-API workload, and how far does the whole playbook bring the bill down?
 #
@@ -86,7 +86,7 @@ snapshot_banner(all_prices, api_prices_csv)
 # {glue:text}`pb_baseline` a month; input is {glue:text}`pb_input_share` of it. The levers that act
 # on only the input or the output part of the bill use that split.
 #
-# The table lists the fifteen levers in the guide's order with what the guide says, the saving
+# The table lists the {glue:text}`pb_n_levers` levers in the guide's order with what the guide says, the saving
 # the book applies and the part of the bill it touches. Where the guide gives a figure, the book
 # takes a value inside the guide's range or checks it against the price data; where it gives
 # none, the saving is the book's assumption, said in the data's notes. The routing lever's
@@ -104,6 +104,7 @@ baseline = unit_cost * reference_requests_per_month
 cheap_cost = float(api.request_cost_usd(price_of(*routing_cheap_model), input_tokens=reference_input_tokens,
                                         output_tokens=reference_output_tokens)[0])
 figures.record("pb_requests", reference_requests_per_month, "count")
+figures.record("pb_n_levers", len(levers), "count")
 figures.record("pb_ref_in", reference_input_tokens, "tokens")
 figures.record("pb_ref_out", reference_output_tokens, "tokens")
 figures.glue_text("pb_ref_model", reference_model[1])
@@ -125,11 +126,11 @@ show_table(
 )
 
 # %% [markdown]
-# ## Fifteen levers in turn
+# ## The levers in turn
 #
 # Each lever acts on the bill the levers before it left, so its saving in dollars shrinks as the
 # list goes on, and the savings multiply rather than add. Pulled in the guide's order, the
-# fifteen levers take the bill from {glue:text}`pb_baseline` to {glue:text}`pb_final`, a
+# {glue:text}`pb_n_levers` levers take the bill from {glue:text}`pb_baseline` to {glue:text}`pb_final`, a
 # reduction of {glue:text}`pb_total_reduction` ({glue:text}`pb_total_factor` cheaper). Adding the
 # levers' savings instead would claim {glue:text}`pb_added`, which is why savings cannot be added.
 #
@@ -248,7 +249,7 @@ if not for_html_book:
 #
 # The guide gives no total for its playbook. Its mental-model section stacks five levers to
 # {glue:text}`pb_mm_factor` cheaper (checked in [the mental model chapter](mental_model.ipynb)),
-# several of them on self-hosted serving; the fifteen levers here, on a hosted workload, reach
+# several of them on self-hosted serving; the {glue:text}`pb_n_levers` levers here, on a hosted workload, reach
 # {glue:text}`pb_total_factor`. The batch lever is the guide's hybrid-batch saving:
 # `lib.costs.batching.hybrid_saving_frac` gives {glue:text}`pb_batch_hybrid` of the bill for its
 # share and discount, the saving the lever's row applies.
@@ -267,10 +268,11 @@ figures.record("pb_batch_hybrid", batching.hybrid_saving_frac(batch_row["share_f
 # price tables and examples elsewhere. The "smaller model" lever promises more than the hosts'
 # prices show: {glue:text}`pb_large` costs a median {glue:text}`pb_size_ratio` as much as
 # {glue:text}`pb_small` at the same host. Reasoning depth: at the effort table's token counts,
-# o3 at low effort costs {glue:text}`pb_effort_ratio` less than at high, not five times. A
+# o3 at high effort costs {glue:text}`pb_effort_ratio` as much as at low, not the guide's
+# {glue:text}`pb_guide_effort`. A
 # hosted cache's read discount is a cost figure for what the guide states as a speed-up; the
 # speculative-decoding range holds against the guide's own stacking example. The other stated
-# figures (the 70% easy share, the 20–40% enterprise discount, the spend thresholds) are
+# figures (the share of easy traffic, the enterprise discount, the spend thresholds) are
 # assumptions with nothing to recompute them from; the book uses them as inputs.
 
 # %% tags=["hide-input"]
@@ -300,6 +302,7 @@ figures.glue_text("pb_small", small_model)
 figures.glue_text("pb_large", large_model)
 figures.record("pb_size_ratio", size_ratio, "ratio")
 figures.record("pb_effort_ratio", ours["pb_effort_fifth"], "ratio")
+figures.record("pb_guide_effort", claims.set_index("claim_id").loc["pb_effort_fifth", "guide_value"], "ratio")
 comparison = guide.comparison_table(claims, ours)
 figures.glue_text("pb_verdicts", guide.verdict_summary(comparison))
 guide.record_verdicts(comparison)
@@ -308,7 +311,7 @@ show_table(comparison.drop(columns="claim_id"))
 # %% tags=["remove-input"]
 figures.glue_text("pb_answer", (
     f"On {reference_requests_per_month:,} requests a month on {reference_model[1]} "
-    f"({figures.fmt_usd(baseline)} a month), the fifteen levers in the guide's order cut the bill to "
+    f"({figures.fmt_usd(baseline)} a month), the {len(levers)} levers in the guide's order cut the bill to "
     f"{figures.fmt_usd(final)}, {figures.fmt_pct(reduction)} less ({figures.fmt_ratio(1 / (1 - reduction))} "
     f"cheaper), not the {figures.fmt_pct(playbook.added_savings(waterfall))} that adding their savings suggests. "
     f"{biggest['lever']} saves the most; {len(idle)} levers save nothing on this hosted workload."

@@ -13,8 +13,8 @@
 # %% [markdown]
 # # Putting numbers on your product
 #
-# **The question.** Does what a user pays cover what their AI use costs? For the guide's five
-# example products, what does inference cost per request, per user and per month, which
+# **The question.** Does what a user pays cover what their AI use costs? For the guide's example
+# products, what does inference cost per request, per user and per month, which
 # changes to the product move that margin most, and how far can a free tier stretch it?
 #
 # **The answer.** {glue:text}`pr_answer`
@@ -77,10 +77,10 @@ ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide a
 snapshot_banner(all_prices, api_prices_csv)
 
 # %% [markdown]
-# ## Five products, costed
+# ## The guide's products, costed
 #
 # Each product is a request shape (LLM calls, tokens in and out), a model, a volume and, where the
-# guide gives one, a seat price. The table prices all five on the price table; "× revenue" is
+# guide gives one, a seat price. The table prices them all on the price table; "× revenue" is
 # the seat price over the inference cost of one user, the guide's test of a healthy product.
 #
 # - **Chat SaaS.** A message of {glue:text}`pr_chat_in` tokens in and {glue:text}`pr_chat_out`
@@ -105,8 +105,8 @@ snapshot_banner(all_prices, api_prices_csv)
 #   {glue:text}`pr_b2b_month` of inference against {glue:text}`pr_b2b_revenue` of seats, a margin
 #   of {glue:text}`pr_b2b_margin`.
 #
-# Of the products with a seat price, {glue:text}`pr_healthy_list` clear the guide's
-# {glue:text}`pr_healthy_multiple` revenue test; {glue:text}`pr_unhealthy_list`.
+# The guide wants revenue per user to be at least {glue:text}`pr_healthy_multiple` its AI cost.
+# {glue:text}`pr_healthy_verdict`
 
 # %% tags=["hide-input"]
 econ = product.product_economics(products, all_prices)
@@ -157,9 +157,11 @@ priced = econ[econ["revenue_multiple"].notna()]
 healthy = priced[priced["revenue_multiple"] >= healthy_revenue_multiple]
 unhealthy = priced[priced["revenue_multiple"] < healthy_revenue_multiple]
 figures.record("pr_healthy_multiple", healthy_revenue_multiple, "ratio")
-figures.record_conclusion("pr_healthy_list", ", ".join(healthy["product"]) if len(healthy) else "none")
-figures.record_conclusion("pr_unhealthy_list", "every one does" if unhealthy.empty else "not " + ", ".join(
-    f"{p} ({figures.fmt_ratio(m)})" for p, m in zip(unhealthy["product"], unhealthy["revenue_multiple"])))
+multiples = "; ".join(f"{p.lower()} {figures.fmt_ratio(m)}" for p, m in zip(priced["product"], priced["revenue_multiple"]))
+figures.record_conclusion("pr_healthy_verdict", (
+    f"Every product with a seat price clears it ({multiples})." if unhealthy.empty else
+    f"Not every product with a seat price clears it ({multiples}): "
+    + ", ".join(unhealthy["product"].str.lower()) + (" falls" if len(unhealthy) == 1 else " fall") + " short."))
 show_table(
     econ.assign(unit=products["request_unit"].to_numpy())[
         ["product", "model", "unit", "usd_per_request", "usd_per_user_month", "usd_per_month", "seat_usd_per_month",
@@ -175,9 +177,10 @@ show_table(
 #
 # The guide's sensitivity table starts from the chat product and changes one input at a time.
 # Recomputed on the same prices, a switch to Haiku moves the margin by
-# {glue:text}`pr_sens_haiku_pp` and a switch to Opus by {glue:text}`pr_sens_opus_pp`. Doubling
-# the messages costs {glue:text}`pr_sens_double_pp`; a viral month with ten times the messages
-# and no more revenue costs {glue:text}`pr_sens_viral_pp`. Sending every message to
+# {glue:text}`pr_sens_haiku_pp` and a switch to Opus by {glue:text}`pr_sens_opus_pp`.
+# {glue:text}`pr_double_factor` the messages costs {glue:text}`pr_sens_double_pp`; a viral month
+# with {glue:text}`pr_viral_factor` the messages and no more revenue costs
+# {glue:text}`pr_sens_viral_pp`. Sending every message to
 # {glue:text}`pr_o3_model` at {glue:text}`pr_o3_effort` effort bills
 # {glue:text}`pr_o3_thinking` thinking tokens a message and leaves a margin of
 # {glue:text}`pr_sens_o3_margin`.
@@ -234,6 +237,8 @@ for cid in ("haiku", "opus", "cache", "double", "viral", "o3"):
     figures.record(f"pr_sens_{cid}_pp", sens.loc[cid, "margin_change"], "signed_pp")
     if f"pr_sens_{cid}_margin" in guide_value.index:
         ours[f"pr_sens_{cid}_margin"] = sens.loc[cid, "margin_change"]
+for cid, name in (("double", "pr_double_factor"), ("viral", "pr_viral_factor")):
+    figures.record(name, next(c for c in sensitivity_changes if c["change_id"] == cid)["messages_multiplier"], "ratio")
 o3_change = next(c for c in sensitivity_changes if c["change_id"] == "o3")
 figures.glue_text("pr_o3_model", o3_change["model"][1])
 figures.glue_text("pr_o3_effort", o3_change["effort"])
@@ -407,7 +412,8 @@ if not for_html_book:
 # %% [markdown]
 # ## The guide's figures beside ours
 #
-# {glue:text}`pr_verdicts` The five worked examples are plain arithmetic and hold. The misses
+# {glue:text}`pr_verdicts` The worked examples ({glue:text}`pr_n_products` products) are plain
+# arithmetic and hold. The misses
 # are in the sensitivity table. The Opus row implies {glue:text}`pr_opus_implied` a message, more
 # than the {glue:text}`pr_opus_book` that the guide's own Opus price gives. The caching row is
 # below what any input cache can reach, as shown above. The o3 row is
@@ -422,6 +428,7 @@ figures.record("pr_opus_book", sens.loc["opus", "usd_per_user_month"] / base_mes
 figures.record("pr_o3_guide_query", guide_value["pr_sens_o3_cost"] / base_messages, "usd_per_request")
 figures.record("pr_o3_ue_in", guide_o3_query_input_tokens, "tokens")
 figures.record("pr_o3_book_message", sens.loc["o3", "usd_per_user_month"] / base_messages, "usd_per_request")
+figures.record("pr_n_products", len(products), "count")
 comparison = guide.comparison_table(claims, ours)
 figures.glue_text("pr_verdicts", guide.verdict_summary(comparison))
 guide.record_verdicts(comparison)
