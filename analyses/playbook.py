@@ -30,6 +30,8 @@ guide_claims_csv = "data/guide_claims.csv"
 playbook_levers_csv = "data/playbook_levers.csv"
 reasoning_effort_csv = "data/reasoning_effort.csv"
 throughput_stack_csv = "data/throughput_stack.csv"
+hardware_specs_csv = "data/hardware_specs.csv"
+model_shapes_csv = "data/model_shapes.csv"
 # The reference workload: one hosted model, the guide's typical request, a monthly volume.
 reference_model = ("Anthropic", "Claude Sonnet 4.6")
 reference_input_tokens = 1_500
@@ -41,6 +43,12 @@ routing_cheap_model = ("Anthropic", "Claude Haiku 4.5")
 small_model, large_model = "Llama 3.1 8B", "Llama 3.1 70B"
 # The effort table's request (input, visible output) for the "1/5 the cost" check.
 effort_request = (1_000, 500)
+# The node, model and batch the quantisation check runs the roofline on (the physical-limits
+# chapter's reference setup), with the share of memory kept free of weights and KV.
+quantize_node = ("H100 SXM", 8)
+quantize_model_id = "llama-3-3-70b"
+quantize_batch = 32
+reserved_frac = 0.1
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
 for_html_book = False
 
@@ -54,6 +62,7 @@ import pandas as pd
 from lib.book import charts, figures, guide
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, batching, playbook
+from lib.costs import roofline as rf
 from lib.data import tables
 
 charts.use_book_style(for_html_book)
@@ -63,6 +72,8 @@ claims = tables.load_guide_claims(guide_claims_csv)
 levers = tables.load_playbook_levers(playbook_levers_csv)
 effort = tables.load_reasoning_effort(reasoning_effort_csv)
 stack = tables.load_throughput_stack(throughput_stack_csv)
+specs = tables.load_hardware_specs(hardware_specs_csv)
+shapes = tables.load_model_shapes(model_shapes_csv)
 ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide at the end
 
 
@@ -95,6 +106,8 @@ snapshot_banner(all_prices, api_prices_csv)
 # {glue:text}`pb_routing_applied`).
 
 # %% tags=["hide-input"]
+basis_words = {"bill": "the bill", "input_cost": "the input part", "output_cost": "the output part",
+               "self_hosted": "the self-hosted part"}
 ref_price = price_of(*reference_model)
 unit_cost = float(api.request_cost_usd(ref_price, input_tokens=reference_input_tokens,
                                        output_tokens=reference_output_tokens)[0])
@@ -116,7 +129,7 @@ figures.record("pb_routing_saving", 1 - cheap_cost / unit_cost, "fraction")
 figures.record("pb_routing_applied",
                levers.set_index("lever_id").loc["route_by_difficulty", "applied_saving_frac"], "fraction")
 show_table(
-    levers[["rank", "lever", "guide_says", "guide_saving_frac_low", "guide_saving_frac_high", "applied_saving_frac",
+    levers.assign(share_basis=levers["share_basis"].map(basis_words))[["rank", "lever", "guide_says", "guide_saving_frac_low", "guide_saving_frac_high", "applied_saving_frac",
             "share_frac", "share_basis", "min_monthly_usd"]].rename(columns={
         "guide_says": "the guide says", "guide_saving_frac_low": "guide: saving from",
         "guide_saving_frac_high": "guide: to", "applied_saving_frac": "book applies",
@@ -139,8 +152,8 @@ show_table(
 # and speculative decoding speed up GPUs you run yourself, and in the guide's order they come
 # before the lever that moves traffic onto your own GPUs, so on a hosted workload they have
 # nothing to act on. The two levers with a spend threshold switch on only for a large enough
-# bill: enterprise pricing from {glue:text}`pb_enterprise_volume` requests a month and
-# self-hosting from {glue:text}`pb_selfhost_volume`, each counted on the bill left when the lever's
+# bill: enterprise pricing from about {glue:text}`pb_enterprise_volume` requests a month and
+# self-hosting from about {glue:text}`pb_selfhost_volume`, each counted on the bill left when the lever's
 # turn comes.
 
 # %% tags=["hide-input"]
@@ -159,8 +172,9 @@ figures.record("pb_n_idle", len(idle), "count")
 figures.record_conclusion("pb_idle_list", "; ".join(f"{l.lower()} ({w})" for l, w in zip(idle["lever"], idle["why_not"]))
                           if len(idle) else "none")
 for lever_id, name in (("enterprise_pricing", "pb_enterprise_volume"), ("self_host_steady", "pb_selfhost_volume")):
-    figures.record(name, playbook.volume_to_trigger(levers, lever_id, unit_cost, input_cost_share=input_share),
-                   "count", infinite_text="no volume")
+    # Rounded up to a hundred thousand requests: the thresholds themselves are round figures.
+    figures.record(name, np.ceil(playbook.volume_to_trigger(levers, lever_id, unit_cost, input_cost_share=input_share)
+                                 / 1e5) * 1e5, "count", infinite_text="no volume")
 show_table(
     waterfall[["rank", "lever", "share_touched", "saving_frac", "usd_before", "usd_saved", "usd_after",
                "cumulative_multiplier", "why_not"]].rename(columns={
@@ -267,11 +281,17 @@ figures.record("pb_batch_hybrid", batching.hybrid_saving_frac(batch_row["share_f
 # {glue:text}`pb_verdicts` The playbook's stated effects are checked against the guide's own
 # price tables and examples elsewhere. The "smaller model" lever promises more than the hosts'
 # prices show: {glue:text}`pb_large` costs a median {glue:text}`pb_size_ratio` as much as
-# {glue:text}`pb_small` at the same host. Reasoning depth: at the effort table's token counts,
+# {glue:text}`pb_small` at the same host, since list prices narrow the gap that the two models'
+# sizes suggest. The guide states the cache lever as a speed-up on a self-hosted stack; the
+# closest figure in the data is what a hosted cache charges for a read, which runs from {glue:text}`pb_cache_min` to
+# {glue:text}`pb_cache_max` cheaper than fresh input across providers (median
+# {glue:text}`pb_cache_median`), so the guide's range fits the most generous caches only. Reasoning depth: at the effort table's token counts,
 # o3 at high effort costs {glue:text}`pb_effort_ratio` as much as at low, not the guide's
-# {glue:text}`pb_guide_effort`. A
-# hosted cache's read discount is a cost figure for what the guide states as a speed-up; the
-# speculative-decoding range holds against the guide's own stacking example. The other stated
+# {glue:text}`pb_guide_effort`. The
+# speculative-decoding range holds against the guide's own stacking example. The quantisation
+# range is checked against the decode ceiling of the [physical-limits chapter](physical_limits.ipynb)
+# on {glue:text}`pb_quant_node`: FP8 weights and KV raise it {glue:text}`pb_quant_fp8`, INT4 weights
+# with an FP8 KV cache {glue:text}`pb_quant_int4`. The other stated
 # figures (the share of easy traffic, the enterprise discount, the spend thresholds) are
 # assumptions with nothing to recompute them from; the book uses them as inputs.
 
@@ -291,7 +311,14 @@ o3 = price_of("OpenAI", "o3")
 thinking = effort[effort["model"] == "o3"].set_index("effort")["avg_thinking_tokens"]
 o3_cost = {level: float(api.request_cost_usd(o3, input_tokens=effort_request[0], output_tokens=effort_request[1],
                                              thinking_tokens=thinking[level])[0]) for level in ("low", "high")}
+quant = rf.evaluate_cases(pd.DataFrame([
+    dict(setup=setup, weight_precision=w, kv_precision=k) for setup, w, k in
+    (("base", "FP16", "FP16"), ("fp8", "FP8", "FP8"), ("int4", "INT4", "FP8"))]).assign(
+    accelerator=quantize_node[0], accelerators=quantize_node[1], model_id=quantize_model_id,
+    input_tokens=reference_input_tokens, output_tokens=reference_output_tokens, batch=quantize_batch),
+    specs, shapes, reserved_frac, count_prefill=False).set_index("setup")["ceiling_tokens_per_s"]
 ours.update(
+    pb_quantize_fp8=float(quant["fp8"] / quant["base"]), pb_quantize_int4=float(quant["int4"] / quant["base"]),
     pb_smaller_model=size_ratio,
     pb_prefix_cache=float((cached["input_usd_per_mtok"] / cached["cached_input_usd_per_mtok"]).median()),
     pb_specdec=float(stack.set_index("step_id").loc["speculative_decoding", "speculative_speedup"]),
@@ -301,6 +328,14 @@ ours.update(
 figures.glue_text("pb_small", small_model)
 figures.glue_text("pb_large", large_model)
 figures.record("pb_size_ratio", size_ratio, "ratio")
+cache_ratio = cached["input_usd_per_mtok"] / cached["cached_input_usd_per_mtok"]
+figures.record("pb_cache_min", cache_ratio.min(), "ratio")
+figures.record("pb_cache_max", cache_ratio.max(), "ratio")
+figures.record("pb_cache_median", cache_ratio.median(), "ratio")
+figures.glue_text("pb_quant_node", f"{quantize_node[1]}× {quantize_node[0]}, "
+                  f"{shapes.set_index('model_id').loc[quantize_model_id, 'model']}, batch {quantize_batch}")
+figures.record("pb_quant_fp8", ours["pb_quantize_fp8"], "ratio")
+figures.record("pb_quant_int4", ours["pb_quantize_int4"], "ratio")
 figures.record("pb_effort_ratio", ours["pb_effort_fifth"], "ratio")
 figures.record("pb_guide_effort", claims.set_index("claim_id").loc["pb_effort_fifth", "guide_value"], "ratio")
 comparison = guide.comparison_table(claims, ours)

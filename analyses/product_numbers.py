@@ -339,7 +339,8 @@ lines = alt.Chart(free_curve).mark_line(point=True).encode(
 budget_rule = alt.Chart(pd.DataFrame({"budget": [budget]})).mark_rule(strokeDash=[4, 3], color="#555").encode(
     y="budget:Q", tooltip=[alt.Tooltip("budget:Q", title="the guide's budget (USD)", format=".2f")])
 (lines + budget_rule).properties(width=460, title=alt.Title(
-    "What the free tier costs each paying user", subtitle="Chat example; dashed: 30% of the seat price, the guide's cap"))
+    "What the free tier costs each paying user",
+    subtitle=f"Chat example; dashed: {figures.fmt_pct(free_budget_share_of_revenue)} of the seat price, the guide's cap"))
 
 # %% [markdown]
 # ## Your own product
