@@ -49,6 +49,9 @@ free_usage_frac_high = 0.5
 free_budget_share_of_revenue = 0.30
 # The guide's rule of thumb: revenue per user should be 3–10× its AI cost.
 healthy_revenue_multiple = 3
+# A change that takes more than this share of the seat price off the margin "breaks" the product's
+# economics in the answer below (the book's threshold; the guide says "robust" and "catastrophic").
+breaking_change = 0.10
 # The guide's o3 sensitivity row matches its unit-economics o3 query, which has this many input tokens.
 guide_o3_query_input_tokens = 1_500
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
@@ -183,7 +186,8 @@ show_table(
 # {glue:text}`pr_sens_viral_pp`. Sending every message to
 # {glue:text}`pr_o3_model` at {glue:text}`pr_o3_effort` effort bills
 # {glue:text}`pr_o3_thinking` thinking tokens a message and leaves a margin of
-# {glue:text}`pr_sens_o3_margin`.
+# {glue:text}`pr_sens_o3_margin`. The changes that take more than {glue:text}`pr_breaking_change`
+# of the seat price off the margin: {glue:text}`pr_breaking_list`.
 #
 # Caching is where the book and the guide part most. Output is {glue:text}`pr_output_share` of
 # this product's bill and no cache touches it, so even a free cache hit on every input token
@@ -244,6 +248,11 @@ figures.glue_text("pr_o3_model", o3_change["model"][1])
 figures.glue_text("pr_o3_effort", o3_change["effort"])
 figures.record("pr_o3_thinking", sens.loc["o3", "thinking"], "tokens")
 figures.record("pr_sens_o3_margin", sens.loc["o3", "gross_margin"], "fraction")
+breaking = sensitivity[sensitivity["margin_change"] <= -breaking_change]
+breaking_text = "; ".join(f"{c} ({figures.fmt_signed_pp(m)})"
+                          for c, m in zip(breaking["change"], breaking["margin_change"]))
+figures.record("pr_breaking_change", breaking_change, "fraction")
+figures.record_conclusion("pr_breaking_list", breaking_text if len(breaking) else "none of them")
 base_prices = product.price_rows(base, all_prices)
 in_tok, out_tok = float(base.loc[0, "input_tokens_per_call"]), float(base.loc[0, "output_tokens_per_call"])
 output_part = float(api.request_cost_usd(base_prices, input_tokens=0, output_tokens=out_tok)[0])
@@ -439,12 +448,13 @@ show_table(comparison.drop(columns="claim_id"))
 figures.glue_text("pr_answer", (
     f"On the guide's chat example a user costs {figures.fmt_usd(chat['usd_per_user_month'])} a month, a "
     f"{figures.fmt_pct(chat['gross_margin'])} margin on {figures.fmt_usd(seat)}; the B2B product keeps "
-    f"{figures.fmt_pct(ours['pr_b2b_margin'])} and the o3 research tool only "
-    f"{figures.fmt_pct(research['gross_margin'])}. A cheaper model or more messages moves the chat margin by a few "
-    f"points; Opus ({figures.fmt_signed_pp(sens.loc['opus', 'margin_change'])}), a viral month "
-    f"({figures.fmt_signed_pp(sens.loc['viral', 'margin_change'])}) and routing everything to o3 "
-    f"({figures.fmt_signed_pp(sens.loc['o3', 'margin_change'])}) are what break it, and at a "
-    f"{figures.fmt_pct(conversion_frac)} conversion rate the free tier costs each paying user "
+    f"{figures.fmt_pct(ours['pr_b2b_margin'])} and the o3 research tool {figures.fmt_pct(research['gross_margin'])}. "
+    + (f"Of the guide's one-at-a-time changes to the chat product, only {breaking_text} "
+       f"{'takes' if len(breaking) == 1 else 'take'} more than "
+       f"{figures.fmt_pct(breaking_change)} of the seat price off its margin; "
+       if len(breaking) else "None of the guide's one-at-a-time changes to the chat product takes more than "
+       f"{figures.fmt_pct(breaking_change)} of the seat price off its margin; ")
+    + f"at a {figures.fmt_pct(conversion_frac)} conversion rate the free tier costs each paying user "
     f"{figures.fmt_usd(free_low)}–{figures.fmt_usd(free_full)}, up to "
     f"{figures.fmt_ratio(free_full / chat['usd_per_user_month'])} what the paying user costs."
 ))
