@@ -38,7 +38,7 @@ sensitivity_changes = [
     {"change_id": "cache", "change": "Prefix caching, 70% of input read from cache", "cached_input_frac": 0.7},
     {"change_id": "double", "change": "Twice the messages (100 a month)", "messages_multiplier": 2},
     {"change_id": "viral", "change": "10× viral month, revenue unchanged", "messages_multiplier": 10},
-    {"change_id": "o3", "change": "Everything routed to o3 at medium effort", "model": ("OpenAI", "o3"),
+    {"change_id": "o3", "change": "o3 at medium effort for every message", "model": ("OpenAI", "o3"),
      "effort": "medium"},
 ]
 # Free tier: the guide's conversion rate, how much a free user uses against a paying one (its
