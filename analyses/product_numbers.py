@@ -365,6 +365,9 @@ paid = paid.dropna(subset=["input_usd_per_mtok", "output_usd_per_mtok"])
 hosts = paid.groupby("model")["provider"].transform("nunique")
 what_if_data = paid.assign(label=np.where(hosts > 1, paid["model"] + " (" + paid["provider"] + ")", paid["model"]))[
     ["label", "provider", "input_usd_per_mtok", "output_usd_per_mtok"]]
+# The base product's model, as the what-if labels it (with its host where several sell it).
+base_label = what_if_data.loc[(paid["provider"] == base_prices.loc[0, "provider"])
+                              & (paid["model"] == base_prices.loc[0, "model"]), "label"].iloc[0]
 msgs = alt.param(name="msgs", value=base_messages,
                  bind=alt.binding_range(min=1, max=2_000, step=1, name="requests per user a month "))
 w_in = alt.param(name="w_in", value=in_tok, bind=alt.binding_range(min=0, max=50_000, step=50, name="input tokens "))
@@ -409,7 +412,7 @@ def your_product(model: str, users: int, requests_per_user: int, input_tokens: i
 if not for_html_book:
     display(widgets.interactive(
         your_product,
-        model=widgets.Dropdown(options=sorted(what_if_data["label"]), value="Claude Sonnet 4.6"),
+        model=widgets.Dropdown(options=sorted(what_if_data["label"]), value=base_label),
         users=widgets.IntSlider(value=10_000, min=100, max=1_000_000, step=100),
         requests_per_user=widgets.IntSlider(value=int(base_messages), min=1, max=2_000),
         input_tokens=widgets.IntSlider(value=int(in_tok), min=0, max=50_000, step=50),
