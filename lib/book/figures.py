@@ -155,3 +155,16 @@ def record_conclusion(name: str, text: str) -> None:
     display({GLUE_PREFIX + "text/plain": repr(text)}, raw=True,
             metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX},
                       CONCLUSION_METADATA_KEY: {"name": name, "text": text}})
+
+
+def fmt_signed_pp(x: float, sig: int = 2) -> str:
+    """A change in a share, given as a fraction (0.026), in percentage points: "+2.6 pp", "−16 pp"."""
+    if math.isnan(x):
+        return "n/a"
+    if abs(x) < 5e-5:
+        return "0 pp"
+    return ("+" if x > 0 else "\u2212") + f"{fmt_number(100 * abs(x), sig)} pp"
+
+
+# A margin moves in percentage points, not percent: "+2.6 pp" of revenue, not "+2.6%" of the margin.
+FORMATTERS["signed_pp"] = fmt_signed_pp

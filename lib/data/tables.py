@@ -1083,3 +1083,60 @@ def load_router_patterns(path: str | Path = "data/router_patterns.csv") -> pd.Da
 def load_adaptation_costs(path: str | Path = "data/adaptation_costs.csv") -> pd.DataFrame:
     """Setup and per-call inputs of prompting, RAG and fine-tuning, and the guide's 10M-ticket example."""
     return load(path, ADAPTATION_COSTS)
+# --- Product unit economics and the cost playbook (ch-product) -----------------------------------
+
+def _has_volume(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """A product needs requests per user (for per-user figures) or a yearly volume."""
+    missing = frame[frame["requests_per_user_per_month"].isna() & frame["requests_per_year"].isna()]
+    return [Problem(label, "give requests_per_user_per_month or requests_per_year: the product has no volume",
+                    int(r["_row"]), "requests_per_user_per_month") for _, r in missing.iterrows()]
+
+
+PRODUCT_EXAMPLES = TableSpec(
+    name="the guide's worked product examples",
+    columns=(
+        Column("product_id"), Column("product"), Column("request_unit"),
+        Column("provider"), Column("model"), Column("price_id", nullable=True),
+        Column("users", kind="int", nullable=True, min=1, max=10_000_000_000),
+        Column("requests_per_user_per_month", kind="float", nullable=True, min=0.0, max=1_000_000),
+        Column("requests_per_year", kind="float", nullable=True, min=0.0, max=1e13),
+        Column("calls_per_request", kind="int", min=1, max=1_000),
+        Column("input_tokens_per_call", **_TOKENS),  # type: ignore[arg-type]
+        Column("output_tokens_per_call", **_TOKENS),  # type: ignore[arg-type]
+        # A seat price in cents (999 for $9.99) would still pass; per-seat prices above $10k a month do not.
+        Column("seat_usd_per_month", kind="float", nullable=True, min=0.0, max=10_000),
+        Column("related_chapter", nullable=True),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("product_id",),
+    checks=(_has_volume,),
+)
+
+PLAYBOOK_LEVERS = TableSpec(
+    name="the cost-optimisation playbook's levers",
+    columns=(
+        Column("rank", kind="int", min=1, max=100), Column("lever_id"), Column("lever"), Column("guide_says"),
+        # Savings are fractions of the part of the bill a lever touches: 30% typed as 30 is refused.
+        Column("guide_saving_frac_low", kind="float", nullable=True, min=0.0, max=1.0),
+        Column("guide_saving_frac_high", kind="float", nullable=True, min=0.0, max=1.0),
+        Column("applied_saving_frac", kind="float", min=0.0, max=1.0),
+        Column("share_frac", kind="float", min=0.0, max=1.0),
+        Column("share_basis", choices=("bill", "input_cost", "output_cost", "self_hosted")),
+        Column("min_monthly_usd", kind="float", nullable=True, min=0.0, max=1e12),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("lever_id",),
+    checks=(_not_above("guide_saving_frac_low", "guide_saving_frac_high", "a range's low end"),
+            _together(("guide_saving_frac_low", "guide_saving_frac_high"))),
+)
+
+TABLES.update({"product_examples.csv": PRODUCT_EXAMPLES, "playbook_levers.csv": PLAYBOOK_LEVERS})
+
+
+def load_product_examples(path: str | Path = "data/product_examples.csv") -> pd.DataFrame:
+    return load(path, PRODUCT_EXAMPLES)
+
+
+def load_playbook_levers(path: str | Path = "data/playbook_levers.csv") -> pd.DataFrame:
+    """The fifteen levers in the guide's rank order."""
+    return load(path, PLAYBOOK_LEVERS).sort_values("rank").reset_index(drop=True)
