@@ -151,8 +151,8 @@ snapshot_banner(all_prices, api_prices_csv)
 # median interval runs at {glue:text}`cp_p50_rps` requests per second, the 95th percentile at
 # {glue:text}`cp_p95_rps` and the 99th at {glue:text}`cp_p99_rps`. The quarter as it came peaks at
 # {glue:text}`cp_max_rps`, and the viral incident alone carries {glue:text}`cp_viral_share` of the
-# quarter's requests: the guide's "50–100× for hours, decaying over days" is more traffic than a
-# month of ordinary days. Every rule below sizes on the forecast and is judged on the quarter as it came.
+# quarter's requests: a viral incident of the guide's size, "for hours, decaying over days", is
+# more traffic than a month of ordinary days. Every rule below sizes on the forecast and is judged on the quarter as it came.
 
 # %% tags=["hide-input"]
 hourly = traffic.assign(hour_index=(traffic["hour"] // 1).astype(int)).groupby("hour_index").agg(
@@ -215,9 +215,10 @@ alt.Chart(hourly).mark_line(strokeWidth=1).encode(
 # Sizing to the average costs {glue:text}`cp_avg_cost` a month and turns away
 # {glue:text}`cp_avg_unserved` of requests. It overflows on {glue:text}`cp_avg_weekdays_over` of
 # weekdays, as the guide says, but not on every day: weekend peaks stay under the week's average,
-# so it overflows on {glue:text}`cp_avg_days_over` of all days. The guide's default, P95 plus 30%, costs {glue:text}`cp_p95_cost` and
+# so it overflows on {glue:text}`cp_avg_days_over` of all days. The guide's default
+# ({glue:text}`cp_default_rule`) costs {glue:text}`cp_p95_cost` and
 # still turns away {glue:text}`cp_p95_unserved`, nearly all of it during the two spikes. The
-# healthcare rule, P99 plus 100%, costs {glue:text}`cp_health_cost`, and its fleet averages
+# healthcare rule ({glue:text}`cp_health_rule`) costs {glue:text}`cp_health_cost`, and its fleet averages
 # {glue:text}`cp_health_util` utilisation.
 
 # %% tags=["hide-input"]
@@ -227,6 +228,17 @@ applied = pd.concat([rules, capacity.rule_costs(load, traffic["day"].to_numpy(),
 by_rule = applied.set_index("rule_id")
 node_name = platforms.loc[scenario["platform_id"], "platform"]
 figures.record("cp_spike_reserve", float(rules["spike_reserve_multiple"].max()), "ratio")
+
+
+def rule_text(rule_id: str) -> str:
+    """A rule as it reads: "P95 + 30%"."""
+    r = by_rule.loc[rule_id]
+    head = "the mean" if pd.isna(r["percentile"]) else f"P{figures.fmt_number(r['percentile'])}"
+    return head + (f" + {figures.fmt_pct(r['headroom_frac'])}" if r["headroom_frac"] > 0 else "")
+
+
+figures.glue_text("cp_default_rule", rule_text("p95-plus-30"))
+figures.glue_text("cp_health_rule", rule_text("healthcare-financial"))
 figures.glue_text("cp_node", node_name)
 figures.record("cp_node_rps", node_rps, "requests_per_s")
 figures.record("cp_req_in", request_input_tokens, "tokens")
@@ -281,8 +293,9 @@ alt.Chart(applied[["workload_shape", "kind", "nodes", "usd_per_month", "unserved
 # %% [markdown]
 # ### The spike reserve sits idle
 #
-# The guide says a reserve kept for spikes "sits at <10% utilisation 99% of the time". Read as
-# the reserve slice alone (the nodes above the consumer-chat fleet's P95 + 30%), it is below
+# The guide says a reserve kept for spikes idles below {glue:text}`cp_idle_threshold` utilisation
+# {glue:text}`cp_claim_idle_share` of the time. Read as the reserve slice alone (the nodes above
+# what the consumer-chat rule's percentile and headroom ask for), it is below
 # {glue:text}`cp_idle_threshold` utilisation in {glue:text}`cp_reserve_slice_idle` of intervals.
 # Read as the whole consumer-chat fleet of {glue:text}`cp_chat_nodes` nodes, it is below that
 # level only {glue:text}`cp_fleet_idle` of the time: ordinary daily peaks fill a tenth of it.
@@ -303,6 +316,7 @@ figures.record("cp_reserve_slice_idle", ours["cp_spike_reserve_idle_slice"], "fr
 figures.record("cp_chat_nodes", chat["nodes"], "count")
 figures.record("cp_fleet_idle", ours["cp_spike_reserve_idle_fleet"], "fraction")
 claimed_idle = float(claims.set_index("claim_id").loc["cp_spike_reserve_idle_fleet", "guide_value"])
+figures.record("cp_claim_idle_share", claimed_idle, "fraction")
 fleet_for_claim = np.percentile(rps, 100 * claimed_idle) / idle_utilisation
 figures.record("cp_fleet_for_claim", fleet_for_claim / p50, "ratio")
 figures.record("cp_max_over_median", rps.max() / p50, "ratio")
@@ -320,7 +334,7 @@ figures.record("cp_max_over_median", rps.max() / p50, "ratio")
 # a month) to the peak, the cheapest point is {glue:text}`cp_best_hybrid_pct`:
 # {glue:text}`cp_best_hybrid_nodes` nodes and {glue:text}`cp_best_hybrid_share` of requests
 # overflowing, for {glue:text}`cp_best_hybrid_cost` a month, with nothing turned away. The guide's
-# P95 + 30% fleet is cheaper ({glue:text}`cp_p95_cost`) only because it drops the spikes; a
+# default fleet is cheaper ({glue:text}`cp_p95_cost`) only because it drops the spikes; a
 # self-hosted fleet that serves them all, sized for the busiest interval, would cost
 # {glue:text}`cp_peak_fleet_cost` a month, {glue:text}`cp_peak_vs_hybrid` the hybrid. Most of
 # the hybrid's API bill is the viral incident. The crossover chapter prices the same pattern on
@@ -408,15 +422,15 @@ alt.layer(line, best_dot).add_params(hourly_param, api_param, viral_param).prope
 # %% [markdown]
 # ## Reserve the base, rent the burst
 #
-# Without an API to spill to, the guide's reservation advice is to "cover P50 traffic with
-# reserves; burst above P50 with on-demand". The guide's one-year reserve on
+# Without an API to spill to, the guide's reservation advice is to cover the median load with
+# reserves and rent everything above it on demand. The guide's one-year reserve on
 # {glue:text}`cp_reserve_provider` is {glue:text}`cp_reserve_discount` off on-demand (the midpoint
 # of its range). If on-demand nodes can be rented hour by
 # hour for that hour's busiest interval (each start loses {glue:text}`cp_cold_load_s` seconds
 # loading the model), the cheapest reserve is {glue:text}`cp_best_reserve_nodes` nodes, enough for
 # {glue:text}`cp_best_reserve_pct` of the forecast load, for {glue:text}`cp_best_reserve_cost` a
-# month, against {glue:text}`cp_all_on_demand_cost` with no reserve at all. Reserving at P50
-# instead costs {glue:text}`cp_p50_reserve_cost`, only {glue:text}`cp_p50_over_best` more: the
+# month, against {glue:text}`cp_all_on_demand_cost` with no reserve at all. Reserving for the
+# median instead costs {glue:text}`cp_p50_reserve_cost`, only {glue:text}`cp_p50_over_best` more: the
 # bill is flat around the optimum, so the guide's rule of thumb gives away little.
 #
 # The reason is simple arithmetic: a reserved node costs {glue:text}`cp_reserve_pays` of an
@@ -517,11 +531,11 @@ if not for_html_book:
 #
 # {glue:text}`cp_verdicts` The four traffic shapes read back from the simulation as they were
 # put in, a check that noise and the weekly curve do not blur them (noise widens the daily swing a
-# little). "Size to average fails at every peak" holds on weekdays, not on weekends, whose peaks sit
+# little). Sizing to average fails at every peak on weekdays, not on weekends, whose peaks sit
 # under the week's average. The spike reserve's idleness depends on what "reserved capacity" means:
 # the reserve slice alone idles as the guide says, the whole fleet cannot. The best reservation
-# level follows the discount, so the guide's P50 is a fair rule at the top of AWS's range and a
-# little high below it, at almost no cost. Lambda's reserve discount is stated twice: the reserve
+# level follows the discount, so the guide's median rule is a fair one, a little off at AWS's mid
+# discount and at almost no cost. Lambda's reserve discount is stated twice: the reserve
 # section's low end is below the spot-market section's, the high ends match, and the book uses
 # neither (its example is AWS). The cold-load time matches weights read at
 # {glue:text}`cp_load_rate` GB per second, a single NVMe drive; a faster store loads sooner.
@@ -537,13 +551,14 @@ show_table(comparison.drop(columns="claim_id"))
 # %% tags=["remove-input"]
 figures.glue_text("cp_answer", (
     f"On a simulated quarter averaging {figures.fmt_number(mean_requests_per_s)} requests per second, the guide's "
-    f"default rule (P95 plus 30%) rents {int(by_rule.loc['p95-plus-30', 'nodes'])} nodes for "
+    f"default rule ({rule_text('p95-plus-30')}) rents {int(by_rule.loc['p95-plus-30', 'nodes'])} nodes for "
     f"{figures.fmt_usd(by_rule.loc['p95-plus-30', 'usd_per_month'])} a month and still turns away "
     f"{figures.fmt_pct(by_rule.loc['p95-plus-30', 'unserved_share'])} of requests in the spikes. "
     + (f"Owning the load up to P{figures.fmt_number(round(hybrid_covers))} and sending the rest to the API costs "
        f"{figures.fmt_usd(best_cost)} a month and turns nobody away. " if api_priced else
        "The hybrid cannot be priced: the price data has no price for the overflow API. ")
     + f"Reserving the base at {figures.fmt_pct(reserve_discount)} off and renting the rest by the hour, the cheapest "
-    f"reserve covers P{figures.fmt_number(round(reserve_covers))} of the forecast; the guide's P50 costs only "
+    f"reserve covers P{figures.fmt_number(round(reserve_covers))} of the forecast; the guide's rule of reserving for the "
+    f"median costs only "
     f"{figures.fmt_pct(p50_total / best_reserve['total_usd'] - 1)} more."
 ))
