@@ -195,12 +195,13 @@ ours["cp_viral_multiple"] = float(viral_window["mean_rps"].max() / calm_mean)
 
 alt.Chart(hourly).mark_line(strokeWidth=1).encode(
     x=alt.X("day_number:Q", title="Day of the quarter (days)"),
-    y=alt.Y("peak_rps:Q", scale=alt.Scale(type="log"), title="Busiest 5 minutes of the hour (requests per second, log scale)"),
+    y=alt.Y("peak_rps:Q", scale=alt.Scale(type="log"), title="Peak load (requests per second, log scale)"),
     tooltip=[alt.Tooltip("day_number:Q", title="day", format=".2f"),
              alt.Tooltip("peak_rps:Q", title="peak requests/s", format=",.0f"),
              alt.Tooltip("mean_rps:Q", title="mean requests/s", format=",.0f")],
 ).properties(width=620, height=260, title=alt.Title(
-    "A simulated quarter of traffic", subtitle="Daily and weekly curves, a launch spike and a viral incident (seeded)"))
+    "A simulated quarter of traffic",
+    subtitle="Busiest 5 minutes of each hour: daily and weekly curves, a launch spike, a viral incident (seeded)"))
 
 # %% [markdown]
 # ## The guide's sizing rules, applied
@@ -263,7 +264,7 @@ figures.record_conclusion("cp_cheapest_rule_serving_all", (
     else "No rule turns nobody away: every one drops part of the viral incident"))
 show_table(
     applied[["workload_shape", "percentile", "headroom_frac", "spike_reserve_multiple", "nodes", "usd_per_month",
-             "mean_utilisation", "unserved_share", "intervals_over_share", "why"]].rename(columns={
+             "mean_utilisation", "unserved_share", "intervals_over_share"]].rename(columns={
         "workload_shape": "rule", "headroom_frac": "headroom", "spike_reserve_multiple": "spike reserve",
         "usd_per_month": "per month", "mean_utilisation": "mean utilisation", "unserved_share": "requests turned away",
         "intervals_over_share": "intervals over capacity"}),
@@ -278,16 +279,19 @@ show_table(
 # {glue:text}`cp_cheapest_rule_serving_all`.
 
 # %% tags=["hide-input"]
-alt.Chart(applied[["workload_shape", "kind", "nodes", "usd_per_month", "unserved_share", "mean_utilisation"]]).mark_circle(
-    size=110, opacity=0.9).encode(
+rule_points = alt.Chart(applied[["workload_shape", "kind", "nodes", "usd_per_month", "unserved_share",
+                                 "mean_utilisation"]])
+rule_dots = rule_points.mark_point(size=110, opacity=0.9, filled=True).encode(
     x=alt.X("usd_per_month:Q", title="Provisioned capacity (USD per month)"),
     y=alt.Y("unserved_share:Q", title="Requests above capacity (share of all requests)", axis=alt.Axis(format="%")),
-    color=alt.Color("kind:N", title="Kind of rule"),
+    color=alt.Color("workload_shape:N", title="Rule", sort=None, scale=alt.Scale(scheme="tableau10")),
+    shape=alt.Shape("kind:N", title="Kind of rule"),
     tooltip=[alt.Tooltip("workload_shape:N", title="rule"), alt.Tooltip("nodes:Q", title="nodes"),
              alt.Tooltip("usd_per_month:Q", title="USD per month", format=",.0f"),
              alt.Tooltip("unserved_share:Q", title="requests turned away", format=".2%"),
              alt.Tooltip("mean_utilisation:Q", title="mean utilisation", format=".0%")],
-).properties(width=520, height=300, title=alt.Title(
+)
+rule_dots.properties(width=440, height=300, title=alt.Title(
     "What each sizing rule costs and turns away", subtitle="One simulated quarter; whole 8x H100 nodes at the rental price"))
 
 # %% [markdown]
@@ -342,7 +346,7 @@ figures.record("cp_max_over_median", rps.max() / p50, "ratio")
 #
 # **Try it here.** The sliders set the node's hourly rent and the API's price; the menu picks the
 # viral incident's size. The line is the monthly bill at each owned percentile, computed in the page;
-# the dot marks the cheapest.
+# red marks the cheapest (several percentiles tie when they own the same whole nodes).
 
 # %% tags=["hide-input"]
 percentiles = np.arange(0, 100.5, 0.5)
@@ -415,7 +419,7 @@ best_dot = base.transform_joinaggregate(lowest="min(total_usd)").transform_filte
     tooltip=[alt.Tooltip("percentile:Q", title="cheapest owned percentile"), alt.Tooltip("nodes:Q", title="owned nodes"),
              alt.Tooltip("total_usd:Q", title="total USD/month", format=",.0f")])
 alt.layer(line, best_dot).add_params(hourly_param, api_param, viral_param).properties(
-    width=560, height=300, title=alt.Title(
+    width=480, height=300, title=alt.Title(
         "Own up to a percentile, send the rest to the API",
         subtitle=f"Monthly bill; owned nodes serve {node_rps:g} requests/s each; the dot is the cheapest point"))
 
@@ -443,7 +447,8 @@ alt.layer(line, best_dot).add_params(hourly_param, api_param, viral_param).prope
 # this load the reserve is never smaller than that.
 #
 # **Try it here.** The slider sets the reserve discount; the chart recomputes the bill at each
-# reserve level in the page, and the dot marks the cheapest.
+# reserve level in the page, and red marks the cheapest (percentiles that reserve the same whole
+# nodes tie).
 
 # %% tags=["hide-input"]
 llama = model_shapes[model_shapes["model"] == cold_start_model].iloc[0]
@@ -493,7 +498,7 @@ rdot = rbase.transform_joinaggregate(lowest="min(total_usd)").transform_filter(
     x="percentile:Q", y="total_usd:Q",
     tooltip=[alt.Tooltip("percentile:Q", title="cheapest reserved percentile"),
              alt.Tooltip("total_usd:Q", title="total USD/month", format=",.0f")])
-alt.layer(rline, rdot).add_params(discount_param).properties(width=560, height=300, title=alt.Title(
+alt.layer(rline, rdot).add_params(discount_param).properties(width=480, height=300, title=alt.Title(
     "Reserve up to a percentile, rent the rest on demand",
     subtitle=f"Monthly bill at ${node_usd_per_hour:g}/hour on demand; on-demand nodes rented by the hour"))
 

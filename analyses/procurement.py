@@ -223,7 +223,7 @@ bars = alt.Chart(chart_data).transform_calculate(
 range_bar = bars.mark_bar(height=12, opacity=0.8).encode(
     x=alt.X("bill_low:Q", title="Monthly bill (USD per month)"), x2="bill_high:Q",
     y=alt.Y("channel:N", sort=alt.EncodingSortField("bill_mid", order="ascending"), title=None),
-    color=alt.Color("kind:N", title="Kind of channel"),
+    color=alt.Color("kind:N", title="Kind of channel", legend=alt.Legend(orient="bottom")),
     tooltip=[alt.Tooltip("channel:N"), alt.Tooltip("bill_low:Q", title="bill low (USD/month)", format=",.0f"),
              alt.Tooltip("bill_high:Q", title="bill high (USD/month)", format=",.0f"),
              alt.Tooltip("d_low:Q", title="discount low", format=".0%"),
@@ -231,16 +231,20 @@ range_bar = bars.mark_bar(height=12, opacity=0.8).encode(
              alt.Tooltip("added_latency_ms_low:Q", title="added latency low (ms)"),
              alt.Tooltip("added_latency_ms_high:Q", title="added latency high (ms)")],
 )
+# A tick at the midpoint, so a channel whose range is a single value still shows.
+mid_tick = bars.mark_tick(thickness=2, size=16, color="#222").encode(
+    x="bill_mid:Q", y=alt.Y("channel:N", sort=alt.EncodingSortField("bill_mid", order="ascending")),
+    tooltip=[alt.Tooltip("channel:N"), alt.Tooltip("bill_mid:Q", title="bill midpoint (USD/month)", format=",.0f")])
 list_rule = alt.Chart(pd.DataFrame({"what": ["list price"]})).mark_rule(strokeDash=[4, 3], color="#555").encode(
     x="spend_x:Q", tooltip=[alt.Tooltip("what:N"), alt.Tooltip("spend_x:Q", title="USD per month", format=",.0f")],
 ).transform_calculate(spend_x="spend")
-alt.layer(range_bar, list_rule).add_params(spend).properties(width=520, height=alt.Step(22), title=alt.Title(
+alt.layer(range_bar, mid_tick, list_rule).add_params(spend).properties(width=400, height=alt.Step(22), title=alt.Title(
     "The same workload's monthly bill on each channel",
-    subtitle="Ranges from the guide's premiums, fees and discounts; dashed line = direct list price; "
-             "Vercel AI Gateway omitted (fee not stated)"))
+    subtitle=["Bars: the guide's ranges; tick: midpoint; dashed line: direct list price",
+              "Vercel AI Gateway omitted (its fee is not stated)"]))
 
 # %% [markdown]
-# ## Committed-use discounts: four ladders
+# ## Committed-use discounts: the guide's ladders
 #
 # The guide states committed-use discounts in four places, and they do not line up. The FAQ's
 # ladder, which the book applies, gives {glue:text}`ep_faq_50k` at {glue:text}`ep_faq_50k_spend`
@@ -329,18 +333,24 @@ show_table(both.reset_index().rename(columns={"model": "model", "Bedrock": "Bedr
 # %% tags=["hide-input"]
 lat = channels[channels["added_latency_ms_low"].notna()][["channel", "kind", "added_latency_ms_low",
                                                          "added_latency_ms_high"]]
+lat_base = alt.Chart(lat)
 faq_lat = channels[channels["channel_id"].isin(faq_gateways)]
 ours["ep_gateway_latency_low"] = float(faq_lat["added_latency_ms_low"].min())
 ours["ep_gateway_latency_high"] = float(faq_lat["added_latency_ms_high"].max())
 figures.record("ep_faq_latency_low", ours["ep_gateway_latency_low"], "count")
 figures.record("ep_faq_latency_high", ours["ep_gateway_latency_high"], "count")
-alt.Chart(lat).mark_bar(height=12).encode(
-    x=alt.X("added_latency_ms_low:Q", title="Latency added per call (milliseconds)"), x2="added_latency_ms_high:Q",
-    y=alt.Y("channel:N", sort=alt.EncodingSortField("added_latency_ms_high", order="ascending"), title=None),
-    color=alt.Color("kind:N", title="Kind of channel"),
-    tooltip=[alt.Tooltip("channel:N"), alt.Tooltip("added_latency_ms_low:Q", title="low (ms)"),
-             alt.Tooltip("added_latency_ms_high:Q", title="high (ms)")],
-).properties(width=520, height=alt.Step(22), title=alt.Title(
+lat_y = alt.Y("channel:N", sort=alt.EncodingSortField("added_latency_ms_high", order="ascending"), title=None)
+lat_tooltip = [alt.Tooltip("channel:N"), alt.Tooltip("added_latency_ms_low:Q", title="low (ms)"),
+               alt.Tooltip("added_latency_ms_high:Q", title="high (ms)")]
+alt.layer(
+    lat_base.mark_bar(height=12).encode(
+        x=alt.X("added_latency_ms_low:Q", title="Latency added per call (milliseconds)"), x2="added_latency_ms_high:Q",
+        y=lat_y, color=alt.Color("kind:N", title="Kind of channel", legend=alt.Legend(orient="bottom")),
+        tooltip=lat_tooltip),
+    # A tick at each end, so a zero-width range (direct: none added) still shows.
+    lat_base.mark_tick(thickness=2, size=16, color="#222").encode(x="added_latency_ms_high:Q", y=lat_y,
+                                                                   tooltip=lat_tooltip),
+).properties(width=400, height=alt.Step(22), title=alt.Title(
     "Latency each channel adds", subtitle="The guide's ranges; channels it gives no figure for are left out"))
 
 # %% [markdown]
