@@ -446,6 +446,12 @@ alt.layer(line, best_dot).add_params(hourly_param, api_param, viral_param).prope
 # following the discount. The guide's cold-start section says production keeps one replica warm; at
 # this load the reserve is never smaller than that.
 #
+# The guide's FAQ budgets the same split as two line items: a steady floor for the median load,
+# here {glue:text}`cp_floor_nodes` nodes or {glue:text}`cp_floor_cost` a month, and a spike reserve
+# sized between the 95th and 99th percentiles, another {glue:text}`cp_spike_line_low` to
+# {glue:text}`cp_spike_line_high`. Both percentiles are of the forecast: neither line item
+# covers the launch or the viral incident, which is why the FAQ also asks for a daily spend cap.
+#
 # **Try it here.** The slider sets the reserve discount; the chart recomputes the bill at each
 # reserve level in the page, and red marks the cheapest (percentiles that reserve the same whole
 # nodes tie).
@@ -478,6 +484,12 @@ figures.record("cp_all_on_demand_cost", reserve_month.loc[reserve_month["percent
                "usd_per_month")
 figures.record("cp_reserve_pays", 1 - reserve_discount, "fraction")
 figures.record("cp_rule_pct", float(capacity.optimal_reserve_percentile(reserve_discount)), "count")
+
+floor_nodes, p95_nodes, p99_nodes = capacity.whole_nodes(capacity.load_at(plan_rps, [50, 95, 99]), node_rps)
+figures.record("cp_floor_nodes", floor_nodes, "count")
+figures.record("cp_floor_cost", floor_nodes * node_usd_per_hour * hours_per_month, "usd_per_month")
+figures.record("cp_spike_line_low", (p95_nodes - floor_nodes) * node_usd_per_hour * hours_per_month, "usd_per_month")
+figures.record("cp_spike_line_high", (p99_nodes - floor_nodes) * node_usd_per_hour * hours_per_month, "usd_per_month")
 
 reserve_data = reserve_month[["percentile", "reserved_nodes", "on_demand_node_hours", "node_starts"]].copy()
 discount_param = alt.param(name="reserve_discount", value=reserve_discount, bind=alt.binding_range(

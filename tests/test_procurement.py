@@ -114,3 +114,17 @@ def test_bad_procurement_tables_name_file_row_column_and_reason(filename, loader
         loader(BAD_DATA / filename)
     problems = [str(p) for p in info.value.problems]
     assert any(filename in p and expected in p for p in problems), problems
+
+
+def test_a_pick_naming_an_unknown_channel_is_refused(tmp_path):
+    # The check reads procurement_channels.csv beside the picks file, so both go into one folder.
+    import shutil
+    shutil.copy("data/procurement_channels.csv", tmp_path / "procurement_channels.csv")
+    bad = tmp_path / "procurement_picks_unknown_channel.csv"
+    shutil.copy(BAD_DATA / "procurement_picks_unknown_channel.csv", bad)
+    with pytest.raises(DataValidationError) as info:
+        tables.load_procurement_picks(bad)
+    problems = [str(p) for p in info.value.problems]
+    assert any("procurement_picks_unknown_channel.csv" in p and "row 2 (line 3), column 'channel_ids'" in p
+               and "azure-open-ai" in p for p in problems), problems
+    assert len(tables.load_procurement_picks()) == 8

@@ -953,3 +953,34 @@ def load_committed_discounts(path: str | Path = "data/committed_discounts.csv") 
 
 def load_procurement_channels(path: str | Path = "data/procurement_channels.csv") -> pd.DataFrame:
     return load(path, PROCUREMENT_CHANNELS)
+
+
+def _channel_ids_known(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """Every id in the semicolon-separated ``channel_ids`` names a row of procurement_channels.csv."""
+    other = Path(label).parent / "procurement_channels.csv"
+    try:
+        known = set(load_table(other, PROCUREMENT_CHANNELS)["channel_id"])
+    except DataValidationError:
+        return []  # that file reports its own problems
+    problems = []
+    for _, r in frame.iterrows():
+        unknown = [c for c in str(r["channel_ids"]).split(";") if c.strip() not in known]
+        if unknown:
+            problems.append(Problem(label, f"channel_ids {', '.join(unknown)} have no row in {other}",
+                                    int(r["_row"]), "channel_ids"))
+    return problems
+
+
+PROCUREMENT_PICKS = TableSpec(
+    name="which procurement channel for which scenario",
+    columns=(Column("pick_id"), Column("scenario"), Column("pick"), Column("channel_ids"),
+             *_PROVENANCE, Column("notes", nullable=True)),
+    key=("pick_id",),
+    checks=(_channel_ids_known,),
+)
+
+TABLES["procurement_picks.csv"] = PROCUREMENT_PICKS
+
+
+def load_procurement_picks(path: str | Path = "data/procurement_picks.csv") -> pd.DataFrame:
+    return load(path, PROCUREMENT_PICKS)
