@@ -302,7 +302,8 @@ rule_dots.properties(width=440, height=300, title=alt.Title(
 # what the consumer-chat rule's percentile and headroom ask for), it is below
 # {glue:text}`cp_idle_threshold` utilisation in {glue:text}`cp_reserve_slice_idle` of intervals.
 # Read as the whole consumer-chat fleet of {glue:text}`cp_chat_nodes` nodes, it is below that
-# level only {glue:text}`cp_fleet_idle` of the time: ordinary daily peaks fill a tenth of it.
+# level only {glue:text}`cp_fleet_idle` of the time: the fleet is {glue:text}`cp_spike_reserve` the
+# median load, so every interval busier than the median fills more than a tenth of it.
 # For the whole fleet to idle that much, it would have to be {glue:text}`cp_fleet_for_claim` the
 # median load, against {glue:text}`cp_max_over_median` for the busiest interval of the quarter: a
 # fleet bigger than the viral incident itself.
@@ -530,7 +531,7 @@ def what_if(launch: float, viral: float, owned_percentile: float) -> None:
                              node_requests_per_s=node_rps, node_usd_per_hour=node_usd_per_hour,
                              api_usd_per_request=api_usd_per_request, hours=days * 24,
                              sizing_requests=plan).iloc[0]
-    print(f"Hybrid at P{owned_percentile:g}: {h['nodes']} owned nodes, "
+    print(f"Hybrid at P{owned_percentile:g}: {int(h['nodes'])} owned nodes, "
           f"{figures.fmt_usd(h['total_usd'] / months)} a month in all.")
 
 

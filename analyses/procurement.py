@@ -327,24 +327,35 @@ both = costs[["Bedrock", premium_reference_host]].dropna()
 both.columns.name = None
 both = both.assign(premium=procurement.premium_frac(both["Bedrock"], both[premium_reference_host]))
 sonnet = prices[(prices["model"] == reference_model[1]) & prices["provider"].isin(["Bedrock", reference_model[0]])]
-sonnet_cost = dict(zip(sonnet["provider"], request_usd(sonnet)))
-ex_bedrock = all_prices.set_index("price_id").loc[bedrock_llama_example[0]]
-ex_host = all_prices.set_index("price_id").loc[bedrock_llama_example[1]]
-table_bedrock = prices[(prices["provider"] == "Bedrock") & (prices["model"] == ex_bedrock["model"])]
-ours["ep_bedrock_sonnet_parity"] = float(procurement.premium_frac(sonnet_cost["Bedrock"], sonnet_cost[reference_model[0]]))
+# A price snapshot may lack a row or a price: each lookup then gives NaN, which reads "n/a" below.
+sonnet_cost = {p: float(c) for p, c in zip(sonnet["provider"], request_usd(sonnet))}
+sonnet_bedrock = sonnet_cost.get("Bedrock", float("nan"))
+sonnet_direct = sonnet_cost.get(reference_model[0], float("nan"))
+by_price_id = all_prices.set_index("price_id")
+
+
+def input_price(price_id: str) -> float:
+    return float(by_price_id.loc[price_id, "input_usd_per_mtok"]) if price_id in by_price_id.index else float("nan")
+
+
+ex_bedrock_price, ex_host_price = input_price(bedrock_llama_example[0]), input_price(bedrock_llama_example[1])
+example_model = by_price_id.loc[bedrock_llama_example[0], "model"] if bedrock_llama_example[0] in by_price_id.index \
+    else None
+table_bedrock = prices[(prices["provider"] == "Bedrock") & (prices["model"] == example_model)]
+ours["ep_bedrock_sonnet_parity"] = sonnet_bedrock / sonnet_direct - 1
 ours["ep_bedrock_premium_hosts"] = float(both["premium"].median())
-ours["ep_bedrock_llama_example"] = float(procurement.premium_frac(ex_bedrock["input_usd_per_mtok"],
-                                                                  ex_host["input_usd_per_mtok"]))
-ours["ep_bedrock_llama_price"] = float(table_bedrock["input_usd_per_mtok"].iloc[0])
-figures.record("ep_sonnet_bedrock", sonnet_cost["Bedrock"], "usd_per_request")
-figures.record("ep_sonnet_direct", sonnet_cost[reference_model[0]], "usd_per_request")
+ours["ep_bedrock_llama_example"] = ex_bedrock_price / ex_host_price - 1
+ours["ep_bedrock_llama_price"] = (float(table_bedrock["input_usd_per_mtok"].iloc[0]) if len(table_bedrock)
+                                  else float("nan"))
+figures.record("ep_sonnet_bedrock", sonnet_bedrock, "usd_per_request")
+figures.record("ep_sonnet_direct", sonnet_direct, "usd_per_request")
 figures.glue_text("ep_premium_host", premium_reference_host)
 figures.record("ep_n_llama", len(both), "count")
 figures.record("ep_llama_min_premium", both["premium"].min(), "signed_fraction")
 figures.record("ep_llama_max_premium", both["premium"].max(), "signed_fraction")
 figures.record("ep_llama_median_premium", both["premium"].median(), "signed_fraction")
-figures.record("ep_llama_example_bedrock", ex_bedrock["input_usd_per_mtok"], "usd_per_mtok")
-figures.record("ep_llama_example_host", ex_host["input_usd_per_mtok"], "usd_per_mtok")
+figures.record("ep_llama_example_bedrock", ex_bedrock_price, "usd_per_mtok")
+figures.record("ep_llama_example_host", ex_host_price, "usd_per_mtok")
 figures.record("ep_llama_example_premium", ours["ep_bedrock_llama_example"], "fraction")
 figures.record("ep_llama_table_bedrock", ours["ep_bedrock_llama_price"], "usd_per_mtok")
 show_table(both.reset_index().rename(columns={"model": "model", "Bedrock": "Bedrock per request",
@@ -393,7 +404,7 @@ def bills_at(monthly_list_spend: float, schedule: str) -> None:
     steps = offers[(offers["schedule"] == schedule)].copy()
     steps["min_spend_usd_per_month"] = steps["min_spend_usd_per_month"].fillna(steps["min_spend_usd_per_year"] / 12)
     table = procurement.channel_bills(channels, steps, list_usd_per_month=monthly_list_spend,
-                                      calls_per_month=monthly_list_spend / ref_request)
+                                      calls_per_month=monthly_list_spend / per_call)
     show_table(pd.concat([channels[["channel"]], table[["discount_low", "discount_high", "bill_low_usd",
                                                         "bill_high_usd"]]], axis=1),
                {"discount_low": "fraction", "discount_high": "fraction", "bill_low_usd": "usd_per_month",
@@ -404,7 +415,8 @@ def bills_at(monthly_list_spend: float, schedule: str) -> None:
 if not for_html_book:
     display(widgets.interactive(
         bills_at,
-        monthly_list_spend=widgets.FloatLogSlider(value=list_per_month, base=10, min=3, max=7, step=0.1),
+        monthly_list_spend=widgets.FloatLogSlider(value=list_per_month if np.isfinite(list_per_month) else 50_000,
+                                                  base=10, min=3, max=7, step=0.1),
         schedule=widgets.Dropdown(options=sorted(offers["schedule"].dropna().unique()), value=commit_schedule),
     ))
 
