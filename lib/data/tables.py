@@ -1140,3 +1140,146 @@ def load_product_examples(path: str | Path = "data/product_examples.csv") -> pd.
 def load_playbook_levers(path: str | Path = "data/playbook_levers.csv") -> pd.DataFrame:
     """The fifteen levers in the guide's rank order."""
     return load(path, PLAYBOOK_LEVERS).sort_values("rank").reset_index(drop=True)
+# --- Capacity planning and procurement (ch-capacity) -----------------------------------------------
+
+def _one_of(columns: tuple[str, str]):
+    """Exactly one of two columns is given (a threshold per month or per year, never both)."""
+    def check(frame: pd.DataFrame, label: str) -> list[Problem]:
+        given = frame[list(columns)].notna().sum(axis=1)
+        return [Problem(label, f"give exactly one of {columns[0]} and {columns[1]}", int(r["_row"]), columns[0])
+                for _, r in frame[given > 1].iterrows()]
+    return check
+
+
+SIZING_RULES = TableSpec(
+    name="capacity sizing rules",
+    columns=(
+        Column("rule_id"), Column("kind", choices=("strategy", "table")), Column("workload_shape"),
+        # Blank = size to the mean load; a share (0.95) typed for a percentile (95) is below the minimum.
+        Column("percentile", kind="float", nullable=True, min=1.0, max=100.0),
+        Column("headroom_frac", kind="float", min=0.0, max=5.0),
+        Column("spike_reserve_multiple", kind="float", nullable=True, min=1.0, max=1000.0),
+        Column("why"), *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("rule_id",),
+)
+
+TRAFFIC_SHAPES = TableSpec(
+    name="traffic shapes",
+    columns=(
+        Column("shape_id"), Column("shape"), Column("audience"),
+        Column("multiple_low", kind="float", min=1.0, max=10_000),
+        Column("multiple_high", kind="float", min=1.0, max=10_000),
+        Column("times_per_year", kind="float", nullable=True, min=0.0, max=10_000),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("shape_id",),
+    checks=(_not_above("multiple_low", "multiple_high", "a range's low end"),),
+)
+
+COMMITTED_DISCOUNTS = TableSpec(
+    name="committed-use and reserved discounts",
+    columns=(
+        Column("offer_id"), Column("buys", choices=("gpu_hours", "api_tokens")), Column("provider"),
+        # A discount of 30% typed as 30 is above the maximum.
+        Column("discount_frac_low", kind="float", min=0.0, max=0.95),
+        Column("discount_frac_high", kind="float", min=0.0, max=0.95),
+        Column("min_spend_usd_per_month", kind="float", nullable=True, min=0.0, max=1e10),
+        Column("min_spend_usd_per_year", kind="float", nullable=True, min=0.0, max=1e11),
+        Column("term_months_low", kind="float", nullable=True, min=1.0, max=120.0),
+        Column("term_months_high", kind="float", nullable=True, min=1.0, max=120.0),
+        Column("schedule", nullable=True), *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("offer_id",),
+    checks=(_not_above("discount_frac_low", "discount_frac_high", "a range's low end"),
+            _not_above("term_months_low", "term_months_high", "a range's low end"),
+            _one_of(("min_spend_usd_per_month", "min_spend_usd_per_year"))),
+)
+
+PROCUREMENT_CHANNELS = TableSpec(
+    name="procurement channels",
+    columns=(
+        Column("channel_id"), Column("channel"), Column("kind", choices=("direct", "cloud_bundle", "gateway")),
+        Column("covers"),
+        # Premium over the direct list price; a discount channel would be negative.
+        Column("premium_frac_low", kind="float", min=-0.9, max=2.0),
+        Column("premium_frac_high", kind="float", min=-0.9, max=2.0),
+        # Blank = a fee the guide mentions without a figure; 0 = no fee.
+        Column("fee_usd_per_kcall_low", kind="float", nullable=True, min=0.0, max=100.0),
+        Column("fee_usd_per_kcall_high", kind="float", nullable=True, min=0.0, max=100.0),
+        Column("hosting_usd_per_month", kind="float", nullable=True, min=0.0, max=1e8),
+        Column("hosting_at_calls_per_month", kind="float", nullable=True, min=1.0, max=1e13),
+        Column("added_latency_ms_low", kind="float", nullable=True, min=0.0, max=10_000),
+        Column("added_latency_ms_high", kind="float", nullable=True, min=0.0, max=10_000),
+        Column("negotiated_discount_frac_low", kind="float", nullable=True, min=0.0, max=0.95),
+        Column("negotiated_discount_frac_high", kind="float", nullable=True, min=0.0, max=0.95),
+        Column("commit_ladder_applies", kind="bool"),
+        Column("model_lag_weeks_low", kind="float", nullable=True, min=0.0, max=104),
+        Column("model_lag_weeks_high", kind="float", nullable=True, min=0.0, max=104),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("channel_id",),
+    checks=(_not_above("premium_frac_low", "premium_frac_high", "a range's low end"),
+            _not_above("fee_usd_per_kcall_low", "fee_usd_per_kcall_high", "a range's low end"),
+            _not_above("added_latency_ms_low", "added_latency_ms_high", "a range's low end"),
+            _not_above("negotiated_discount_frac_low", "negotiated_discount_frac_high", "a range's low end"),
+            _not_above("model_lag_weeks_low", "model_lag_weeks_high", "a range's low end"),
+            _together(("fee_usd_per_kcall_low", "fee_usd_per_kcall_high")),
+            _together(("hosting_usd_per_month", "hosting_at_calls_per_month")),
+            _together(("added_latency_ms_low", "added_latency_ms_high")),
+            _together(("negotiated_discount_frac_low", "negotiated_discount_frac_high"))),
+)
+
+TABLES.update({
+    "sizing_rules.csv": SIZING_RULES,
+    "traffic_shapes.csv": TRAFFIC_SHAPES,
+    "committed_discounts.csv": COMMITTED_DISCOUNTS,
+    "procurement_channels.csv": PROCUREMENT_CHANNELS,
+})
+
+
+def load_sizing_rules(path: str | Path = "data/sizing_rules.csv") -> pd.DataFrame:
+    return load(path, SIZING_RULES)
+
+
+def load_traffic_shapes(path: str | Path = "data/traffic_shapes.csv") -> pd.DataFrame:
+    return load(path, TRAFFIC_SHAPES)
+
+
+def load_committed_discounts(path: str | Path = "data/committed_discounts.csv") -> pd.DataFrame:
+    return load(path, COMMITTED_DISCOUNTS)
+
+
+def load_procurement_channels(path: str | Path = "data/procurement_channels.csv") -> pd.DataFrame:
+    return load(path, PROCUREMENT_CHANNELS)
+
+
+def _channel_ids_known(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """Every id in the semicolon-separated ``channel_ids`` names a row of procurement_channels.csv."""
+    other = Path(label).parent / "procurement_channels.csv"
+    try:
+        known = set(load_table(other, PROCUREMENT_CHANNELS)["channel_id"])
+    except DataValidationError:
+        return []  # that file reports its own problems
+    problems = []
+    for _, r in frame.iterrows():
+        unknown = [c for c in str(r["channel_ids"]).split(";") if c.strip() not in known]
+        if unknown:
+            problems.append(Problem(label, f"channel_ids {', '.join(unknown)} have no row in {other}",
+                                    int(r["_row"]), "channel_ids"))
+    return problems
+
+
+PROCUREMENT_PICKS = TableSpec(
+    name="which procurement channel for which scenario",
+    columns=(Column("pick_id"), Column("scenario"), Column("pick"), Column("channel_ids"),
+             *_PROVENANCE, Column("notes", nullable=True)),
+    key=("pick_id",),
+    checks=(_channel_ids_known,),
+)
+
+TABLES["procurement_picks.csv"] = PROCUREMENT_PICKS
+
+
+def load_procurement_picks(path: str | Path = "data/procurement_picks.csv") -> pd.DataFrame:
+    return load(path, PROCUREMENT_PICKS)
