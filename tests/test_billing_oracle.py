@@ -168,12 +168,13 @@ def usages(draw, k: Known, sheet: PriceSheet):
     threshold = sheet.long_threshold_tokens
     big = 400_000 if threshold else 150_000
     fresh = draw(st.integers(0, big) | st.sampled_from([0, 1, (threshold or 1000) - 1, threshold or 1000]))
-    cread = draw(st.integers(0, 300_000)) if sheet.cache_read is not None else 0
-    writes_ok = sheet.cache_write_5m is not None or rules.cache_write_billed_as_input
+    cached = draw(st.booleans())  # about half the requests touch no cache at all
+    cread = draw(st.integers(0, 300_000)) if cached and sheet.cache_read is not None else 0
+    writes_ok = cached and (sheet.cache_write_5m is not None or rules.cache_write_billed_as_input)
     w5 = draw(st.integers(0, 60_000)) if writes_ok else 0
     one_hour_ok = sheet.cache_write_1h is not None or (rules.cache_write_billed_as_input
                                                         and sheet.cache_write_5m is None)
-    w1 = draw(st.integers(0, 60_000)) if one_hour_ok else 0
+    w1 = draw(st.integers(0, 60_000)) if cached and one_hour_ok else 0
     output = draw(st.integers(0, 60_000))
     reasoning = draw(st.integers(0, output))
     searches = draw(st.integers(0, 5)) if sheet.web_search_usd_per_k is not None else 0
