@@ -310,3 +310,19 @@ def test_sentinel_price_file_is_refused_with_row_and_column():
     found = {(p.row, p.column) for p in err.value.problems}
     assert found == {(1, "input_usd_per_mtok"), (1, "output_usd_per_mtok")}
     assert "below the smallest sane value 0" in str(err.value)
+
+
+@pytest.mark.parametrize("filename, loader, expected", [
+    ("genai_prices_map_bad.csv", tables.load_genai_prices_map,
+     {(3, "genai_model_id", "is blank but a value is required"), (2, "model", "contains < or >")}),
+    ("billing_rule_differences_bad.csv", tables.load_billing_rule_differences,
+     {(1, "source", "must cite the provider's published page")}),
+])
+def test_bad_oracle_tables_name_file_row_column_and_reason(filename, loader, expected):
+    with pytest.raises(DataValidationError) as err:
+        loader(BAD / filename)
+    problems = err.value.problems
+    assert all(p.file.endswith(filename) for p in problems)
+    for row_no, column, reason in expected:
+        assert any(p.row == row_no and p.column == column and reason in p.reason for p in problems), (row_no, column)
+    assert len(problems) == len(expected)
