@@ -151,6 +151,20 @@ def test_every_book_price_row_has_rules():
         rules_for(RULES, r["provider"], r["model"])
 
 
+def test_price_rows_and_billing_rules_agree_on_long_context():
+    """A long_context_rule stated on any api_prices row (book row or not) is its provider's rule."""
+    for _, r in tables.load_api_prices().iterrows():
+        if isinstance(r["long_context_rule"], str):
+            assert r["long_context_rule"] == rules_for(RULES, r["provider"], r["model"]).long_context_rule, r["price_id"]
+
+
+def test_a_price_row_contradicting_its_rules_is_refused():
+    price = row("Google", "Gemini 2.5 Pro").copy()
+    price["long_context_rule"] = "above_threshold_only"
+    with pytest.raises(BillingError, match="contradicts Google's billing rule 'whole_request'"):
+        bill_api_row(Usage(input=300_000, output=1), price, RULES)
+
+
 # --- invariants ----------------------------------------------------------------------------------
 
 disjoint = st.builds(DisjointUsage, fresh_input=st.integers(0, 500_000), cache_read=st.integers(0, 300_000),

@@ -22,6 +22,9 @@ a negative or sentinel price, a tier the provider does not list, or usage that c
 its own convention raises ``BillingError`` naming what is wrong. A bill is never negative and
 never a silent zero.
 
+Out of scope here: time-of-day prices (DeepSeek's off-peak window; ``lib.costs.api`` has them),
+cache storage fees per hour held (``lib.costs.caching.storage_usd``), and non-text modalities.
+
 ``lib.costs.api.request_cost_usd`` stays the vectorised float pricer the chapters use (it takes
 disjoint token counts, the Anthropic way); ``bill`` is the exact, rule-aware per-request
 reference it can be checked against (``tests/test_billing_oracle.py`` does).
@@ -574,6 +577,11 @@ def bill_api_row(usage: Usage, price_row: Mapping[str, Any], rules: pd.DataFrame
                  *, reported_by: BillingRules | None = None) -> Bill:
     """Bill a usage against one row of api_prices.csv with its provider's rules."""
     r = rules_for(rules, str(price_row["provider"]), str(price_row["model"]))
+    stated = price_row.get("long_context_rule")
+    if not _blank(stated) and stated != r.long_context_rule:
+        # The price row and the provider's rules must tell one story; billing either would be a guess.
+        raise BillingError(f"{price_row.get('price_id', price_row['model'])}: the price row's long_context_rule "
+                           f"{stated!r} contradicts {r.provider}'s billing rule {r.long_context_rule!r}")
     return bill(usage, PriceSheet.from_api_row(price_row, r), r, reported_by=reported_by)
 
 
