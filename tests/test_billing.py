@@ -340,3 +340,9 @@ def test_bad_oracle_tables_name_file_row_column_and_reason(filename, loader, exp
     for row_no, column, reason in expected:
         assert any(p.row == row_no and p.column == column and reason in p.reason for p in problems), (row_no, column)
     assert len(problems) == len(expected)
+
+
+def test_a_long_context_tier_under_a_rule_of_none_is_refused_not_ignored():
+    sheet = PriceSheet(input=D(1), output=D(1), long_threshold_tokens=128_000, long_input=D(2), long_output=D(2))
+    with pytest.raises(BillingError, match="state none"):
+        bill(Usage(input=10, output=1), sheet, rules_for(RULES, "xAI"))

@@ -422,6 +422,9 @@ def bill(usage: Usage, prices: PriceSheet, rules: BillingRules, *, reported_by: 
     label = sheet.label or prices.label or f"{rules.provider} {rules.model or ''}".strip()
 
     # Long context: which tokens count toward the threshold, and is it crossed?
+    if sheet.long_threshold_tokens is not None and rules.long_context_rule == "none":
+        raise BillingError(f"{label}: the prices have a long-context tier above {sheet.long_threshold_tokens} "
+                           f"tokens, but {rules.provider}'s billing rules state none; say how it applies first")
     counted = d.prompt if rules.long_context_counts_cache else d.fresh_input
     over = (sheet.long_threshold_tokens is not None and rules.long_context_rule != "none"
             and counted > sheet.long_threshold_tokens)
