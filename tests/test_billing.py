@@ -346,3 +346,11 @@ def test_a_long_context_tier_under_a_rule_of_none_is_refused_not_ignored():
     sheet = PriceSheet(input=D(1), output=D(1), long_threshold_tokens=128_000, long_input=D(2), long_output=D(2))
     with pytest.raises(BillingError, match="state none"):
         bill(Usage(input=10, output=1), sheet, rules_for(RULES, "xAI"))
+
+
+def test_two_rule_rows_for_one_provider_are_refused(tmp_path):
+    lines = (Path(__file__).parents[1] / "data" / "billing_rules.csv").read_text().splitlines()
+    path = tmp_path / "billing_rules.csv"
+    path.write_text("\n".join(lines + [lines[1].replace("openai,", "openai-again,", 1)]) + "\n")
+    with pytest.raises(DataValidationError, match="a second rule row for OpenAI \\(all models\\)"):
+        tables.load_billing_rules(path)

@@ -866,6 +866,20 @@ def _flex_needs_tier(frame: pd.DataFrame, label: str) -> list[Problem]:
                     "flex_discount_frac") for _, r in bad.iterrows()]
 
 
+def _one_rule_per_provider_model(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """One provider row (blank model) and at most one row per model: two would be two stories."""
+    seen: dict[tuple[str, str], int] = {}
+    problems = []
+    for _, r in frame.iterrows():
+        key = (r["provider"], "" if pd.isna(r["model"]) else r["model"])
+        if key in seen:
+            problems.append(Problem(label, f"a second rule row for {key[0]} {key[1] or '(all models)'} "
+                                           f"(the first is row {seen[key]})", int(r["_row"]), "model"))
+        else:
+            seen[key] = int(r["_row"])
+    return problems
+
+
 _FEE = dict(kind="float", nullable=True, min=0.0, max=1000.0, unit_hint="USD per 1,000 calls")
 
 BILLING_RULES = TableSpec(
@@ -884,7 +898,7 @@ BILLING_RULES = TableSpec(
         *_PROVENANCE, Column("notes", nullable=True),
     ),
     key=("provider", "model"),
-    checks=(_cites_a_page, _lists_standard_tier, _flex_needs_tier),
+    checks=(_cites_a_page, _lists_standard_tier, _flex_needs_tier, _one_rule_per_provider_model),
 )
 
 GENAI_PRICES_MAP = TableSpec(
