@@ -1283,3 +1283,98 @@ TABLES["procurement_picks.csv"] = PROCUREMENT_PICKS
 
 def load_procurement_picks(path: str | Path = "data/procurement_picks.csv") -> pd.DataFrame:
     return load(path, PROCUREMENT_PICKS)
+# --- Billing rules and the genai-prices oracle (billing) -----------------------------------------
+
+def _cites_a_page(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """A billing rule is the provider's word: its source must link the provider's own page."""
+    bad = frame[~frame["source"].astype(str).str.contains("https://", regex=False)]
+    return [Problem(label, "source must cite the provider's published page (an https:// address)",
+                    int(r["_row"]), "source") for _, r in bad.iterrows()]
+
+
+def _lists_standard_tier(frame: pd.DataFrame, label: str) -> list[Problem]:
+    problems = []
+    for _, r in frame.iterrows():
+        tiers = [t.strip() for t in str(r["service_tiers"]).split(";")]
+        if "standard" not in tiers or any(not t for t in tiers):
+            problems.append(Problem(label, f"service_tiers '{r['service_tiers']}' must be ';'-separated names "
+                                           "including 'standard'", int(r["_row"]), "service_tiers"))
+    return problems
+
+
+def _flex_needs_tier(frame: pd.DataFrame, label: str) -> list[Problem]:
+    bad = frame[frame["flex_discount_frac"].notna() & ~frame["service_tiers"].astype(str).str.contains("flex")]
+    return [Problem(label, "flex_discount_frac is set but service_tiers lists no flex tier", int(r["_row"]),
+                    "flex_discount_frac") for _, r in bad.iterrows()]
+
+
+def _one_rule_per_provider_model(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """One provider row (blank model) and at most one row per model: two would be two stories."""
+    seen: dict[tuple[str, str], int] = {}
+    problems = []
+    for _, r in frame.iterrows():
+        key = (r["provider"], "" if pd.isna(r["model"]) else r["model"])
+        if key in seen:
+            problems.append(Problem(label, f"a second rule row for {key[0]} {key[1] or '(all models)'} "
+                                           f"(the first is row {seen[key]})", int(r["_row"]), "model"))
+        else:
+            seen[key] = int(r["_row"])
+    return problems
+
+
+_FEE = dict(kind="float", nullable=True, min=0.0, max=1000.0, unit_hint="USD per 1,000 calls")
+
+BILLING_RULES = TableSpec(
+    name="billing rules",
+    columns=(
+        Column("rule_id"), Column("provider"), Column("model", nullable=True),
+        Column("input_includes_cache_read", kind="bool"), Column("input_includes_cache_write", kind="bool"),
+        Column("output_includes_reasoning", kind="bool"), Column("cache_write_billed_as_input", kind="bool"),
+        Column("long_context_rule", choices=("whole_request", "above_threshold_only", "none")),
+        Column("long_context_counts_cache", kind="bool"),
+        Column("batch_discount_applies_to_cache", kind="bool"), Column("batch_discount_applies_to_fees", kind="bool"),
+        Column("service_tiers"),
+        Column("flex_discount_frac", kind="float", nullable=True, min=0.0, max=0.95),
+        Column("web_search_usd_per_k", **_FEE),  # type: ignore[arg-type]
+        Column("request_usd_per_k", **_FEE),  # type: ignore[arg-type]
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("provider", "model"),
+    checks=(_cites_a_page, _lists_standard_tier, _flex_needs_tier, _one_rule_per_provider_model),
+)
+
+GENAI_PRICES_MAP = TableSpec(
+    name="genai-prices model map",
+    columns=(
+        Column("provider"), Column("model"), Column("genai_provider_id"), Column("genai_model_ref"),
+        Column("genai_model_id"), *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("provider", "model"),
+    checks=(_no_markup(("provider", "model", "genai_provider_id", "genai_model_ref", "genai_model_id")),),
+)
+
+BILLING_RULE_DIFFERENCES = TableSpec(
+    name="billing rules where the book and genai-prices differ",
+    columns=(
+        Column("difference_id"), Column("provider"), Column("models"), Column("rule"),
+        Column("our_reading"), Column("its_reading"), Column("test"), *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("difference_id",),
+    checks=(_cites_a_page,),
+)
+
+TABLES.update({"billing_rules.csv": BILLING_RULES, "genai_prices_map.csv": GENAI_PRICES_MAP,
+               "billing_rule_differences.csv": BILLING_RULE_DIFFERENCES})
+
+
+def load_billing_rules(path: str | Path = "data/billing_rules.csv") -> pd.DataFrame:
+    """One row per provider (per model where a model differs): how usage is counted and billed."""
+    return load(path, BILLING_RULES)
+
+
+def load_genai_prices_map(path: str | Path = "data/genai_prices_map.csv") -> pd.DataFrame:
+    return load(path, GENAI_PRICES_MAP)
+
+
+def load_billing_rule_differences(path: str | Path = "data/billing_rule_differences.csv") -> pd.DataFrame:
+    return load(path, BILLING_RULE_DIFFERENCES)
