@@ -202,8 +202,8 @@ snapshot_banner(all_prices, api_prices_csv)
 # crossover band in [the crossover chapter](crossover.ipynb), the reasoning premium in
 # [reasoning models](reasoning.ipynb), the image-token range in
 # [images, video and audio](multimodal.ipynb), and the advice to plan for the busy hours rather
-# than the average in [benchmarks against production](bench_reality.ipynb), which sizes a fleet
-# for its peak. The others are checked here.
+# than the average in [capacity planning](capacity_planning.ipynb), which prices each sizing rule
+# against the requests it turns away. The others are checked here.
 #
 # **Price range.** Among the book's closed-weight models, input prices run from
 # {glue:text}`bl_input_low` ({glue:text}`bl_input_low_model`) to {glue:text}`bl_input_high`, and output
@@ -737,7 +737,7 @@ show_table(split, {"share": "fraction", "spend": "usd_per_year"})
 # - **Budgeting for spikes.** Keep a steady-state line and a separate spike reserve sized on the high
 #   percentiles of load, alert on daily spend against normal, and cap spend per day and per tenant.
 #   Owned hardware for the floor with hosted APIs for the bursts is the pattern sized in
-#   [benchmarks against production](bench_reality.ipynb) and [the crossover](crossover.ipynb).
+#   [capacity planning](capacity_planning.ipynb) and [the crossover](crossover.ipynb).
 # - **Runaway tenants.** Per-tenant caps in the gateway, a warning before the hard stop, and a page
 #   when one tenant jumps well above its own recent trend.
 # - **LLM share of infrastructure, enterprise discounts, FinOps team size, PTU utilisation.** Rules
