@@ -66,6 +66,7 @@ OTEL_PROVIDER = {
 }
 
 DEFAULT_CACHE_DIR = Path(".cache") / "finops"
+GENERATOR_VERSION = 2  # bump when the generator's output changes, so cached logs are regenerated
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,11 +266,13 @@ def generate_call_log(
     def dictionary(codes: np.ndarray, values: list[str]) -> pa.DictionaryArray:
         return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(values, pa.string()))
 
+    # A dictionary's values must be unique (pandas refuses duplicate categories): providers get their own.
+    providers = sorted({OTEL_PROVIDER[p] for p, _ in models})
     return pa.table({
         COL_TIME: pa.array(cols["ts"], pa.timestamp("us")),
         COL_TENANT: dictionary(cols["tenant"], tenant_names),
         COL_FEATURE: dictionary(cols["feature"], feature_names),
-        COL_PROVIDER: dictionary(cols["model"], [OTEL_PROVIDER[p] for p, _ in models]),
+        COL_PROVIDER: dictionary(np.array([providers.index(OTEL_PROVIDER[p]) for p, _ in models])[cols["model"]], providers),
         COL_MODEL: dictionary(cols["model"], [m for _, m in models]),
         COL_INPUT: pa.array(cols["input"], pa.int64()),
         COL_CACHE_READ: pa.array(cols["cached"], pa.int64()),
@@ -291,7 +294,7 @@ def ensure_call_log(
     The file name carries a hash of the arguments, so a changed argument writes a new file and
     a stale one is never read. The write goes to a temporary name first: a crash leaves no half file.
     """
-    key = _spec_key(n_calls=n_calls, seed=seed, start_date=start_date, days=days, runaway=runaway)
+    key = _spec_key(version=GENERATOR_VERSION, n_calls=n_calls, seed=seed, start_date=start_date, days=days, runaway=runaway)
     path = Path(cache_dir) / f"call_log_{n_calls}_{seed}_{key}.parquet"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
