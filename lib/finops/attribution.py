@@ -163,6 +163,8 @@ def connect(call_log: str | Path, prices: pd.DataFrame) -> duckdb.DuckDBPyConnec
     raises ``DataValidationError`` naming file, row, column and reason.
     """
     con = duckdb.connect()
+    # No progress bar: in a notebook it becomes a widget output, and outputs must be deterministic.
+    con.execute("SET enable_progress_bar = false")
     table = price_table(prices)
     calllog.register_raw_log(con, call_log)
     calllog.validate_call_log(con, call_log, table)
