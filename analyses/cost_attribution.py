@@ -273,7 +273,7 @@ w = alt.param(name="token_w", value=token_weight,
 alt.Chart(alloc[["tenant", "token_share", "peak_share", "usd_by_tokens"]]).mark_bar().encode(
     x=alt.X("usd:Q", title="Share of the cluster (USD per month)"),
     y=alt.Y("tenant:N", sort=list(alloc["tenant"]), title=None),
-    color=alt.Color("above:N", title="Against a token-only split",
+    color=alt.Color("above:N", title="Against a token-only split", legend=alt.Legend(orient="bottom"),
                     scale=alt.Scale(domain=["pays more", "pays less"], range=["#c23b4b", "#3a9d5d"])),
     tooltip=[alt.Tooltip("tenant:N"), alt.Tooltip("token_share:Q", title="token share", format=".1%"),
              alt.Tooltip("peak_share:Q", title="peak-hour share", format=".1%"),
@@ -335,8 +335,8 @@ show_table(table.rename(columns={"cost_usd": "showback: cost", "share": "showbac
 # compares each day's spend with the mean of the days before it (the day itself left out, so a
 # spike cannot raise its own bar). On the whole bill it fires on {glue:text}`fo_alert_days_total`;
 # per tenant, on {glue:text}`fo_alert_days_tenant`. {glue:text}`fo_runaway_text` No other tenant-day
-# rises above {glue:text}`fo_normal_max_ratio` its trailing mean (the highest are Mondays, measured
-# against a week that includes a quiet weekend), so the bar sits clear of ordinary traffic.
+# rises above {glue:text}`fo_normal_max_ratio` its trailing mean (the highest is
+# {glue:text}`fo_normal_max_when`), so the bar sits clear of ordinary traffic.
 #
 # **Try it here.** The slider moves the alert multiple; the red line and the flagged days follow.
 
@@ -362,6 +362,8 @@ figures.record_conclusion("fo_alert_days_total", day_list(total_alerts[total_ale
 figures.record_conclusion("fo_alert_days_tenant", day_list(fired, with_tenant=True))
 normal = tenant_alerts[~tenant_alerts["alert"]]
 figures.record("fo_normal_max_ratio", normal["ratio"].max(), "ratio")
+highest = normal.loc[normal["ratio"].idxmax()]
+figures.glue_text("fo_normal_max_when", f"{highest['tenant']} on {highest['day']:%A %d %B}")
 if injected is not None:
     rw_day = pd.Timestamp(start_date) + pd.Timedelta(days=injected.day)
     caught = bool(((fired["tenant"] == injected.tenant) & (fired["day"] == rw_day)).any())
@@ -439,7 +441,7 @@ cap_rule = alt.Chart(pd.DataFrame({"cap": [cap_value], "label": ["daily cap"]}))
 cum_lines = alt.Chart(cum).mark_line(point=True).encode(
     x=alt.X("hour:T", title="Hour of the day (UTC)"),
     y=alt.Y("usd:Q", title="Spend so far that day (USD)"),
-    color=alt.Color("spend:N", title=None),
+    color=alt.Color("spend:N", title=None, legend=alt.Legend(orient="bottom")),
     tooltip=[alt.Tooltip("hour:T", title="by", format="%H:%M"), alt.Tooltip("spend:N"),
              alt.Tooltip("usd:Q", title="USD so far", format=",.2f")])
 (cum_lines + cap_rule).properties(width=560, height=260, title=alt.Title(
@@ -490,7 +492,7 @@ figures.glue_text("fo_answer", (
     f"{token_weight:.0%} by tokens and {1 - token_weight:.0%} by peak-hour share moves "
     f"{figures.fmt_usd(gainer['usd_difference'])} a month onto {gainer['tenant']}, whose traffic crowds the peak. "
     f"An alert at {alert_multiple:g}x the trailing {alert_window_days}-day mean fires on "
-    f"{len(fired)} tenant-day(s)"
+    f"{len(fired)} tenant-day{'' if len(fired) == 1 else 's'}"
     + (f", the injected loop's among them, and a {cap_multiple:g}x daily cap refuses "
        f"{figures.fmt_usd(calls.loc[on_day & ~admitted, 'cost_usd'].sum())} of its spend." if injected is not None
        else ".")
