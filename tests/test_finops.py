@@ -166,10 +166,43 @@ def test_blank_price_leaves_calls_unpriced_and_counted(tmp_path):
         attribution.chargeback_invoice(attribution.attribute(con, ["tenant", "feature"]))
 
 
+_MODELS = [("openai", "GPT-5"), ("anthropic", "Claude Haiku 4.5"), ("gcp.gemini", "Gemini 2.5 Flash"),
+           ("openai", "GPT-5 nano")]  # GPT-5 nano has no cached price: a cached read leaves the call unpriced
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3_000_000), st.floats(0, 1), st.integers(0, 100_000)),
+                min_size=1, max_size=40))
+def test_sql_equals_the_reference_on_any_log(tmp_path_factory, rows):
+    """Random logs (zero tokens, all-cached prompts, unpriced calls): SQL and reference agree to the digit."""
+    path = tmp_path_factory.mktemp("prop") / "log.csv"
+    lines = [",".join(calllog.REQUIRED_COLUMNS)]
+    table = attribution.price_table(PRICES).set_index(["provider", "model"])
+    ref_total, ref_unpriced = Decimal(0), 0
+    for i, (m, inp, frac, out) in enumerate(rows):
+        provider, model = _MODELS[m]
+        cached = int(inp * frac)
+        lines.append(f"2026-05-01 00:00:{i % 60:02d},T{i % 3},f,{provider},{model},{inp},{cached},{out}")
+        p = table.loc[(provider, model)]
+        c = attribution.call_cost_usd(inp, out, cached, input_usd_per_mtok=p["input_usd_per_mtok"],
+                                      output_usd_per_mtok=p["output_usd_per_mtok"],
+                                      cached_input_usd_per_mtok=p["cached_input_usd_per_mtok"])
+        if c is None:
+            ref_unpriced += 1
+        else:
+            ref_total += c
+    path.write_text("\n".join(lines) + "\n")
+    con = attribution.connect(path, PRICES)
+    totals = attribution.attribute(con).iloc[0]
+    assert totals["cost_usd_exact"] == ref_total
+    assert totals["unpriced_calls"] == ref_unpriced
+    assert sum(attribution.attribute(con, ["tenant"])["cost_usd_exact"], Decimal(0)) == ref_total
+
+
 def test_costing_sql_is_portable():
     sql = attribution.aggregate_sql(["tenant", "day"])
     assert '"' not in sql and "gen_ai." not in sql  # no dialect-specific quoting in the costing SQL
-    assert "DECIMAL(18,6)" in sql
+    assert "DECIMAL(18,6)" in sql and "DECIMAL(18,6)" in attribution.prices_view_sql("p")
     spark_view = attribution.calls_view_sql("raw_calls", quote="`")
     assert "`gen_ai.usage.cache_read.input_tokens`" in spark_view and '"' not in spark_view
     with pytest.raises(ValueError, match="unknown dimensions"):

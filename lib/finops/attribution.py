@@ -57,11 +57,9 @@ def price_table(prices: pd.DataFrame) -> pd.DataFrame:
     six-place decimal strings (None where blank), which both DuckDB and Spark cast to DECIMAL exactly.
     """
     rows = prices[prices["book_uses"]] if "book_uses" in prices.columns else prices
-    unknown = sorted(set(rows["provider"]) - set(calllog.OTEL_PROVIDER))
-    if unknown:
-        raise ValueError(f"providers with no OpenTelemetry name in lib.finops.calllog.OTEL_PROVIDER: {unknown}")
     out = pd.DataFrame({
-        "provider": rows["provider"].map(calllog.OTEL_PROVIDER).astype(str),
+        # A provider a price feed adds without an OpenTelemetry name is keyed by its name in lower case.
+        "provider": [calllog.OTEL_PROVIDER.get(p, str(p).lower()) for p in rows["provider"]],
         "book_provider": rows["provider"].astype(str),
         "model": rows["model"].astype(str),
     })
@@ -118,6 +116,13 @@ def calls_view_sql(source: str, quote: str = '"') -> str:
     return f"SELECT {cols}\nFROM {source}"
 
 
+def prices_view_sql(source: str) -> str:
+    """SELECT that turns a ``price_table`` frame (registered as ``source``) into the ``prices`` table the
+    costing SQL joins: the three prices as DECIMAL(18,6), cast from their exact decimal strings."""
+    casts = ", ".join(f"CAST({c} AS DECIMAL(18,6)) AS {c}" for c in PRICE_COLUMNS)
+    return f"SELECT provider, book_provider, model, {casts}\nFROM {source}"
+
+
 def _part(tokens: str, price: str) -> str:
     # Zero tokens cost zero even where the price is not stated (NULL); otherwise tokens x price.
     return f"CASE WHEN {tokens} = 0 THEN CAST(0 AS DECIMAL(18,6)) ELSE {tokens} * {price} END"
@@ -169,8 +174,7 @@ def connect(call_log: str | Path, prices: pd.DataFrame) -> duckdb.DuckDBPyConnec
     calllog.register_raw_log(con, call_log)
     calllog.validate_call_log(con, call_log, table)
     con.register("__prices_text", table)
-    con.execute("CREATE TABLE prices AS SELECT provider, book_provider, model, "
-                + ", ".join(f"CAST({c} AS DECIMAL(18,6)) AS {c}" for c in PRICE_COLUMNS) + " FROM __prices_text")
+    con.execute(f"CREATE TABLE prices AS {prices_view_sql('__prices_text')}")
     con.unregister("__prices_text")
     con.execute(f"CREATE VIEW calls AS {calls_view_sql('calls_raw')}")
     return con
