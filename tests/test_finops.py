@@ -147,6 +147,11 @@ def test_chapter_log_totals_equal_per_call_sum_exactly(tmp_path):
                                    runaway=calllog.Runaway("Cobalt", "agent", day=25, start_hour=9, hours=6,
                                                            calls_per_hour=600))
     con = attribution.connect(path, PRICES)
+    # The guide's Inform discipline: "what did each model cost this week" answered in under 30 seconds.
+    t0 = time.perf_counter()
+    week = con.execute(f"WITH w AS ({attribution.aggregate_sql(['model', 'day'])}) SELECT model, SUM(cost_micro_usd) "
+                       f"FROM w WHERE day >= DATE '2026-05-24' GROUP BY model").fetchall()
+    assert len(week) == 6 and time.perf_counter() - t0 < 30
     ref_total, ref_tenant = _reference_total(path)
     assert attribution.attribute(con)["cost_usd_exact"].iloc[0] == ref_total
     assert attribution.attribute(con, ["tenant"]).set_index("tenant")["cost_usd_exact"].to_dict() == ref_tenant
