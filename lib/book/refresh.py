@@ -68,6 +68,12 @@ LATE_CHAPTERS = ("guide_trust",)
 # The parameters through which a late chapter is pointed at those files.
 RECORD_PARAMETERS = {"figures_csv": FIGURES_FILE, "conclusions_csv": CONCLUSIONS_FILE}
 CELL_TIMEOUT_S = 600
+# Run in every chapter's kernel before its first cell. jsonschema (which Altair validates charts
+# with) imports rfc3987_syntax if it is installed, and that module builds a Lark parser at import:
+# measured at 5-12 s per kernel on the 2-core machine, more than the rest of a chapter's imports
+# together. Marking it absent only drops jsonschema's "iri" format check; the charts, and so the
+# notebooks, come out the same (make bench compares them with the stored ones).
+KERNEL_STARTUP = "import sys; sys.modules.setdefault('rfc3987_syntax', None)"
 # Where a stored notebook keeps the hash of what it was computed from (nb.metadata["refresh"]).
 HASH_KEY = "inputs_sha256"
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
@@ -326,6 +332,7 @@ def _run_chapter(root: str, chapter: str, work: str, parameters: dict[str, objec
                 str(input_nb), str(output_nb), parameters=wanted, kernel_name=KERNEL,
                 cwd=str(root_p), progress_bar=False, request_save_on_cell_execute=False,
                 execution_timeout=CELL_TIMEOUT_S, kernel_manager_class=IPCKernelManager,
+                extra_arguments=[f"--IPKernelApp.exec_lines={KERNEL_STARTUP}"],
             )
             break
         except PapermillExecutionError as exc:
