@@ -145,12 +145,22 @@ def chapter_parameters(root: Path, chapter: str, overrides: dict[str, object] | 
     """The chapter's parameters as the refresh runs it: the defaults of its parameters cell (read
     with papermill.inspect_notebook on the converted notebook), with the refresh's own values for
     the ones it declares (for_html_book, an imported price snapshot, the record files)."""
+    import logging
+
     import papermill
 
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         path = Path(tmp) / f"{chapter}.ipynb"
         nbformat.write(_source_notebook(root / "analyses" / f"{chapter}.py"), path)
-        declared = papermill.inspect_notebook(str(path))
+        # papermill warns of a parameter line it cannot parse (one with a trailing comment); that
+        # parameter keeps its default, which the chapter's source hash already covers.
+        quiet = logging.getLogger("papermill")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)
+        try:
+            declared = papermill.inspect_notebook(str(path))
+        finally:
+            quiet.setLevel(level)
     values: dict[str, object] = {}
     for name, spec in declared.items():
         try:
