@@ -343,6 +343,9 @@ def _run_chapter(root: str, chapter: str, work: str, parameters: dict[str, objec
                 cwd=str(root_p), progress_bar=False, request_save_on_cell_execute=False,
                 execution_timeout=CELL_TIMEOUT_S, kernel_manager_class=IPCKernelManager,
                 extra_arguments=[f"--IPKernelApp.exec_lines={KERNEL_STARTUP}"],
+                # Every output is in once the last cell is idle; a graceful shutdown only waits
+                # (about 0.4 s a chapter measured here).
+                shutdown_kernel="immediate",
             )
             break
         except PapermillExecutionError as exc:
