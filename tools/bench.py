@@ -206,7 +206,7 @@ def finish(table: Table, notes: list[str], cores: int, load_before: tuple[float,
           f"after {', '.join(f'{x:.2f}' for x in load_after)}")
     if max(load_before[0], load_after[0]) > cores:
         print(f"note: the load average was above the core count ({cores}): other work was running, "
-              "so the wall times above are slower than on an idle machine")
+              "so the wall times below are slower than on an idle machine")
     table.print()
     for note in notes:
         print(note)
