@@ -4,7 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-JOBS ?= 2
+JOBS ?=
+FORCE ?=
 
 .PHONY: install book refresh refresh-litellm html test bench lab clean
 
@@ -20,7 +21,7 @@ $(STAMP): requirements.txt pyproject.toml tools/jupyterlab/overrides.json
 
 install: $(STAMP)
 
-## refresh: re-run every chapter on data/ into book/ (all or nothing) and report moved figures.
+## refresh: re-run the chapters whose source, lib or data changed (all or nothing; FORCE=1 runs all) and report moved figures.
 ## With PRICES=<file or URL> (FEED=litellm|openrouter, AS_OF=YYYY-MM-DD) a price feed is imported
 ## first and the book runs on it; PRICES=guide goes back to the guide's prices.
 PRICES ?=
@@ -28,7 +29,7 @@ FEED ?= litellm
 AS_OF ?=
 SOURCE ?=
 refresh: $(STAMP)
-	$(BIN)/python -m lib.book.refresh --jobs $(JOBS) $(if $(PRICES),--prices '$(PRICES)' --feed $(FEED)) \
+	$(BIN)/python -m lib.book.refresh $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force) $(if $(PRICES),--prices '$(PRICES)' --feed $(FEED)) \
 		$(if $(AS_OF),--as-of $(AS_OF)) $(if $(SOURCE),--source '$(SOURCE)')
 
 ## refresh-litellm: refresh the whole book on the newest LiteLLM price database from PyPI, dated today
@@ -53,7 +54,7 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) analyses
 
-## bench: wall time of refresh and of the HTML build (prints; not a test)
+## bench: the speed figures of issue 8 (cold and incremental refresh, HTML build, what-ifs) as one table (prints; not a test)
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
 

@@ -1,15 +1,22 @@
 """Re-run every chapter on the data in ``data/`` and swap the results into ``book/``, all or nothing.
 
-    python -m lib.book.refresh [--root DIR] [--jobs 2] [--chapter NAME ...]
+    python -m lib.book.refresh [--root DIR] [--jobs N] [--chapter NAME ...] [--force]
                                [--prices FILE_OR_URL --feed litellm|openrouter --as-of DATE [--source TEXT]]
                                [--prices guide]
 
 Steps: validate every CSV (a bad file stops here, naming file, row, column and reason);
 convert each ``analyses/<chapter>.py`` with jupytext; execute it with papermill into a
-temporary folder, two chapters at a time; only when every chapter ran, move the notebooks and
+temporary folder, as many chapters at a time as there are cores; only when every chapter ran, move the notebooks and
 the figures registry (``book/figures.csv``) into ``book/`` and print every figure that moved.
 A chapter that raises leaves ``book/`` exactly as it was and the message names the chapter,
 the cell and the error.
+
+The refresh is incremental: a chapter runs only when what it is computed from changed. Each stored
+notebook keeps, in ``metadata.refresh.inputs_sha256``, a hash of its inputs: the chapter's source,
+every ``lib/**/*.py``, the files its parameters name (after the refresh's own overrides, such as an
+imported price snapshot) and those parameters. A chapter whose stored hash matches is skipped; the
+late chapters (which read every other chapter's records) run whenever any other chapter ran.
+``--force`` runs every chapter.
 
 With ``--prices`` a price feed (LiteLLM's database or OpenRouter's listing, a file or a URL) is
 imported into ``data/snapshots/`` first and every chapter runs on that snapshot; the snapshot
@@ -21,7 +28,10 @@ model, a ranking, a claim of the guide that stopped holding) and is kept as ``bo
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
+import hashlib
+import json
 import math
 import multiprocessing
 import os
@@ -58,6 +68,14 @@ LATE_CHAPTERS = ("guide_trust",)
 # The parameters through which a late chapter is pointed at those files.
 RECORD_PARAMETERS = {"figures_csv": FIGURES_FILE, "conclusions_csv": CONCLUSIONS_FILE}
 CELL_TIMEOUT_S = 600
+# Run in every chapter's kernel before its first cell. jsonschema (which Altair validates charts
+# with) imports rfc3987_syntax if it is installed, and that module builds a Lark parser at import:
+# measured at 5-12 s per kernel on the 2-core machine, more than the rest of a chapter's imports
+# together. Marking it absent only drops jsonschema's "iri" format check; the charts, and so the
+# notebooks, come out the same (make bench compares them with the stored ones).
+KERNEL_STARTUP = "import sys; sys.modules.setdefault('rfc3987_syntax', None)"
+# Where a stored notebook keeps the hash of what it was computed from (nb.metadata["refresh"]).
+HASH_KEY = "inputs_sha256"
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 
 
@@ -82,10 +100,160 @@ class ChapterResult:
     chapter: str
     ok: bool
     message: str = ""
+    # Where the chapter's time went (seconds): "total" in the worker, "kernel" (start and
+    # shutdown: total less the cells), "imports" (the cell that imports lib), "cells" (the rest).
+    seconds: tuple[tuple[str, float], ...] = ()
 
 
 def chapters_in(root: Path) -> list[str]:
     return sorted(p.stem for p in (root / "analyses").glob("*.py") if not p.name.startswith("_"))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def lib_dir(root: Path) -> Path:
+    """The lib the chapters' kernels import: the project's own (they run with the project as cwd),
+    else the one this module belongs to (a copy of the book without lib/ uses the installed lib)."""
+    own = root / "lib"
+    return own if (own / "__init__.py").is_file() else Path(__file__).resolve().parents[1]
+
+
+def lib_digest(root: Path) -> str:
+    """One hash over every lib/**/*.py: contents and paths relative to lib/, never mtimes or
+    absolute paths, so two checkouts of one commit agree."""
+    base = lib_dir(root)
+    h = hashlib.sha256()
+    for path in sorted(base.rglob("*.py"), key=lambda p: p.relative_to(base).as_posix()):
+        h.update(path.relative_to(base).as_posix().encode() + b"\0" + _sha256(path.read_bytes()).encode() + b"\n")
+    return h.hexdigest()
+
+
+def _relative(root: Path, value: str) -> str:
+    p = Path(value)
+    if p.is_absolute():
+        try:
+            p = p.resolve().relative_to(root)
+        except ValueError:
+            return p.as_posix()
+    return Path(os.path.normpath(p)).as_posix()
+
+
+def chapter_parameters(root: Path, chapter: str, overrides: dict[str, object] | None = None,
+                       workdir: Path | None = None) -> dict[str, object]:
+    """The chapter's parameters as the refresh runs it: the defaults of its parameters cell (read
+    with papermill.inspect_notebook on the converted notebook), with the refresh's own values for
+    the ones it declares (for_html_book, an imported price snapshot, the record files)."""
+    import logging
+
+    import papermill
+
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        path = Path(tmp) / f"{chapter}.ipynb"
+        nbformat.write(_source_notebook(root / "analyses" / f"{chapter}.py"), path)
+        # papermill warns of a parameter line it cannot parse (one with a trailing comment); that
+        # parameter keeps its default, which the chapter's source hash already covers.
+        quiet = logging.getLogger("papermill")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)
+        try:
+            declared = papermill.inspect_notebook(str(path))
+        finally:
+            quiet.setLevel(level)
+    values: dict[str, object] = {}
+    for name, spec in declared.items():
+        try:
+            values[name] = ast.literal_eval(spec["default"])
+        except (ValueError, SyntaxError, TypeError):
+            values[name] = spec["default"]  # not a literal: its source text stands for it
+    values.update({k: v for k, v in {**PARAMETERS, **(overrides or {})}.items() if k in declared})
+    return values
+
+
+def inputs_hash(root: Path, chapter: str, parameters: dict[str, object], lib_hash: str,
+                skip_files: tuple[str, ...] = (), extra: object = None) -> str:
+    """sha256 over the chapter's source, lib, the files its parameters name and the parameters."""
+    files = {}
+    for value in parameters.values():
+        if isinstance(value, str) and value:
+            rel = _relative(root, value)
+            if rel not in skip_files and (root / rel).is_file():
+                files[rel] = _sha256((root / rel).read_bytes())
+    doc = {"chapter": chapter, "source": _sha256((root / "analyses" / f"{chapter}.py").read_bytes()),
+           "lib": lib_hash, "files": files, "parameters": parameters, "extra": extra}
+    return _sha256(json.dumps(doc, sort_keys=True, default=repr).encode())
+
+
+def stored_hash(notebook: Path) -> str | None:
+    if not notebook.is_file():
+        return None
+    with notebook.open(encoding="utf-8") as fh:
+        meta = json.load(fh).get("metadata", {})
+    return meta.get("refresh", {}).get(HASH_KEY)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which chapters a refresh runs and why; the hash each will be stamped with."""
+
+    early: list[str]
+    late: list[str]
+    skipped: list[str]
+    hashes: dict[str, str]
+    reasons: dict[str, str]
+
+    @property
+    def run(self) -> list[str]:
+        return self.early + self.late
+
+
+def _late_overrides(parameters: dict[str, object]) -> dict[str, object]:
+    return {**parameters, **{k: f"book/{v}" for k, v in RECORD_PARAMETERS.items()}}
+
+
+def plan(root: Path, chapters: list[str] | None = None, parameters: dict[str, object] | None = None,
+         force: bool = False) -> Plan:
+    """Decide what a refresh runs. A chapter runs when forced, when book/ has no notebook for it or
+    one whose stored hash differs from its inputs' hash now. A late chapter (it reads book/'s records)
+    also runs whenever any other chapter runs; the records themselves are left out of its hash,
+    the list of chapters that write them is in it."""
+    root = root.resolve()
+    parameters = parameters or {}
+    all_chapters = chapters_in(root)
+    candidates = chapters or all_chapters
+    lib_hash = lib_digest(root)
+    hashes, reasons = {}, {}
+    early: list[str] = []
+    late_candidates = [c for c in all_chapters if c in LATE_CHAPTERS]
+    for chapter in candidates:
+        if chapter in LATE_CHAPTERS:
+            continue
+        hashes[chapter] = inputs_hash(root, chapter, chapter_parameters(root, chapter, parameters), lib_hash)
+    record_files = tuple(f"book/{v}" for v in RECORD_PARAMETERS.values())
+    writers = [c for c in all_chapters if c not in LATE_CHAPTERS]
+    for chapter in late_candidates:
+        hashes[chapter] = inputs_hash(root, chapter, chapter_parameters(root, chapter, _late_overrides(parameters)),
+                                      lib_hash, skip_files=record_files, extra=writers)
+    for chapter in [c for c in candidates if c not in LATE_CHAPTERS]:
+        stored = stored_hash(root / "book" / f"{chapter}.ipynb")
+        reason = ("forced" if force else "no stored notebook" if not (root / "book" / f"{chapter}.ipynb").exists()
+                  else "no stored hash" if stored is None else "inputs changed" if stored != hashes[chapter] else "")
+        if reason:
+            early.append(chapter)
+            reasons[chapter] = reason
+    late: list[str] = []
+    for chapter in late_candidates:
+        stored = stored_hash(root / "book" / f"{chapter}.ipynb")
+        own = chapter in candidates or chapters is None
+        reason = ("another chapter ran" if early else "" if not own else "forced" if force
+                  else "no stored notebook" if not (root / "book" / f"{chapter}.ipynb").exists()
+                  else "no stored hash" if stored is None else "inputs changed" if stored != hashes[chapter] else "")
+        if reason:
+            late.append(chapter)
+            reasons[chapter] = reason
+    skipped = [c for c in candidates if c not in early and c not in late]
+    return Plan(early, late, skipped, {c: hashes[c] for c in early + late}, reasons)
 
 
 def _source_notebook(py_path: Path) -> nbformat.NotebookNode:
@@ -96,12 +264,14 @@ def _source_notebook(py_path: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop what differs run to run (timings, temp paths, widget model ids)."""
+def _clean(nb: nbformat.NotebookNode, inputs_hash: str | None = None) -> nbformat.NotebookNode:
+    """Drop what differs run to run (timings, temp paths, widget model ids); keep the inputs' hash."""
     params = nb.metadata.get("papermill", {}).get("parameters", {})
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     nb.metadata["refresh"] = {"parameters": params}
+    if inputs_hash is not None:
+        nb.metadata["refresh"][HASH_KEY] = inputs_hash
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i}"
         tags = cell.metadata.get("tags", [])
@@ -130,7 +300,22 @@ def _describe_failure(exc: BaseException, source_nb: nbformat.NotebookNode) -> s
     return f"{where}{excerpt}: {ename}: {evalue}"
 
 
-def _run_chapter(root: str, chapter: str, work: str, parameters: dict[str, object] | None = None) -> ChapterResult:
+def _timings(nb: nbformat.NotebookNode, total: float) -> tuple[tuple[str, float], ...]:
+    """Split a chapter's wall time by papermill's per-cell durations (read before _clean drops them)."""
+    imports = cells = 0.0
+    for cell in nb.cells:
+        d = cell.metadata.get("papermill", {}).get("duration") or 0.0
+        if cell.cell_type == "code" and "from lib" in cell.source and "import" in cell.source and not imports:
+            imports = d
+        else:
+            cells += d
+    return (("total", total), ("kernel", max(0.0, total - imports - cells)), ("imports", imports), ("cells", cells))
+
+
+def _run_chapter(root: str, chapter: str, work: str, parameters: dict[str, object] | None = None,
+                 inputs_hash: str | None = None) -> ChapterResult:
+    import time
+
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -150,12 +335,17 @@ def _run_chapter(root: str, chapter: str, work: str, parameters: dict[str, objec
     # Pass only what the chapter declares: a chapter that reads no prices takes no price path.
     declared = papermill.inspect_notebook(str(input_nb))
     wanted = {k: v for k, v in {**PARAMETERS, **(parameters or {})}.items() if k in declared}
+    start = time.perf_counter()
     for attempt in (1, 2):
         try:
             papermill.execute_notebook(
                 str(input_nb), str(output_nb), parameters=wanted, kernel_name=KERNEL,
                 cwd=str(root_p), progress_bar=False, request_save_on_cell_execute=False,
                 execution_timeout=CELL_TIMEOUT_S, kernel_manager_class=IPCKernelManager,
+                extra_arguments=[f"--IPKernelApp.exec_lines={KERNEL_STARTUP}"],
+                # Every output is in once the last cell is idle; a graceful shutdown only waits
+                # (about 0.4 s a chapter measured here).
+                shutdown_kernel="immediate",
             )
             break
         except PapermillExecutionError as exc:
@@ -163,10 +353,11 @@ def _run_chapter(root: str, chapter: str, work: str, parameters: dict[str, objec
         except Exception as exc:  # a kernel that fails to start or dies: one retry
             if attempt == 2:
                 return ChapterResult(chapter, False, f"{type(exc).__name__}: {exc}")
-    nb = _clean(nbformat.read(output_nb, as_version=4))
-    nbformat.write(nb, output_nb)
+    raw = nbformat.read(output_nb, as_version=4)
+    seconds = _timings(raw, time.perf_counter() - start)
+    nbformat.write(_clean(raw, inputs_hash), output_nb)
     input_nb.unlink()
-    return ChapterResult(chapter, True)
+    return ChapterResult(chapter, True, seconds=seconds)
 
 
 def figures_of(chapter: str, nb: nbformat.NotebookNode) -> list[dict[str, str]]:
@@ -314,11 +505,15 @@ def _point_at_book(notebook: Path, work_relative: Path) -> None:
     nbformat.write(nb, notebook)
 
 
-def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: int = 2,
-            prices: PriceFeed | str | None = None, report: list[str] | None = None) -> list[str]:
+def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: int | None = None,
+            prices: PriceFeed | str | None = None, report: list[str] | None = None, force: bool = False,
+            results: list[ChapterResult] | None = None) -> list[str]:
     """Run the refresh; returns the figure-change lines (and appends conclusion flips and the price
-    summary to ``report`` when given). Raises RefreshError, leaving book/ and the prices in use untouched."""
+    summary to ``report`` when given, and each chapter run's ChapterResult to ``results``). Only the
+    chapters whose inputs changed run (all with ``force``); ``jobs`` defaults to the core count.
+    Raises RefreshError, leaving book/ and the prices in use untouched."""
     root = (root or project_root()).resolve()
+    jobs = jobs or os.cpu_count() or 1
     try:
         validate_data_dir(root / "data")
     except DataValidationError as err:
@@ -337,16 +532,23 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
         parameters = {"api_prices_csv": relative, "imported_prices_csv": relative}
 
     all_chapters = chapters_in(root)
-    wanted = chapters or all_chapters
-    unknown = sorted(set(wanted) - set(all_chapters))
+    unknown = sorted(set(chapters or []) - set(all_chapters))
     if unknown:
         raise RefreshError(f"no chapter named {', '.join(unknown)} in {root / 'analyses'}")
-    early = [c for c in wanted if c not in LATE_CHAPTERS]
-    late = [c for c in all_chapters if c in LATE_CHAPTERS and (c in wanted or early)]
-    wanted = early + late
+    todo = plan(root, chapters, parameters, force)
+    early, late, wanted = todo.early, todo.late, todo.run
 
     book = root / "book"
     book.mkdir(exist_ok=True)
+    if not wanted:  # nothing changed: book/ stays byte for byte as it is
+        pointer = root / IN_USE_FILE
+        current = str(snapshot.relative_to(root)) if snapshot is not None else ""
+        if current:
+            pointer.parent.mkdir(parents=True, exist_ok=True)
+            pointer.write_text(current + "\n", encoding="utf-8")
+        else:
+            pointer.unlink(missing_ok=True)
+        return []
     work = Path(tempfile.mkdtemp(prefix=".refresh-", dir=book))
     try:
         # Spawned, not forked, workers: each starts clean instead of inheriting the parent's
@@ -354,9 +556,11 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
         # see IPCKernelManager.)
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(early) or 1)),
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(_run_chapter, [str(root)] * len(early), early, [str(work)] * len(early),
-                                    [parameters] * len(early)))
-            failed = [r for r in results if not r.ok]
+            early_results = list(pool.map(_run_chapter, [str(root)] * len(early), early, [str(work)] * len(early),
+                                          [parameters] * len(early), [todo.hashes[c] for c in early]))
+            failed = [r for r in early_results if not r.ok]
+            if results is not None:
+                results.extend(early_results)
             figures_path, conclusions_path = book / FIGURES_FILE, book / CONCLUSIONS_FILE
             old, old_c = read_figures(figures_path), read_conclusions(conclusions_path)
             if not failed:
@@ -366,8 +570,10 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
                 late_parameters = {**parameters, **{k: str((work / v).relative_to(root))
                                                     for k, v in RECORD_PARAMETERS.items()}}
                 late_results = list(pool.map(_run_chapter, [str(root)] * len(late), late, [str(work)] * len(late),
-                                             [late_parameters] * len(late)))
+                                             [late_parameters] * len(late), [todo.hashes[c] for c in late]))
                 failed = [r for r in late_results if not r.ok]
+                if results is not None:
+                    results.extend(late_results)
                 for chapter in late:
                     if (work / f"{chapter}.ipynb").exists():
                         _point_at_book(work / f"{chapter}.ipynb", work.relative_to(root))
@@ -445,8 +651,10 @@ def write_changes_page(path: Path, prices_file: str, import_summary: str,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=None, help="project root (default: found from cwd)")
-    parser.add_argument("--jobs", type=int, default=2, help="chapters run at once (default 2)")
-    parser.add_argument("--chapter", action="append", dest="chapters", help="refresh only this chapter")
+    parser.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: the core count)")
+    parser.add_argument("--chapter", action="append", dest="chapters",
+                        help="consider only this chapter (it still runs only if its inputs changed)")
+    parser.add_argument("--force", action="store_true", help="run the chapters even if their inputs did not change")
     parser.add_argument("--prices", help="a price feed (file or URL) to import and run on, or 'guide'")
     parser.add_argument("--feed", choices=("litellm", "openrouter"), default="litellm", help="the feed's format")
     parser.add_argument("--as-of", help="the date the feed's prices are from, YYYY-MM-DD (required with a feed)")
@@ -461,10 +669,14 @@ def main(argv: list[str] | None = None) -> int:
         prices = PriceFeed(args.prices, args.feed, args.as_of, args.source)
     report: list[str] = []
     try:
-        changes = refresh(args.root, args.chapters, args.jobs, prices=prices, report=report)
+        ran: list[ChapterResult] = []
+        changes = refresh(args.root, args.chapters, args.jobs, prices=prices, report=report, force=args.force,
+                          results=ran)
     except RefreshError as err:
         print(f"refresh failed: {err}", file=sys.stderr)
         return 1
+    print(f"refresh: ran {len(ran)} chapter(s)" + (f" ({', '.join(r.chapter for r in ran)})" if ran else "")
+          + "; the others' inputs had not changed.")
     print(f"refresh: {len(changes)} figure(s) new, changed or removed" + (":" if changes else "."))
     for line in changes:
         print(line)

@@ -190,29 +190,41 @@ def evaluate_cases(cases: pd.DataFrame, specs: pd.DataFrame, shapes: pd.DataFram
     missing = [c for c in CASE_COLUMNS if c not in cases.columns]
     if missing:
         raise KeyError(f"case table lacks columns {missing}")
-    rows = []
-    for _, case in cases.iterrows():
-        node = node_from_specs(specs, case["accelerator"], int(case["accelerators"]), case["weight_precision"])
-        model = model_from_shapes(shapes, case["model_id"])
-        rows.append((node.hbm_bytes, node.bandwidth_bytes_per_s, node.flops_per_s, model.total_params_billions,
-                     model.active_params_billions, model.layers, model.kv_heads, model.head_dim,
-                     BYTES_PER_ELEMENT[case["weight_precision"]], BYTES_PER_ELEMENT[case["kv_precision"]]))
-    hbm, bw, flops, total, active, layers, kv_heads, head_dim, w_bytes, kv_el = (np.array(c, dtype=float)
-                                                                                   for c in zip(*rows))
+    rows = [(c["accelerator"], int(c["accelerators"]), c["model_id"], c["weight_precision"], c["kv_precision"])
+            for c in cases[["accelerator", "accelerators", "model_id", "weight_precision", "kv_precision"]]
+            .to_dict("records")]
     inp = cases["input_tokens"].to_numpy(dtype=float)
     out = cases["output_tokens"].to_numpy(dtype=float)
+    asked = pd.to_numeric(cases["batch"], errors="coerce").astype(float).to_numpy()
+    r = _roofline(specs, shapes, rows, inp, out, asked, reserved_frac, count_prefill)
+    return cases.assign(**r)
+
+
+def _roofline(specs: pd.DataFrame, shapes: pd.DataFrame, rows: list[tuple[str, int, str, str, str]],
+              inp: np.ndarray, out: np.ndarray, asked: np.ndarray, reserved_frac: float,
+              count_prefill: bool) -> dict[str, np.ndarray]:
+    """evaluate_cases's arithmetic on arrays, one element per (accelerator, count, model, weight and
+    KV precision) row; what_if calls it directly, without building a frame for its one case."""
+    params = []
+    for accelerator, accelerators, model_id, weight_precision, kv_precision in rows:
+        node = node_from_specs(specs, accelerator, accelerators, weight_precision)
+        model = model_from_shapes(shapes, model_id)
+        params.append((node.hbm_bytes, node.bandwidth_bytes_per_s, node.flops_per_s, model.total_params_billions,
+                       model.active_params_billions, model.layers, model.kv_heads, model.head_dim,
+                       BYTES_PER_ELEMENT[weight_precision], BYTES_PER_ELEMENT[kv_precision]))
+    hbm, bw, flops, total, active, layers, kv_heads, head_dim, w_bytes, kv_el = (np.array(c, dtype=float)
+                                                                                   for c in zip(*params))
     weights = kv_cache.weight_bytes(total, w_bytes)
     per_token = kv_cache.kv_bytes_per_token(layers, kv_heads, head_dim, kv_el)
     kv_read = per_token * (inp + out / 2.0)
     kv_fit = per_token * (inp + out)
     max_batch = kv_cache.requests_fitting_in_hbm(hbm, weights, kv_fit, reserved_frac)
-    asked = pd.to_numeric(cases["batch"], errors="coerce").astype(float).to_numpy()
     used = np.where(np.isnan(asked), max_batch, np.minimum(np.nan_to_num(asked), max_batch))
     ratio = inp / out if count_prefill else np.zeros_like(inp)
     mem = memory_bound_tokens_per_s(used, bw, weights, kv_read)
     comp = compute_bound_tokens_per_s(flops, active, ratio) * np.ones_like(mem)
     ceiling = np.minimum(mem, comp)
-    return cases.assign(
+    return dict(
         weight_bytes=weights, kv_bytes_per_sequence=kv_fit, max_batch=max_batch, batch_used=used.astype(np.int64),
         memory_bound_tokens_per_s=mem, compute_bound_tokens_per_s=comp, ceiling_tokens_per_s=ceiling,
         ceiling_requests_per_s=ceiling / out, ceiling_input_tokens_per_s=ceiling * inp / out,
@@ -225,13 +237,15 @@ def what_if(specs: pd.DataFrame, shapes: pd.DataFrame, accelerator: str, acceler
             weight_precision: str, kv_precision: str, batch: int | None, input_tokens: int, output_tokens: int,
             reserved_frac: float = 0.1) -> dict[str, float | str]:
     """One node, one model, one request shape: the numbers the chapter's sliders show."""
-    case = pd.DataFrame([dict(accelerator=accelerator, accelerators=accelerators, model_id=model_id,
-                              weight_precision=weight_precision, kv_precision=kv_precision,
-                              input_tokens=input_tokens, output_tokens=output_tokens,
-                              batch=float("nan") if batch is None else batch)])
-    r = evaluate_cases(case, specs, shapes, reserved_frac).iloc[0]
-    return {k: r[k] for k in ("max_batch", "batch_used", "ceiling_tokens_per_s", "ceiling_requests_per_s",
-                              "crossover_batch", "bound", "weight_bytes")}
+    # The same arithmetic as evaluate_cases on a one-row table, without the table: a slider move
+    # must answer at once, and building and assigning a frame costs more than the sums.
+    r = _roofline(specs, shapes, [(accelerator, int(accelerators), model_id, weight_precision, kv_precision)],
+                  np.array([input_tokens], dtype=float), np.array([output_tokens], dtype=float),
+                  np.array([np.nan if batch is None else batch], dtype=float), reserved_frac, True)
+    out = {k: r[k][0] for k in ("max_batch", "batch_used", "ceiling_tokens_per_s", "ceiling_requests_per_s",
+                                "crossover_batch", "bound", "weight_bytes")}
+    out["bound"] = str(out["bound"])
+    return out
 
 
 def speculative_speedup(share: ArrayLike, speedup: ArrayLike) -> np.ndarray:
