@@ -41,7 +41,8 @@ concurrent_users = 100
 weight_precision_single_gpu = "FP8"
 weight_precision_node = "FP16"
 gpus_per_node = 8
-reserved_frac = 0.0  # share of HBM kept for activations and the runtime (0 = all of it for weights and KV)
+# Share of HBM kept for activations and the runtime (0 = all of it for weights and KV).
+reserved_frac = 0.0
 # The guide's long-document example on Gemini 2.5 Pro.
 doc_provider, doc_model = "Google", "Gemini 2.5 Pro"
 doc_input_tokens = 500_000
