@@ -231,7 +231,8 @@ if not for_html_book:
 # %% tags=["hide-input"]
 breaks = dis.ratio_breaks(prices, norms)
 for field, (_, ratios, tol) in dis.expected_ratios(norms).items():
-    figures.glue_text(f"ps_norm_{field}", " or ".join(figures.format_value(r, "ratio") for r in ratios))
+    # Exact multiples (1.25, not a rounded 1.2): the norms are the data being shown.
+    figures.glue_text(f"ps_norm_{field}", " or ".join(f"{r:g}×" for r in ratios))
 figures.record("ps_norm_tolerance", float(norms["tolerance_frac"].max()), "fraction")
 figures.record("ps_n_breaks", len(breaks), "count")
 per_source = breaks["source"].value_counts().reindex(source_names).dropna().astype(int)
@@ -247,10 +248,12 @@ show_table(
 )
 
 # %% [markdown]
-# The DeepSeek cache reads sit a little above a quarter of input: DeepSeek sets its cache-hit
-# price on its own (its page lists it beside the miss price, with no rule of thumb), so those rows
-# are the provider's price rather than a typo. A cache write priced at zero is a source recording
-# "no charge beyond input" as a free write; a bill built on it undercounts every first request.
+# Reading the flags: a ratio a hair off a norm (a cache read at 0.253 or 0.24 of input) is usually
+# a price rounded to three decimals where the exact quarter has four or five; a DeepSeek cache
+# read a little above a quarter is DeepSeek's own price, which its page states beside the miss
+# price with no multiple in mind. Both are kept as flags because the table cannot tell rounding
+# from a typo. A cache write at zero is a source recording "no charge beyond input" as a free
+# write; a bill built on it undercounts every request that fills the cache.
 
 # %% [markdown]
 # ## Prices a source gave that the book did not take
@@ -297,6 +300,10 @@ figures.record("ps_anthropic_1h_vs_5m", ours["ps_anthropic_1h_write"], "ratio")
 show_table(comparison)
 
 # %% [markdown]
+# The guide's "about 25 %" for OpenAI's cached input holds for the GPT-5 family in its own table,
+# but the same table lists o3, o3-mini and the GPT-4o models at half of input, so the median over
+# the OpenAI models the book uses is {glue:text}`claim_ps_openai_cache_share`.
+#
 # The guide's "2× the write cost" for the 1-hour cache does not match its own Anthropic prices,
 # whose 1-hour write is {glue:text}`ps_anthropic_1h_vs_5m` the 5-minute write: Anthropic prices
 # the 1-hour write at twice the *input* price, and the guide must have read "2×" against the
