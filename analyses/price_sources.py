@@ -138,21 +138,28 @@ figures.record("ps_n_disagree", len(found), "count")
 figures.record("ps_threshold", disagreement_threshold, "fraction")
 figures.record("ps_n_models_disagree", found[["provider", "model"]].drop_duplicates().shape[0], "count")
 figures.record("ps_n_pairs", len(pairs), "count")
-widest = finite.iloc[0]
-figures.record_conclusion("ps_widest_cell", f"{widest['model']} ({widest['provider']}) "
-                                            f"{dis.FIELD_LABELS[widest['field']]}")
-figures.record("ps_widest_ratio", float(widest["ratio"]), "ratio")
+if len(finite):
+    widest = finite.iloc[0]
+    figures.record_conclusion("ps_widest_cell", f"{widest['model']} ({widest['provider']}) "
+                                                f"{dis.FIELD_LABELS[widest['field']]}")
+    figures.record("ps_widest_ratio", float(widest["ratio"]), "ratio")
+else:  # nothing disagrees (or only free-against-priced cells): say so rather than fail
+    figures.record_conclusion("ps_widest_cell", "none")
+    figures.record("ps_widest_ratio", float("nan"), "ratio")
 by_field = found["field"].value_counts().reindex(list(dis.FIELDS)).dropna().astype(int)
 figures.glue_text("ps_by_field", ", ".join(f"{dis.FIELD_LABELS[f]} {n}" for f, n in by_field.items()))
 table = found.assign(label=found["model"] + " (" + found["provider"] + ")",
-                     field=found["field"].map(dis.FIELD_LABELS))
+                     field=found["field"].map(dis.FIELD_LABELS),
+                     # A free price against a paid one has no finite ratio: say what it is.
+                     ratio=found["ratio"].map(lambda r: figures.format_value(r, "ratio") if r < float("inf")
+                                              else "free in one source"))
 show_table(
     table[["label", "field", "low_usd_per_mtok", "low_sources", "high_usd_per_mtok", "high_sources", "ratio",
            "prices"]].rename(columns={
         "label": "model", "low_usd_per_mtok": "cheapest $/M", "low_sources": "cheapest in",
         "high_usd_per_mtok": "dearest $/M", "high_sources": "dearest in", "ratio": "dearest / cheapest",
         "prices": "every source's price ($/M)"}),
-    {"cheapest $/M": "usd_per_mtok", "dearest $/M": "usd_per_mtok", "dearest / cheapest": "ratio"},
+    {"cheapest $/M": "usd_per_mtok", "dearest $/M": "usd_per_mtok"},
 )
 
 # %% [markdown]
@@ -174,9 +181,11 @@ field_pick = alt.param(name="field_pick", value="all",
                        bind=alt.binding_select(options=["all"] + [dis.FIELD_LABELS[f] for f in dis.FIELDS],
                                                name="field "))
 keep = "datum.gap_pct > threshold_pct && (field_pick == 'all' || datum.field_label == field_pick)"
-dots = alt.Chart(chart_data).transform_filter(keep).mark_point(filled=True, size=55, opacity=0.85).encode(
+# A price of zero has no place on a log axis: it is counted above the chart but not drawn.
+dots = alt.Chart(chart_data).transform_filter(keep).transform_filter("datum.usd_per_mtok > 0").mark_point(filled=True, size=55, opacity=0.85).encode(
     x=alt.X("usd_per_mtok:Q", scale=alt.Scale(type="log"), title="Price (USD per million tokens, log scale)"),
-    y=alt.Y("label:N", sort=alt.EncodingSortField("gap_pct", op="max", order="descending"), title=None),
+    y=alt.Y("label:N", sort=alt.EncodingSortField("gap_pct", op="max", order="descending"), title=None,
+            axis=alt.Axis(labelLimit=320)),
     color=alt.Color("source:N", title="Source", scale=alt.Scale(domain=source_names)),
     shape=alt.Shape("source:N", title="Source", scale=alt.Scale(domain=source_names)),
     tooltip=[alt.Tooltip("label:N", title="model and field"), alt.Tooltip("source:N", title="source"),
@@ -191,7 +200,8 @@ count = alt.Chart(chart_data).transform_filter(keep).transform_aggregate(
 )
 (dots + count).add_params(threshold_pct, field_pick).properties(
     title=alt.Title("Every source's price where the sources disagree",
-                    subtitle="The number at the top left counts the model-and-field prices shown"),
+                    subtitle=["The number at the top left counts the model-and-field prices beyond the threshold",
+                              "(a price of zero is counted but cannot be drawn on a log axis)"]),
 )
 
 # %% [markdown]
@@ -239,17 +249,19 @@ per_source = breaks["source"].value_counts().reindex(source_names).dropna().asty
 figures.glue_text("ps_breaks_by_source", ", ".join(f"{n} in {s}" for s, n in per_source.items()) or "none")
 show_table(
     breaks.assign(label=breaks["model"] + " (" + breaks["provider"] + ")",
-                  field=breaks["field"].map(dis.FIELD_LABELS))[
+                  field=breaks["field"].map(dis.FIELD_LABELS),
+                  # Three decimals: a ratio just off a norm must not print as the norm itself.
+                  ratio=breaks["ratio"].map(lambda r: f"{r:.3f}×"))[
         ["source", "label", "field", "usd_per_mtok", "base_field", "base_usd_per_mtok", "ratio",
          "expected_ratios"]].rename(columns={
         "label": "model", "usd_per_mtok": "price $/M", "base_field": "against", "base_usd_per_mtok": "base $/M",
         "ratio": "ratio", "expected_ratios": "usual ratios"}),
-    {"price $/M": "usd_per_mtok", "base $/M": "usd_per_mtok", "ratio": "ratio"},
+    {"price $/M": "usd_per_mtok", "base $/M": "usd_per_mtok"},
 )
 
 # %% [markdown]
-# Reading the flags: a ratio a hair off a norm (a cache read at 0.253 or 0.24 of input) is usually
-# a price rounded to three decimals where the exact quarter has four or five; a DeepSeek cache
+# Reading the flags: a ratio a hair off a norm (a Gemini cache read just off a quarter of input) is
+# usually a price rounded to fewer decimals than the exact quarter needs; a DeepSeek cache
 # read a little above a quarter is DeepSeek's own price, which its page states beside the miss
 # price with no multiple in mind. Both are kept as flags because the table cannot tell rounding
 # from a typo. A cache write at zero is a source recording "no charge beyond input" as a free
@@ -300,13 +312,13 @@ figures.record("ps_anthropic_1h_vs_5m", ours["ps_anthropic_1h_write"], "ratio")
 show_table(comparison)
 
 # %% [markdown]
-# The guide's "about 25 %" for OpenAI's cached input holds for the GPT-5 family in its own table,
+# The guide's share for OpenAI's cached input holds for the GPT-5 family in its own table,
 # but the same table lists o3, o3-mini and the GPT-4o models at half of input, so the median over
 # the OpenAI models the book uses is {glue:text}`claim_ps_openai_cache_share`.
 #
-# The guide's "2× the write cost" for the 1-hour cache does not match its own Anthropic prices,
+# The guide's pricing of the 1-hour cache at twice the write cost does not match its own Anthropic prices,
 # whose 1-hour write is {glue:text}`ps_anthropic_1h_vs_5m` the 5-minute write: Anthropic prices
-# the 1-hour write at twice the *input* price, and the guide must have read "2×" against the
+# the 1-hour write at twice the *input* price, and the guide must have read that multiple against the
 # write instead of against input.
 
 # %% tags=["remove-input"]
