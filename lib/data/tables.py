@@ -1378,3 +1378,44 @@ def load_genai_prices_map(path: str | Path = "data/genai_prices_map.csv") -> pd.
 
 def load_billing_rule_differences(path: str | Path = "data/billing_rule_differences.csv") -> pd.DataFrame:
     return load(path, BILLING_RULE_DIFFERENCES)
+
+
+# --- where price lists disagree (price_sources chapter) ------------------------------------------
+
+PRICE_RATIO_FIELDS = ("cache_read", "cache_write_5m", "cache_write_1h", "batch_input", "batch_output")
+
+
+def _ratio_list(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """expected_ratios is a ';'-separated list of positive numbers (a price as a multiple of its base)."""
+    problems = []
+    for _, r in frame.iterrows():
+        parts = [p.strip() for p in str(r["expected_ratios"]).split(";")]
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            problems.append(Problem(label, f"'{r['expected_ratios']}' is not a ';'-separated list of numbers",
+                                    int(r["_row"]), "expected_ratios"))
+            continue
+        if any(not (0 < v <= 10) for v in values):
+            problems.append(Problem(label, f"'{r['expected_ratios']}': every ratio must lie in (0, 10]",
+                                    int(r["_row"]), "expected_ratios"))
+    return problems
+
+
+PRICE_RATIO_NORMS = TableSpec(
+    name="usual price ratios",
+    columns=(
+        Column("field", choices=PRICE_RATIO_FIELDS), Column("base_field", choices=("input", "output")),
+        Column("expected_ratios"), Column("tolerance_frac", kind="float", min=0, max=0.5),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("field",),
+    checks=(_ratio_list, _cites_a_page),
+)
+
+TABLES.update({"price_ratio_norms.csv": PRICE_RATIO_NORMS})
+
+
+def load_price_ratio_norms(path: str | Path = "data/price_ratio_norms.csv") -> pd.DataFrame:
+    """The usual ratio of each derived price (cache, batch) to its base price; a price matching none is flagged."""
+    return load(path, PRICE_RATIO_NORMS)
