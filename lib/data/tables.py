@@ -1378,3 +1378,35 @@ def load_genai_prices_map(path: str | Path = "data/genai_prices_map.csv") -> pd.
 
 def load_billing_rule_differences(path: str | Path = "data/billing_rule_differences.csv") -> pd.DataFrame:
     return load(path, BILLING_RULE_DIFFERENCES)
+
+
+# --- price history (issue 11, item 4) ------------------------------------------------------------
+
+def _valid_from_is_a_day(frame: pd.DataFrame, label: str) -> list[Problem]:
+    problems = []
+    for _, r in frame.iterrows():
+        text = str(r["valid_from"])
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) or pd.isna(pd.to_datetime(text, errors="coerce")):
+            problems.append(Problem(label, f"'{text}' is not a day as YYYY-MM-DD: a price holds from a day",
+                                    int(r["_row"]), "valid_from"))
+    return problems
+
+
+PRICE_HISTORY = TableSpec(
+    name="price history",
+    columns=(
+        Column("provider"), Column("model"), Column("valid_from", kind="month"),
+        _price("input_usd_per_mtok", nullable=False), _price("output_usd_per_mtok", nullable=False),
+        _price("cached_input_usd_per_mtok"), _price("cache_write_5m_usd_per_mtok"),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("provider", "model", "valid_from"),
+    checks=(_valid_from_is_a_day, _cache_read_not_dearer),
+)
+
+TABLES["price_history.csv"] = PRICE_HISTORY
+
+
+def load_price_history(path: str | Path = "data/price_history.csv") -> pd.DataFrame:
+    """One row per (provider, model, day a price started to hold); see ``lib.prices.history``."""
+    return load(path, PRICE_HISTORY)
