@@ -259,7 +259,11 @@ hist_models = attribution.attribute(hist_con, ["provider", "model"])
 first_day, last_day = at_date["day"].min(), at_date["day"].max()
 hist_table = attribution.price_table(price_hist)
 used = hist_table.merge(hist_models[["provider", "model"]], on=["provider", "model"])
-changes = used[used["valid_from"].notna() & (used["valid_from"] > str(first_day)) & (used["valid_from"] <= str(last_day))]
+# A row starting inside the log is a change only if some price differs from the row before it.
+price_cols = list(attribution.PRICE_COLUMNS)
+moved = used[price_cols].fillna("").ne(used.groupby(["provider", "model"])[price_cols].shift(1).fillna("")).any(axis=1)
+changes = used[used["valid_from"].notna() & (used["valid_from"] > str(first_day)) & (used["valid_from"] <= str(last_day))
+               & moved]
 change_days = sorted(changes["valid_from"].unique())
 figures.record("fo_hist_n_calls", hist_total["calls"], "count")
 figures.glue_text("fo_hist_first_day", f"{first_day:%d %B %Y}")
