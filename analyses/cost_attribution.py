@@ -238,9 +238,10 @@ show_table(m[["book_provider", "model", "calls", "input_tokens", "cache_read_tok
 # the prices in force on {glue:text}`fo_hist_today`, as a tool that knows only today's list
 # would do, it comes to {glue:text}`fo_hist_at_today_usd`: {glue:text}`fo_hist_diff_usd`
 # ({glue:text}`fo_hist_diff_share`) {glue:text}`fo_hist_direction` than the truth. The daily
-# totals sum to the log's total to the last digit ({glue:text}`fo_hist_sum_gap` apart), and a
-# seeded sample of {glue:text}`fo_hist_sample_calls` calls re-priced one by one with the Python
-# reference at their own date's price differs in {glue:text}`fo_hist_sample_mismatches`.
+# totals sum to the log's total to the last digit ({glue:text}`fo_hist_sum_gap` apart). Re-pricing
+# a seeded sample of {glue:text}`fo_hist_sample_calls` calls one by one with the Python reference,
+# each at the price of its own date, finds {glue:text}`fo_hist_sample_mismatches` calls that cost
+# differently from the SQL.
 #
 # This section reads `price_history.csv` whatever price list the rest of the chapter runs on.
 
@@ -266,11 +267,16 @@ changes = used[used["valid_from"].notna() & (used["valid_from"] > str(first_day)
                & moved]
 change_days = sorted(changes["valid_from"].unique())
 figures.record("fo_hist_n_calls", hist_total["calls"], "count")
-figures.glue_text("fo_hist_first_day", f"{first_day:%d %B %Y}")
-figures.glue_text("fo_hist_last_day", f"{last_day:%d %B %Y}")
-figures.glue_text("fo_hist_change_day", " and ".join(f"{pd.Timestamp(d):%d %B %Y}" for d in change_days)
-                  if change_days else "no price change")
-figures.glue_text("fo_hist_today", f"{pd.Timestamp(today):%d %B %Y}")
+def day_text(d: object) -> str:
+    d = pd.Timestamp(d)
+    return f"{d.day} {d:%B %Y}"
+
+
+figures.glue_text("fo_hist_first_day", day_text(first_day))
+figures.glue_text("fo_hist_last_day", day_text(last_day))
+figures.glue_text("fo_hist_change_day", " and ".join(day_text(d) for d in change_days) if change_days
+                  else "no price change")
+figures.glue_text("fo_hist_today", day_text(today))
 figures.record("fo_hist_changed_models", changes[["provider", "model"]].drop_duplicates().shape[0], "count")
 figures.record("fo_hist_models", len(hist_models), "count")
 figures.record("fo_hist_at_date_usd", hist_total["cost_usd"], "usd")
@@ -309,7 +315,7 @@ alt.Chart(daily).mark_line(point=True).encode(
     subtitle="Before the change the two lines part; from the change day on they coincide"))
 
 # %% [markdown]
-# The rows of the history in force for this log's models (the change day's rows are the newer):
+# The history's rows for this log's models (a row holds until the next one starts):
 
 # %% tags=["hide-input"]
 show_table(used[["book_provider", "model", "valid_from", "valid_to", "input_usd_per_mtok", "cached_input_usd_per_mtok",
