@@ -54,6 +54,13 @@ markup_example_cost_usd = 30
 markup_example_price_usd = 90
 # The guide's unit-economics dashboards: inference cost above this share of revenue puts the product "at risk".
 cost_revenue_risk_line = 0.30
+# Price history (data/price_history.csv): a second seeded log whose days cross a price change,
+# costed at the price in force on each call's date and at the prices in force on `today`.
+price_history_csv = "data/price_history.csv"
+history_start_date = "2026-11-09"
+history_days = 28
+history_n_calls = 200_000
+today = "2026-11-23"  # the day of the book's newest price snapshot
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
 for_html_book = False
 
@@ -71,6 +78,7 @@ from lib.book.present import show_table, snapshot_banner
 from lib.data import tables
 from lib.data.paths import project_root, resolve
 from lib.finops import alerts, attribution, calllog
+from lib.prices import history
 
 charts.use_book_style(for_html_book)
 all_prices = tables.load_api_prices(api_prices_csv)
@@ -212,6 +220,138 @@ show_table(m[["book_provider", "model", "calls", "input_tokens", "cache_read_tok
     "no_cache_usd": "overbilled if cache ignored"}),
     {"calls": "count", "input tokens (incl. cached)": "tokens", "cached reads": "tokens", "cost": "usd",
      "overbilled if cache counted twice": "usd", "overbilled if cache ignored": "usd"})
+
+# %% [markdown]
+# ## Prices that change in the middle of a log
+#
+# A price list is a snapshot; a log spans weeks. `data/price_history.csv` gives every price the
+# day from which it holds: the guide's prices from the guide's date, the prices of the book's
+# newest LiteLLM snapshot from the day it was taken, and the dated prices genai-prices ships
+# (read offline from its bundled snapshot). The costing SQL joins each call to the row whose
+# `valid_from` is on or before the call's day and whose successor starts after it, so each call
+# is costed at the price in force when it was made.
+#
+# A second seeded log of {glue:text}`fo_hist_n_calls` calls runs from {glue:text}`fo_hist_first_day`
+# to {glue:text}`fo_hist_last_day` and so crosses {glue:text}`fo_hist_change_day`, the day
+# {glue:text}`fo_hist_changed_models` of its {glue:text}`fo_hist_models` models change price.
+# Costed at each call's own date it comes to {glue:text}`fo_hist_at_date_usd`; costed wholly at
+# the prices in force on {glue:text}`fo_hist_today`, as a tool that knows only today's list
+# would do, it comes to {glue:text}`fo_hist_at_today_usd`: {glue:text}`fo_hist_diff_usd`
+# ({glue:text}`fo_hist_diff_share`) {glue:text}`fo_hist_direction` than the truth. The daily
+# totals sum to the log's total to the last digit ({glue:text}`fo_hist_sum_gap` apart). Re-pricing
+# a seeded sample of {glue:text}`fo_hist_sample_calls` calls one by one with the Python reference,
+# each at the price of its own date, finds {glue:text}`fo_hist_sample_mismatches` calls that cost
+# differently from the SQL.
+#
+# This section reads `price_history.csv` whatever price list the rest of the chapter runs on.
+
+# %% tags=["hide-input"]
+price_hist = tables.load_price_history(price_history_csv)
+hist_path = calllog.ensure_call_log(project_root() / call_log_cache_dir, history_n_calls, seed=seed,
+                                    start_date=history_start_date, days=history_days)
+hist_con = attribution.connect(hist_path, price_hist)
+now_con = attribution.connect(hist_path, history.prices_on(price_hist, today))
+at_date = attribution.attribute(hist_con, ["day"])
+at_today = attribution.attribute(now_con, ["day"])
+hist_total = attribution.attribute(hist_con).iloc[0]
+now_total = attribution.attribute(now_con).iloc[0]
+assert int(hist_total["unpriced_calls"]) == 0 and int(now_total["unpriced_calls"]) == 0
+hist_models = attribution.attribute(hist_con, ["provider", "model"])
+first_day, last_day = at_date["day"].min(), at_date["day"].max()
+hist_table = attribution.price_table(price_hist)
+used = hist_table.merge(hist_models[["provider", "model"]], on=["provider", "model"])
+# A row starting inside the log is a change only if some price differs from the row before it.
+price_cols = list(attribution.PRICE_COLUMNS)
+moved = used[price_cols].fillna("").ne(used.groupby(["provider", "model"])[price_cols].shift(1).fillna("")).any(axis=1)
+changes = used[used["valid_from"].notna() & (used["valid_from"] > str(first_day)) & (used["valid_from"] <= str(last_day))
+               & moved]
+change_days = sorted(changes["valid_from"].unique())
+figures.record("fo_hist_n_calls", hist_total["calls"], "count")
+def day_text(d: object) -> str:
+    d = pd.Timestamp(d)
+    return f"{d.day} {d:%B %Y}"
+
+
+figures.glue_text("fo_hist_first_day", day_text(first_day))
+figures.glue_text("fo_hist_last_day", day_text(last_day))
+figures.glue_text("fo_hist_change_day", " and ".join(day_text(d) for d in change_days) if change_days
+                  else "no price change")
+figures.glue_text("fo_hist_today", day_text(today))
+figures.record("fo_hist_changed_models", changes[["provider", "model"]].drop_duplicates().shape[0], "count")
+figures.record("fo_hist_models", len(hist_models), "count")
+figures.record("fo_hist_at_date_usd", hist_total["cost_usd"], "usd")
+figures.record("fo_hist_at_today_usd", now_total["cost_usd"], "usd")
+hist_diff = now_total["cost_usd_exact"] - hist_total["cost_usd_exact"]
+figures.record("fo_hist_diff_usd", abs(float(hist_diff)), "usd")
+figures.record("fo_hist_diff_share", abs(float(hist_diff / hist_total["cost_usd_exact"])), "fraction")
+figures.record_conclusion("fo_hist_direction", "lower" if hist_diff < 0 else ("higher" if hist_diff > 0 else "no different"))
+figures.record("fo_hist_sum_gap", float(sum(at_date["cost_usd_exact"], Decimal(0)) - hist_total["cost_usd_exact"]), "usd")
+
+# The reference: each sampled call re-priced at the row in force on its own day.
+cur = hist_con.execute(f"""WITH priced AS ({attribution.PRICED_CALLS_SQL})
+    SELECT provider, model, day, input_tokens, cache_read_tokens, output_tokens, cost_micro_usd
+    FROM priced USING SAMPLE reservoir(2000 ROWS) REPEATABLE ({seed})""")
+hist_sample = pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
+hist_mismatches = 0
+for r in hist_sample.itertuples(index=False):
+    p = history.price_in_force(hist_table, r.provider, r.model, r.day)
+    ref = attribution.call_cost_usd(r.input_tokens, r.output_tokens, r.cache_read_tokens,
+                                    **{c: p[c] for c in attribution.PRICE_COLUMNS})
+    hist_mismatches += ref != r.cost_micro_usd / attribution.MICRO
+figures.record("fo_hist_sample_calls", len(hist_sample), "count")
+figures.record("fo_hist_sample_mismatches", hist_mismatches, "count")
+assert hist_mismatches == 0
+
+daily = pd.concat([at_date.assign(pricing="at each call's date"), at_today.assign(pricing=f"at the prices of {today}")])
+daily = daily.assign(day=pd.to_datetime(daily["day"]))[["day", "pricing", "calls", "cost_usd"]]
+alt.Chart(daily).mark_line(point=True).encode(
+    x=alt.X("day:T", title="Day (UTC)"),
+    y=alt.Y("cost_usd:Q", title="Cost of the day's calls (USD)"),
+    color=alt.Color("pricing:N", title="Priced", legend=alt.Legend(orient="bottom")),
+    tooltip=[alt.Tooltip("day:T", format="%d %b %Y"), alt.Tooltip("pricing:N"), alt.Tooltip("calls:Q", format=","),
+             alt.Tooltip("cost_usd:Q", title="USD", format=",.2f")],
+).properties(width=560, height=260, title=alt.Title(
+    "The same calls at the price of their day, and at today's",
+    subtitle="Before the change the two lines part; from the change day on they coincide"))
+
+# %% [markdown]
+# The history's rows for this log's models (a row holds until the next one starts):
+
+# %% tags=["hide-input"]
+show_table(used[["book_provider", "model", "valid_from", "valid_to", "input_usd_per_mtok", "cached_input_usd_per_mtok",
+                 "output_usd_per_mtok"]].assign(
+    valid_to=lambda f: f["valid_to"].fillna("until further notice"),
+    **{c: (lambda c: lambda f: f[c].astype(float))(c)
+       for c in ("input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok")}).rename(columns={
+    "book_provider": "provider", "valid_from": "valid from", "valid_to": "valid until (exclusive)",
+    "input_usd_per_mtok": "input", "cached_input_usd_per_mtok": "cached input", "output_usd_per_mtok": "output"}),
+    {"input": "usd_per_mtok", "cached input": "usd_per_mtok", "output": "usd_per_mtok"})
+
+# %% [markdown]
+# ### Writing the cost back onto the telemetry
+#
+# `lib.finops.attribution.write_costed_log` copies a log to Parquet with each call's cost in three
+# added columns, `gen_ai.usage.cost.amount`, `gen_ai.usage.cost.currency` and
+# `gen_ai.usage.cost.source`, so a dashboard that reads the spans reads the cost beside the
+# tokens. These names come from an open proposal to the OpenTelemetry GenAI semantic
+# conventions; they are not part of the conventions yet and may change. The writer also reads
+# the optional usage attributes: `gen_ai.usage.cache_creation.input_tokens` (inside the input
+# count, billed at the book's 5-minute cache-write price where it states one, else at the input
+# price where the provider's row of `data/billing_rules.csv` says writing costs nothing beyond
+# input, else left unpriced) and `gen_ai.usage.reasoning.output_tokens` (inside the output count,
+# billed once, at the output price). A negative or fractional token count, cached tokens above
+# the input, reasoning above the output, an unknown model or a negative price stops it with the
+# file, row, column and reason; it never writes a zero or a negative cost. The first calls of the
+# log above, written back ({glue:text}`fo_hist_written_rows` rows, {glue:text}`fo_hist_written_unpriced` unpriced):
+
+# %% tags=["hide-input"]
+costed_path = project_root() / call_log_cache_dir / "history_costed.parquet"
+written = attribution.write_costed_log(hist_path, costed_path, price_hist, source="book price history")
+figures.record("fo_hist_written_rows", written["rows"], "count")
+figures.record("fo_hist_written_unpriced", written["unpriced"], "count")
+costed_head = con.execute(f"SELECT * FROM read_parquet('{costed_path}') LIMIT 4").df()
+show_table(costed_head[[calllog.COL_TIME, calllog.COL_MODEL, calllog.COL_INPUT, calllog.COL_OUTPUT,
+                        *attribution.COST_COLUMNS]].assign(**{calllog.COL_TIME: costed_head[calllog.COL_TIME].astype(str)}))
 
 # %% [markdown]
 # ## Per-feature unit economics

@@ -1419,3 +1419,33 @@ TABLES.update({"price_ratio_norms.csv": PRICE_RATIO_NORMS})
 def load_price_ratio_norms(path: str | Path = "data/price_ratio_norms.csv") -> pd.DataFrame:
     """The usual ratio of each derived price (cache, batch) to its base price; a price matching none is flagged."""
     return load(path, PRICE_RATIO_NORMS)
+# --- price history (issue 11, item 4) ------------------------------------------------------------
+
+def _valid_from_is_a_day(frame: pd.DataFrame, label: str) -> list[Problem]:
+    problems = []
+    for _, r in frame.iterrows():
+        text = str(r["valid_from"])
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) or pd.isna(pd.to_datetime(text, errors="coerce")):
+            problems.append(Problem(label, f"'{text}' is not a day as YYYY-MM-DD: a price holds from a day",
+                                    int(r["_row"]), "valid_from"))
+    return problems
+
+
+PRICE_HISTORY = TableSpec(
+    name="price history",
+    columns=(
+        Column("provider"), Column("model"), Column("valid_from", kind="month"),
+        _price("input_usd_per_mtok", nullable=False), _price("output_usd_per_mtok", nullable=False),
+        _price("cached_input_usd_per_mtok"), _price("cache_write_5m_usd_per_mtok"),
+        *_PROVENANCE, Column("notes", nullable=True),
+    ),
+    key=("provider", "model", "valid_from"),
+    checks=(_valid_from_is_a_day, _cache_read_not_dearer),
+)
+
+TABLES["price_history.csv"] = PRICE_HISTORY
+
+
+def load_price_history(path: str | Path = "data/price_history.csv") -> pd.DataFrame:
+    """One row per (provider, model, day a price started to hold); see ``lib.prices.history``."""
+    return load(path, PRICE_HISTORY)

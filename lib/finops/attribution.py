@@ -3,13 +3,24 @@ showback and chargeback.
 
 Costing rule (the OpenTelemetry usage shape, where input includes cached reads):
 
-    cost = (input_tokens - cache_read_tokens) x input price
+    cost = (input_tokens - cache_read_tokens - cache_write_tokens) x input price
          + cache_read_tokens x cached-input price
+         + cache_write_tokens x cache-write price
          + output_tokens x output price                  (prices in USD per million tokens)
 
-A cached read is billed once, at the cached price, never again at the input price. Only the base
-rates apply: long-context tiers, batch discounts, off-peak hours and cache writes are not in an
-OpenTelemetry call record, so they are not billed here (``lib.costs.api`` prices them for a known request).
+A cached read is billed once, at the cached price, never again at the input price. Cache writes
+(``gen_ai.usage.cache_creation.input_tokens``, optional) are billed at the book's 5-minute
+cache-write price where it states one; where it states none and the provider's row of
+``data/billing_rules.csv`` says ``cache_write_billed_as_input`` (OpenAI, Google, DeepSeek...: writing
+the cache costs nothing beyond input), at the input price; otherwise the call is unpriced. Reasoning
+tokens (``gen_ai.usage.reasoning.output_tokens``, optional) are part of ``output_tokens`` and bill at
+the output price: they are carried for reporting, never billed twice. Only the base rates apply:
+long-context tiers, batch discounts and off-peak hours are not in an OpenTelemetry call record,
+so they are not billed here (``lib.costs.api`` prices them for a known request).
+
+Prices may carry a history (``lib.prices.history``): a price row holds from ``valid_from`` (inclusive)
+to the next row's ``valid_from`` (exclusive), and each call is costed at the row in force on its UTC
+date. Without a history every row holds for all dates.
 
 Exactness: prices are held as DECIMAL(18,6) and token counts as BIGINT, so tokens x USD-per-million
 is an exact decimal number of micro-dollars, and a SUM over any number of calls is exact in DuckDB,
@@ -29,13 +40,20 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from lib.finops import calllog
 
 PRICE_QUANTUM = Decimal("0.000001")  # prices are held to a millionth of a dollar per million tokens
 MICRO = Decimal(1_000_000)
 CENT = Decimal("0.01")
-PRICE_COLUMNS = ("input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok")
+PRICE_COLUMNS = ("input_usd_per_mtok", "cached_input_usd_per_mtok", "cache_write_usd_per_mtok", "output_usd_per_mtok")
+CURRENCY = "USD"
+# The cost attributes written back onto a log. They are from an OPEN PROPOSAL to the OpenTelemetry
+# GenAI semantic conventions, not (yet) part of them: the names may change before they are adopted.
+COST_AMOUNT = "gen_ai.usage.cost.amount"
+COST_CURRENCY = "gen_ai.usage.cost.currency"
+COST_SOURCE = "gen_ai.usage.cost.source"
 DIMENSIONS = ("tenant", "feature", "provider", "model", "day", "hour")
 
 
@@ -50,45 +68,115 @@ def to_price(value: object) -> Decimal | None:
     return Decimal(text).quantize(PRICE_QUANTUM, rounding=ROUND_HALF_UP)
 
 
-def price_table(prices: pd.DataFrame) -> pd.DataFrame:
-    """The prices calls are costed at: the book's row per (provider, model), keyed by OpenTelemetry provider name.
+def _cache_write_rule(rules: pd.DataFrame | None, provider: str, model: str) -> bool | None:
+    """The provider's ``cache_write_billed_as_input`` (None: the book has no rule for it)."""
+    if rules is None:
+        return None
+    from lib.prices.billing import BillingError, rules_for  # late: lib.prices imports nothing from here
+    try:
+        return bool(rules_for(rules, provider, model).cache_write_billed_as_input)
+    except BillingError:
+        return None
 
-    Columns: provider (gen_ai.provider.name), book_provider, model, and the three prices as
-    six-place decimal strings (None where blank), which both DuckDB and Spark cast to DECIMAL exactly.
+
+def price_table(prices: pd.DataFrame, rules: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The prices calls are costed at: one row per (provider, model[, valid_from]), keyed by OpenTelemetry provider name.
+
+    ``prices`` is an ``api_prices`` frame (its ``book_uses`` rows; every row holds for all dates) or
+    a price history (``lib.prices.history``; it has ``valid_from``). ``rules`` is the billing-rules
+    table (default: ``data/billing_rules.csv``), read for how a cache write bills where no write
+    price is stated. Columns: provider (gen_ai.provider.name), book_provider, model, the four prices
+    as six-place decimal strings (None where blank), which both DuckDB and Spark cast to DECIMAL
+    exactly, ``cache_write_basis`` (where the write price comes from) and ``valid_from`` /
+    ``valid_to`` (YYYY-MM-DD; None = unbounded). A negative price (OpenRouter's ``-1`` "dynamic"
+    sentinel) is refused, never turned into a negative cost.
     """
-    rows = prices[prices["book_uses"]] if "book_uses" in prices.columns else prices
+    rows = prices[prices["book_uses"].astype(bool)] if "book_uses" in prices.columns else prices
+    if rules is None:
+        from lib.prices.billing import load_billing_rules
+        rules = load_billing_rules()
     out = pd.DataFrame({
         # A provider a price feed adds without an OpenTelemetry name is keyed by its name in lower case.
         "provider": [calllog.OTEL_PROVIDER.get(p, str(p).lower()) for p in rows["provider"]],
-        "book_provider": rows["provider"].astype(str),
-        "model": rows["model"].astype(str),
+        "book_provider": rows["provider"].astype(str).to_numpy(),
+        "model": rows["model"].astype(str).to_numpy(),
     })
-    for col in PRICE_COLUMNS:
+    source = prices.attrs.get("source_file", "the price table")
+    for col in ("input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok"):
         out[col] = [None if (d := to_price(v)) is None else str(d) for v in rows[col]]
+    stated = rows["cache_write_5m_usd_per_mtok"] if "cache_write_5m_usd_per_mtok" in rows.columns else [None] * len(rows)
+    writes, basis = [], []
+    for bp, model, inp, w in zip(out["book_provider"], out["model"], out["input_usd_per_mtok"], stated):
+        d = to_price(w)
+        if d is not None:
+            writes.append(str(d))
+            basis.append("stated 5-minute cache-write price")
+        elif _cache_write_rule(rules, bp, model):
+            writes.append(inp)
+            basis.append("input price (billing_rules.csv: cache_write_billed_as_input)")
+        else:
+            writes.append(None)
+            basis.append("not stated: calls with cache writes are unpriced")
+    out["cache_write_usd_per_mtok"] = writes
+    out["cache_write_basis"] = basis
+    for col in PRICE_COLUMNS:
+        bad = [i for i, v in enumerate(out[col]) if isinstance(v, str) and Decimal(v) < 0]
+        if bad:
+            i = bad[0]
+            raise ValueError(f"{source}: {out['book_provider'][i]} {out['model'][i]}: {col} is {out[col][i]}; a "
+                             f"negative price (such as OpenRouter's -1 'dynamic price' sentinel) cannot cost a call")
+    if "valid_from" in rows.columns:
+        out["valid_from"] = [None if pd.isna(v) else str(v)[:10] for v in rows["valid_from"]]
+    else:
+        out["valid_from"] = None
     out = out.reset_index(drop=True)
-    dup = out.duplicated(["provider", "model"], keep=False)
+    dup = out.duplicated(["provider", "model", "valid_from"], keep=False)
     if dup.any():
         raise ValueError(f"more than one price row for {sorted(set(zip(out.loc[dup, 'provider'], out.loc[dup, 'model'])))}")
+    # Each row holds until the next row of the same model starts.
+    out = out.sort_values(["provider", "model", "valid_from"], kind="stable", na_position="first").reset_index(drop=True)
+    nxt = out.groupby(["provider", "model"], sort=False)["valid_from"].shift(-1)
+    out["valid_to"] = [None if pd.isna(v) else v for v in nxt]
     return out
+
+
+def _whole(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        if isinstance(value, (float, np.floating, Decimal)) and value == int(value):
+            return int(value)
+        raise ValueError(f"{what} must be a whole number of tokens, not {value!r}")
+    return int(value)
 
 
 def call_cost_usd(input_tokens: int, output_tokens: int, cache_read_tokens: int = 0, *,
                   input_usd_per_mtok: object, output_usd_per_mtok: object,
-                  cached_input_usd_per_mtok: object = None) -> Decimal | None:
+                  cached_input_usd_per_mtok: object = None, cache_write_tokens: int = 0,
+                  cache_write_usd_per_mtok: object = None, reasoning_tokens: int = 0) -> Decimal | None:
     """One call's cost in USD, exactly, the plain way: the reference the SQL is tested against.
 
-    ``input_tokens`` INCLUDES the cached reads (OpenTelemetry convention). A part with zero tokens
-    costs zero even if its price is not stated; a part with tokens and no price makes the call
-    unpriced (None).
+    ``input_tokens`` INCLUDES the cached reads and the cache writes, ``output_tokens`` INCLUDES the
+    reasoning tokens (OpenTelemetry convention): reasoning is checked, never billed twice. A part
+    with zero tokens costs zero even if its price is not stated; a part with tokens and no price
+    makes the call unpriced (None). Prices are those in force on the call's date (the caller picks
+    the row: ``lib.prices.history.price_in_force``).
     """
-    inp, out, cached = int(input_tokens), int(output_tokens), int(cache_read_tokens)
-    if min(inp, out, cached) < 0:
+    inp, out = _whole(input_tokens, "input_tokens"), _whole(output_tokens, "output_tokens")
+    cached, written = _whole(cache_read_tokens, "cache_read_tokens"), _whole(cache_write_tokens, "cache_write_tokens")
+    reasoning = _whole(reasoning_tokens, "reasoning_tokens")
+    if min(inp, out, cached, written, reasoning) < 0:
         raise ValueError("token counts must be >= 0")
-    if cached > inp:
-        raise ValueError(f"cache_read_tokens ({cached}) cannot exceed input_tokens ({inp}), which include them")
+    if cached + written > inp:
+        raise ValueError(f"cache_read_tokens + cache_write_tokens ({cached} + {written}) cannot exceed input_tokens "
+                         f"({inp}), which include them")
+    if reasoning > out:
+        raise ValueError(f"reasoning_tokens ({reasoning}) cannot exceed output_tokens ({out}), which include them")
+    for price in (input_usd_per_mtok, output_usd_per_mtok, cached_input_usd_per_mtok, cache_write_usd_per_mtok):
+        d = to_price(price)
+        if d is not None and d < 0:
+            raise ValueError(f"a negative price ({d}) cannot cost a call")
     total = Decimal(0)
-    for tokens, price in ((inp - cached, input_usd_per_mtok), (cached, cached_input_usd_per_mtok),
-                          (out, output_usd_per_mtok)):
+    for tokens, price in ((inp - cached - written, input_usd_per_mtok), (cached, cached_input_usd_per_mtok),
+                          (written, cache_write_usd_per_mtok), (out, output_usd_per_mtok)):
         if tokens == 0:
             continue
         rate = to_price(price)
@@ -101,26 +189,33 @@ def call_cost_usd(input_tokens: int, output_tokens: int, cache_read_tokens: int 
 # ---------------------------------------------------------------------------------------------
 # The costing SQL: one place, portable (DuckDB here; the same text runs on Spark SQL)
 # ---------------------------------------------------------------------------------------------
-def calls_view_sql(source: str, quote: str = '"') -> str:
+def calls_view_sql(source: str, quote: str = '"', optional: Sequence[str] = (), passthrough: Sequence[str] = ()) -> str:
     """SELECT that renames a raw log's OpenTelemetry columns to the plain names the costing SQL reads.
 
     ``source`` is a table or view name; ``quote`` is the engine's identifier quote ('"' for DuckDB,
-    '`' for Spark), the only dialect difference, confined here.
+    '`' for Spark), the only dialect difference, confined here. ``optional`` names the optional
+    columns (``calllog.OPTIONAL_COLUMNS``) the log has; the others read as zero, as does a blank cell.
+    ``passthrough`` names plain-named columns copied as they are (e.g. a row number).
     """
     def q(name: str) -> str:
         return quote + name + quote
     casts = {calllog.COL_TIME: "TIMESTAMP", calllog.COL_TENANT: "STRING", calllog.COL_FEATURE: "STRING",
              calllog.COL_PROVIDER: "STRING", calllog.COL_MODEL: "STRING", calllog.COL_INPUT: "BIGINT",
              calllog.COL_CACHE_READ: "BIGINT", calllog.COL_OUTPUT: "BIGINT"}
-    cols = ",\n       ".join(f"CAST({q(src)} AS {casts[src]}) AS {plain}" for src, plain in calllog.PLAIN_NAMES.items())
-    return f"SELECT {cols}\nFROM {source}"
+    cols = [f"CAST({q(src)} AS {casts[src]}) AS {plain}" for src, plain in calllog.PLAIN_NAMES.items()]
+    for src, plain in calllog.OPTIONAL_PLAIN_NAMES.items():
+        cols.append(f"COALESCE(CAST({q(src)} AS BIGINT), 0) AS {plain}" if src in optional
+                    else f"CAST(0 AS BIGINT) AS {plain}")
+    cols += [q(c) for c in passthrough]
+    return "SELECT " + ",\n       ".join(cols) + f"\nFROM {source}"
 
 
 def prices_view_sql(source: str) -> str:
     """SELECT that turns a ``price_table`` frame (registered as ``source``) into the ``prices`` table the
     costing SQL joins: the three prices as DECIMAL(18,6), cast from their exact decimal strings."""
     casts = ", ".join(f"CAST({c} AS DECIMAL(18,6)) AS {c}" for c in PRICE_COLUMNS)
-    return f"SELECT provider, book_provider, model, {casts}\nFROM {source}"
+    return (f"SELECT provider, book_provider, model, {casts},\n"
+            f"       CAST(valid_from AS DATE) AS valid_from, CAST(valid_to AS DATE) AS valid_to\nFROM {source}")
 
 
 def _part(tokens: str, price: str) -> str:
@@ -130,16 +225,22 @@ def _part(tokens: str, price: str) -> str:
 
 PRICED_CALLS_SQL = f"""SELECT c.ts, c.tenant, c.feature, c.provider, c.model,
        CAST(c.ts AS DATE) AS day, date_trunc('hour', c.ts) AS hour,
-       c.input_tokens, c.cache_read_tokens, c.output_tokens,
-       {_part('(c.input_tokens - c.cache_read_tokens)', 'p.input_usd_per_mtok')}
+       c.input_tokens, c.cache_read_tokens, c.cache_write_tokens, c.output_tokens, c.reasoning_tokens,
+       p.valid_from AS price_valid_from,
+       {_part('(c.input_tokens - c.cache_read_tokens - c.cache_write_tokens)', 'p.input_usd_per_mtok')}
        + {_part('c.cache_read_tokens', 'p.cached_input_usd_per_mtok')}
+       + {_part('c.cache_write_tokens', 'p.cache_write_usd_per_mtok')}
        + {_part('c.output_tokens', 'p.output_usd_per_mtok')} AS cost_micro_usd
 FROM calls c
-JOIN prices p ON c.provider = p.provider AND c.model = p.model"""
-"""Every call with its exact cost in micro-dollars (tokens x USD per million tokens).
+JOIN prices p ON c.provider = p.provider AND c.model = p.model
+ AND (p.valid_from IS NULL OR CAST(c.ts AS DATE) >= p.valid_from)
+ AND (p.valid_to IS NULL OR CAST(c.ts AS DATE) < p.valid_to)"""
+"""Every call with its exact cost in micro-dollars (tokens x USD per million tokens), at the price
+row in force on the call's date (``valid_from`` <= date < ``valid_to``; NULL bounds are open).
 
-Reads two tables: ``calls`` (plain names, see ``calls_view_sql``) and ``prices`` (provider, model and
-the three prices as DECIMAL(18,6), see ``price_table``)."""
+Reads two tables: ``calls`` (plain names, see ``calls_view_sql``) and ``prices`` (provider, model,
+the four prices as DECIMAL(18,6) and the validity dates, see ``price_table``). The validator makes
+sure every call has exactly one row in force, so the inner join drops nothing."""
 
 
 def aggregate_sql(dimensions: Sequence[str] = ()) -> str:
@@ -152,7 +253,8 @@ def aggregate_sql(dimensions: Sequence[str] = ()) -> str:
     group = f"\nGROUP BY {dims}\nORDER BY {dims}" if dims else ""
     return (f"WITH priced AS (\n{PRICED_CALLS_SQL}\n)\n"
             f"SELECT {select_dims}COUNT(*) AS calls, SUM(input_tokens) AS input_tokens,\n"
-            f"       SUM(cache_read_tokens) AS cache_read_tokens, SUM(output_tokens) AS output_tokens,\n"
+            f"       SUM(cache_read_tokens) AS cache_read_tokens, SUM(cache_write_tokens) AS cache_write_tokens,\n"
+            f"       SUM(output_tokens) AS output_tokens, SUM(reasoning_tokens) AS reasoning_tokens,\n"
             f"       SUM(cost_micro_usd) AS cost_micro_usd,\n"
             f"       SUM(CASE WHEN cost_micro_usd IS NULL THEN 1 ELSE 0 END) AS unpriced_calls\n"
             f"FROM priced{group}")
@@ -161,8 +263,11 @@ def aggregate_sql(dimensions: Sequence[str] = ()) -> str:
 # ---------------------------------------------------------------------------------------------
 # Running it on DuckDB
 # ---------------------------------------------------------------------------------------------
-def connect(call_log: str | Path, prices: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+def connect(call_log: str | Path, prices: pd.DataFrame, rules: pd.DataFrame | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the validated log as ``calls`` and the book's prices as ``prices``.
+
+    ``prices`` is an ``api_prices`` frame or a price history (``lib.prices.history``); with a
+    history each call is costed at the price in force on its date.
 
     The Parquet file is read in place on every query (nothing is loaded up front). A malformed log
     raises ``DataValidationError`` naming file, row, column and reason.
@@ -170,13 +275,14 @@ def connect(call_log: str | Path, prices: pd.DataFrame) -> duckdb.DuckDBPyConnec
     con = duckdb.connect()
     # No progress bar: in a notebook it becomes a widget output, and outputs must be deterministic.
     con.execute("SET enable_progress_bar = false")
-    table = price_table(prices)
-    calllog.register_raw_log(con, call_log)
+    table = price_table(prices, rules)
+    columns = calllog.register_raw_log(con, call_log)
     calllog.validate_call_log(con, call_log, table)
     con.register("__prices_text", table)
     con.execute(f"CREATE TABLE prices AS {prices_view_sql('__prices_text')}")
     con.unregister("__prices_text")
-    con.execute(f"CREATE VIEW calls AS {calls_view_sql('calls_raw')}")
+    optional = [c for c in calllog.OPTIONAL_COLUMNS if c in columns]
+    con.execute(f"CREATE VIEW calls AS {calls_view_sql('calls_raw', optional=optional)}")
     return con
 
 
@@ -188,7 +294,8 @@ def attribute(con: duckdb.DuckDBPyConnection, dimensions: Sequence[str] = ()) ->
     exact = [Decimal(0) if v is None else Decimal(v) / MICRO for v in frame["cost_micro_usd"]]
     frame["cost_usd_exact"] = exact
     frame["cost_usd"] = [float(v) for v in exact]
-    for col in ("calls", "input_tokens", "cache_read_tokens", "output_tokens", "unpriced_calls"):
+    for col in ("calls", "input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens",
+                "unpriced_calls"):
         frame[col] = frame[col].fillna(0).astype("int64")
     return frame.drop(columns="cost_micro_usd")
 
@@ -282,3 +389,59 @@ def chargeback_invoice(costs: pd.DataFrame, markup: float | str | Decimal = 1, *
     out["billed_usd"] = [round_cents(v * m) for v in grouped]
     out["rounding_usd"] = [b - v * m for b, v in zip(out["billed_usd"], grouped)]
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Cost written back onto telemetry
+# ---------------------------------------------------------------------------------------------
+COST_COLUMNS = (COST_AMOUNT, COST_CURRENCY, COST_SOURCE)
+
+
+def write_costed_log(in_path: str | Path, out_path: str | Path, prices: pd.DataFrame, *,
+                     rules: pd.DataFrame | None = None, source: str | None = None) -> dict[str, int]:
+    """Copy a call log to ``out_path`` (Parquet) with each call's cost in three added columns.
+
+    ``gen_ai.usage.cost.amount`` (USD, a double: the exact decimal cost rounded once),
+    ``gen_ai.usage.cost.currency`` (``USD``) and ``gen_ai.usage.cost.source`` (which price list,
+    and from which date the price row held). These three names come from an OPEN PROPOSAL to the
+    OpenTelemetry GenAI semantic conventions; they are not (yet) part of the conventions and may
+    be renamed. Columns of those names already in the log are replaced.
+
+    The input is validated first (``connect``): negative or fractional tokens, cached reads and
+    writes above the input, reasoning above the output, a model with no price, a call dated
+    before its model's price history starts, or a negative price stop the write with an error
+    naming file, row, column and reason. A call that needs a price the table leaves blank gets no
+    amount (NULL) and a source saying so: never a zero. Rows keep their order and every other column.
+    Returns the number of rows written and of unpriced rows.
+    """
+    out = Path(out_path)
+    if out.suffix.lower() != ".parquet":
+        raise ValueError(f"{out}: the costed log is written as Parquet (.parquet)")
+    con = connect(in_path, prices, rules)
+    label = source or f"book prices ({Path(prices.attrs.get('source_file', 'price table')).name})"
+    priced = PRICED_CALLS_SQL.replace("SELECT c.ts,", "SELECT c.__row, c.ts,", 1)
+    columns = [r[0] for r in con.execute("DESCRIBE calls_raw").fetchall()]
+    optional = [c for c in calllog.OPTIONAL_COLUMNS if c in columns]
+    con.execute(f"CREATE OR REPLACE VIEW calls AS {calls_view_sql('calls_raw', optional=optional, passthrough=['__row'])}")
+    # DuckDB's Parquet reader adds ``file_row_number`` (the row numbering); it is not the log's column.
+    added = {"__row"} | ({"file_row_number"} if Path(in_path).suffix.lower() == ".parquet" else set())
+    keep = ", ".join(f"r.{calllog._q(c)}" for c in columns if c not in added and c not in COST_COLUMNS)
+    lit = label.replace("'", "''")
+    query = (f"WITH priced AS ({priced})\n"
+             f"SELECT {keep},\n"
+             f"  CAST(p.cost_micro_usd AS DOUBLE) / 1000000 AS {calllog._q(COST_AMOUNT)},\n"
+             f"  CASE WHEN p.cost_micro_usd IS NULL THEN NULL ELSE '{CURRENCY}' END AS {calllog._q(COST_CURRENCY)},\n"
+             f"  CASE WHEN p.cost_micro_usd IS NULL THEN 'unpriced: {lit} states no price for a part of this call'\n"
+             f"       WHEN p.price_valid_from IS NULL THEN '{lit}'\n"
+             f"       ELSE '{lit}, price valid from ' || CAST(p.price_valid_from AS VARCHAR) END AS {calllog._q(COST_SOURCE)}\n"
+             f"FROM calls_raw r JOIN priced p ON r.__row = p.__row ORDER BY r.__row")
+    table = con.sql(query).to_arrow_table()
+    n_in = con.execute("SELECT COUNT(*) FROM calls_raw").fetchall()[0][0]
+    if table.num_rows != n_in:  # the validator guarantees one price row per call; never drop a call silently
+        raise ValueError(f"{in_path}: {n_in - table.num_rows} calls found no price row in force")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".parquet.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    tmp.replace(out)
+    unpriced = int(table.column(COST_AMOUNT).null_count)
+    return {"rows": int(table.num_rows), "unpriced": unpriced}

@@ -13,6 +13,12 @@ semantic-convention attribute names, so a log exported from an instrumented gate
 | ``gen_ai.usage.input_tokens`` | prompt tokens, INCLUDING the tokens read from the prompt cache |
 | ``gen_ai.usage.cache_read.input_tokens`` | the part of the input served from the prompt cache |
 | ``gen_ai.usage.output_tokens`` | completion tokens (thinking tokens included, as providers bill them) |
+| ``gen_ai.usage.cache_creation.input_tokens`` | optional: the part of the input written to the prompt cache |
+| ``gen_ai.usage.reasoning.output_tokens`` | optional: the part of the output spent on reasoning |
+
+The two optional columns follow the same convention: cache creation is counted INSIDE
+``input_tokens`` and reasoning INSIDE ``output_tokens`` (the ``otel-genai`` row of
+``data/billing_rules.csv``). A log without them reads as zero cache writes and no reasoning split.
 
 The OpenTelemetry convention (like OpenAI's usage object) counts cached reads inside
 ``input_tokens``; Anthropic's API reports them apart. A log in the OpenTelemetry shape therefore
@@ -48,6 +54,9 @@ COL_MODEL = "gen_ai.request.model"
 COL_INPUT = "gen_ai.usage.input_tokens"
 COL_CACHE_READ = "gen_ai.usage.cache_read.input_tokens"
 COL_OUTPUT = "gen_ai.usage.output_tokens"
+COL_CACHE_WRITE = "gen_ai.usage.cache_creation.input_tokens"
+COL_REASONING = "gen_ai.usage.reasoning.output_tokens"
+OPTIONAL_COLUMNS = (COL_CACHE_WRITE, COL_REASONING)
 REQUIRED_COLUMNS = (COL_TIME, COL_TENANT, COL_FEATURE, COL_PROVIDER, COL_MODEL, COL_INPUT, COL_CACHE_READ, COL_OUTPUT)
 TOKEN_COLUMNS = (COL_INPUT, COL_CACHE_READ, COL_OUTPUT)
 
@@ -56,6 +65,8 @@ TOKEN_COLUMNS = (COL_INPUT, COL_CACHE_READ, COL_OUTPUT)
 PLAIN_NAMES = {COL_TIME: "ts", COL_TENANT: "tenant", COL_FEATURE: "feature", COL_PROVIDER: "provider",
                COL_MODEL: "model", COL_INPUT: "input_tokens", COL_CACHE_READ: "cache_read_tokens",
                COL_OUTPUT: "output_tokens"}
+# The optional columns' plain names; a log without them gets zeros (``attribution.calls_view_sql``).
+OPTIONAL_PLAIN_NAMES = {COL_CACHE_WRITE: "cache_write_tokens", COL_REASONING: "reasoning_tokens"}
 
 # Book provider name -> gen_ai.provider.name. The first nine are OpenTelemetry's well-known values;
 # the last four are not in its list, and the book uses the lower-case names their SDKs use.
@@ -389,7 +400,8 @@ def validate_call_log(con: duckdb.DuckDBPyConnection, path: str | Path, price_ke
                       _q(COL_TIME), "{value!r} is not a timestamp"))
     elif not types[COL_TIME].startswith(("TIMESTAMP", "DATE")):
         raise DataValidationError([CallLogProblem(file, f"holds {types[COL_TIME]}, not timestamps", 0, COL_TIME)])
-    for col in TOKEN_COLUMNS:
+    present_optional = [c for c in OPTIONAL_COLUMNS if c in types]
+    for col in TOKEN_COLUMNS + tuple(present_optional):
         kind = types[col]
         if kind.startswith("VARCHAR"):
             num = f"TRY_CAST({_q(col)} AS DOUBLE)"
@@ -408,6 +420,21 @@ def validate_call_log(con: duckdb.DuckDBPyConnection, path: str | Path, price_ke
                   f"CAST({_q(COL_CACHE_READ)} AS VARCHAR) || ' > ' || CAST({_q(COL_INPUT)} AS VARCHAR)",
                   "cached reads {value} input: input_tokens includes the cached reads (OpenTelemetry convention), "
                   "so they cannot exceed it"))
+    def num_of(c: str) -> str:
+        return f"TRY_CAST({_q(c)} AS DOUBLE)" if types[c].startswith("VARCHAR") else _q(c)
+    if COL_CACHE_WRITE in types:
+        # Input includes both cached reads and cache writes: together they cannot exceed it.
+        rules.append((COL_CACHE_WRITE,
+                      f"COALESCE({num_of(COL_CACHE_READ)}, 0) + {num_of(COL_CACHE_WRITE)} > {num_of(COL_INPUT)}",
+                      f"CAST({_q(COL_CACHE_READ)} AS VARCHAR) || ' + ' || CAST({_q(COL_CACHE_WRITE)} AS VARCHAR) "
+                      f"|| ' > ' || CAST({_q(COL_INPUT)} AS VARCHAR)",
+                      "cached reads + cache writes {value} input: input_tokens includes both (OpenTelemetry "
+                      "convention), so together they cannot exceed it"))
+    if COL_REASONING in types:
+        rules.append((COL_REASONING, f"{num_of(COL_REASONING)} > {num_of(COL_OUTPUT)}",
+                      f"CAST({_q(COL_REASONING)} AS VARCHAR) || ' > ' || CAST({_q(COL_OUTPUT)} AS VARCHAR)",
+                      "reasoning tokens {value} output: output_tokens includes reasoning (OpenTelemetry "
+                      "convention), so reasoning cannot exceed it"))
     selects = ", ".join(f"COUNT(*) FILTER (WHERE {cond}), MIN(__row) FILTER (WHERE {cond}), "
                         f"ARG_MIN({value}, __row) FILTER (WHERE {cond})" for _, cond, value, _ in rules)
     row = con.execute(f"SELECT {selects} FROM {view}").fetchall()[0]
@@ -434,6 +461,26 @@ def validate_call_log(con: duckdb.DuckDBPyConnection, path: str | Path, price_ke
         more = f" ({count:,} rows in all)" if count > 1 else ""
         problems.append(CallLogProblem(file, f"unknown model '{model}' at provider '{provider}': it has no "
                                        f"price in the price table{hint}{more}", int(first), COL_MODEL))
+    if "valid_from" in price_keys.columns and price_keys["valid_from"].notna().any():
+        # A price history: every call must fall on or after the first date its model has a price.
+        first = (price_keys.dropna(subset=["valid_from"]).groupby(["provider", "model"], as_index=False)["valid_from"]
+                 .min())
+        first = first.merge(price_keys[price_keys["valid_from"].isna()][["provider", "model"]].drop_duplicates(),
+                            on=["provider", "model"], how="left", indicator=True)
+        first = first[first["_merge"] == "left_only"][["provider", "model", "valid_from"]].astype(str)
+        con.register("__price_first", first)
+        early = con.execute(
+            f"SELECT c.{_q(COL_PROVIDER)}, c.{_q(COL_MODEL)}, k.valid_from, MIN(c.__row), COUNT(*), "
+            f"ARG_MIN(CAST(CAST(c.{_q(COL_TIME)} AS TIMESTAMP) AS DATE), c.__row) FROM {view} c "
+            f"JOIN __price_first k ON CAST(c.{_q(COL_PROVIDER)} AS VARCHAR) = k.provider "
+            f"AND CAST(c.{_q(COL_MODEL)} AS VARCHAR) = k.model "
+            f"WHERE CAST(CAST(c.{_q(COL_TIME)} AS TIMESTAMP) AS DATE) < CAST(k.valid_from AS DATE) "
+            f"GROUP BY 1, 2, 3 ORDER BY 4").fetchall() if not problems else []
+        con.unregister("__price_first")
+        for provider, model, valid_from, first_row, count, day in early:
+            more = f" ({count:,} rows in all)" if count > 1 else ""
+            problems.append(CallLogProblem(file, f"no price in force for '{model}' at '{provider}' on {day}: "
+                                           f"its price history starts on {valid_from}{more}", int(first_row), COL_TIME))
     if problems:
         raise DataValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
     return int(n)
