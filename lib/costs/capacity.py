@@ -162,10 +162,30 @@ def share_of_intervals_over(load: ArrayLike, capacity: ArrayLike) -> np.ndarray:
     return (len(x) - np.searchsorted(x, np.asarray(capacity, dtype=float), side="right")) / len(x)
 
 
+def daily_peaks(load: ArrayLike, day: ArrayLike) -> np.ndarray:
+    """Each day's highest interval (days in sorted order; NaN loads ignored, an all-NaN day is -inf)."""
+    _, inv = np.unique(np.asarray(day), return_inverse=True)
+    peaks = np.full(int(inv.max()) + 1 if len(inv) else 0, -np.inf)
+    np.fmax.at(peaks, inv.ravel(), np.asarray(load, dtype=float))
+    return peaks
+
+
+def shares_of_days_over(load: ArrayLike, day: ArrayLike, capacity: ArrayLike) -> np.ndarray:
+    """Share of days with at least one interval above each capacity (vectorised over capacities).
+
+    A day has an interval above c exactly when its peak is above c, so the days' peaks are found
+    once and compared with every capacity (a pandas groupby per capacity was the what-if's cost).
+    """
+    peaks = daily_peaks(load, day)
+    c = np.atleast_1d(np.asarray(capacity, dtype=float))
+    if len(peaks) == 0:
+        return np.full(len(c), np.nan)
+    return np.mean(peaks[:, None] > c[None, :], axis=0)
+
+
 def share_of_days_over(load: ArrayLike, day: ArrayLike, capacity: float) -> float:
     """Share of days with at least one interval above capacity."""
-    frame = pd.DataFrame({"day": np.asarray(day), "over": np.asarray(load, dtype=float) > capacity})
-    return float(frame.groupby("day")["over"].any().mean())
+    return float(shares_of_days_over(load, day, capacity)[0])
 
 
 def hybrid_cost(load_requests: ArrayLike, *, percentile: ArrayLike, step_s: float, node_requests_per_s: float,
@@ -269,7 +289,7 @@ def rule_costs(load_requests: ArrayLike, day: ArrayLike, rules: pd.DataFrame, *,
         "usd_per_month": nodes * node_usd_per_hour * hours_per_month,
         "unserved_share": unserved_share(x, per_interval),
         "intervals_over_share": share_of_intervals_over(x, per_interval),
-        "days_over_share": [share_of_days_over(x, day, c) for c in per_interval],
+        "days_over_share": shares_of_days_over(x, day, per_interval),
         "mean_utilisation": np.where(provided > 0, (x.sum() - overflow_total(x, per_interval)) / len(x)
                                      / np.where(per_interval > 0, per_interval, 1.0), np.nan),
     }, index=rules.index)
