@@ -89,6 +89,7 @@ def test_precomputed_guardrails_equal_guardrail_outcome_on_the_chapters_log(fino
                 window_days=p["alert_window_days"]), (cap, alert)
 
 
+@pytest.mark.filterwarnings("ignore:Constructing a Categorical")  # tenant "c" is unknown on purpose
 def test_precomputed_guardrails_on_a_small_log_with_nan_costs_and_an_unknown_tenant():
     calls = pd.DataFrame({"tenant": ["a", "b", "a", "a", "c", "b", "a"],
                           "day": pd.to_datetime(["2026-05-01"] * 3 + ["2026-05-02"] * 4),
