@@ -590,19 +590,20 @@ cum_lines = alt.Chart(cum).mark_line(point=True).encode(
 
 # %% [markdown]
 # In Jupyter, the widget below replays the whole log under other guardrail settings through
-# `lib.finops.alerts.guardrail_outcome`: how many tenant-days alert, and how much spend the caps
-# refuse.
+# `lib.finops.alerts.GuardrailWhatIf` (the same answers as `guardrail_outcome`, with what the sliders
+# do not move computed once): how many tenant-days alert, and how much spend the caps refuse.
 
 # %%
 def guardrails(alert_mult: float, cap_mult: float) -> None:
-    out = alerts.guardrail_outcome(calls, daily_tenant, cap_multiple=cap_mult, baseline_days=cap_baseline_days,
-                                   alert_multiple=alert_mult, window_days=alert_window_days)
+    out = guard.outcome(cap_mult, alert_mult)
     show_table(pd.DataFrame([out]), {"tenant_days_alerted": "count", "spend_usd": "usd", "refused_usd": "usd",
                                      "refused_calls": "count"})
 
 
 # Widgets need a live kernel; the static book offers the in-page chart controls instead.
 if not for_html_book:
+    guard = alerts.GuardrailWhatIf(calls, daily_tenant, baseline_days=cap_baseline_days,
+                                   window_days=alert_window_days)
     display(widgets.interactive(
         guardrails,
         alert_mult=widgets.FloatSlider(value=alert_multiple, min=1.05, max=3.0, step=0.05),

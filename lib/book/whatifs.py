@@ -346,3 +346,240 @@ def _throughput_multipliers(p: dict[str, Any]) -> Call:
     tps = np.array([stated.loc[f"tm_tps_{s}", "guide_value"] for s in steps["step_id"]], dtype=float)
     hourly = float(tables.load_selfhost_scenarios(p["selfhost_scenarios_csv"]).iloc[0]["hourly_usd"])
     return lambda: selfhost.selfhost_usd_per_mtok(hourly, tps, 0.5)
+
+
+@register("bottom_line")
+def _bottom_line(p: dict[str, Any]) -> Call:
+    import pandas as pd
+
+    from lib.costs import faq
+    from lib.data import tables
+
+    prices = tables.load_api_prices(p["api_prices_csv"], book_rows_only=True)
+    fc = pd.concat([prices[(prices["provider"] == pr) & (prices["model"] == m)] for pr, m in p["forecast_models"]],
+                   ignore_index=True).dropna(subset=["input_usd_per_mtok", "output_usd_per_mtok"])
+    row = fc.iloc[0]  # the dropdown's default: the first forecast model with both prices
+    return lambda: faq.forecast_what_if(p["forecast_users"], p["forecast_requests_per_user_month"],
+                                        p["typical_input_tokens"], p["typical_output_tokens"],
+                                        row["input_usd_per_mtok"], row["output_usd_per_mtok"],
+                                        p["forecast_revenue_per_user_month"], p["forecast_safety_factor"],
+                                        p["forecast_min_cover"])
+
+
+@register("capacity_planning")
+def _capacity_planning(p: dict[str, Any]) -> Call:
+    import numpy as np
+
+    from lib.costs import api, capacity
+    from lib.data import tables
+
+    prices = tables.load_api_prices(p["api_prices_csv"], book_rows_only=True)
+    rules = tables.load_sizing_rules(p["sizing_rules_csv"])
+    shapes = tables.load_traffic_shapes(p["traffic_shapes_csv"]).set_index("shape_id")
+    sc = tables.load_selfhost_scenarios(p["selfhost_scenarios_csv"]).set_index("scenario_id").loc[
+        p["serving_scenario"]]
+
+    def shape(shape_id: str) -> float:
+        low, high = shapes.loc[shape_id, "multiple_low"], shapes.loc[shape_id, "multiple_high"]
+        return float(low + p["shape_point"] * (high - low))
+
+    def make_traffic(launch: float, viral: float):
+        spikes = [capacity.Spike(start_hour=24 * p["launch_day"] + p["launch_hour"], multiple=launch,
+                                 lasts_hours=p["launch_lasts_hours"]),
+                  capacity.Spike(start_hour=24 * p["viral_day"] + p["viral_hour"], multiple=viral,
+                                 lasts_hours=p["viral_lasts_hours"], decays_over_days=p["viral_decays_over_days"])]
+        return capacity.simulate_traffic(
+            days=p["days"], step_minutes=p["step_minutes"], mean_requests_per_s=p["mean_requests_per_s"],
+            daily_peak_to_trough=shape("daily-consumer"), peak_hour=p["peak_hour"],
+            weekday_to_weekend=shape("weekly-consumer"), spikes=spikes, hourly_noise_sigma=p["hourly_noise_sigma"],
+            seed=p["seed"])
+
+    step_s = p["step_minutes"] * 60
+    node_rps = float(sc["output_tokens_per_s"]) / p["request_output_tokens"]
+    node_usd = float(sc["hourly_usd"])
+    api_row = prices[(prices["provider"] == p["overflow_api"][0]) & (prices["model"] == p["overflow_api"][1])]
+    api_usd = (float(api.request_cost_usd(api_row, input_tokens=p["request_input_tokens"],
+                                          output_tokens=p["request_output_tokens"])[0])
+               if len(api_row) == 1 else float("nan"))
+    launch, viral = shape("launch-spike"), shape("viral-incident")
+    plan = make_traffic(1.0, 1.0)["requests"].to_numpy()
+    hours = p["days"] * 24
+    kw = dict(step_s=step_s, node_requests_per_s=node_rps, node_usd_per_hour=node_usd)
+    # The percentile slider starts at the cheapest hybrid (or 90 when the overflow API is unpriced).
+    pct = 90.0
+    if np.isfinite(api_usd):
+        sweep = capacity.hybrid_cost(make_traffic(launch, viral)["requests"].to_numpy(),
+                                     percentile=np.arange(0, 100.5, 0.5), api_usd_per_request=api_usd, hours=hours,
+                                     sizing_requests=plan, **kw)
+        pct = float(capacity.cheapest(sweep)["percentile"])
+
+    def call() -> tuple:
+        t = make_traffic(launch, viral)
+        load = t["requests"].to_numpy()
+        table = capacity.rule_costs(load, t["day"].to_numpy(), rules, hours_per_month=p["hours_per_month"],
+                                    sizing_requests=plan, **kw)
+        hybrid = capacity.hybrid_cost(load, percentile=pct, api_usd_per_request=api_usd, hours=hours,
+                                      sizing_requests=plan, **kw)
+        return table, hybrid
+    return call
+
+
+@register("cost_attribution")
+def _cost_attribution(p: dict[str, Any]) -> Call:
+    from lib.data import tables
+    from lib.data.paths import resolve
+    from lib.finops import alerts, attribution, calllog
+
+    prices = tables.load_api_prices(p["api_prices_csv"])
+    if p["call_log_parquet"]:
+        log_path = resolve(p["call_log_parquet"])
+    else:
+        log_path = calllog.ensure_call_log(Path(p["call_log_cache_dir"]), p["n_calls"], seed=p["seed"],
+                                           start_date=p["start_date"], days=p["days"],
+                                           runaway=calllog.Runaway(**p["runaway"]))
+    con = attribution.connect(log_path, prices)
+    daily = attribution.attribute(con, ["tenant", "day"])
+    calls = attribution.per_call_costs(con, columns=("ts", "day", "tenant"))
+    # The chapter's widget builds this once; a slider move runs only outcome().
+    guard = alerts.GuardrailWhatIf(calls, daily, baseline_days=p["cap_baseline_days"],
+                                   window_days=p["alert_window_days"])
+    return lambda: guard.outcome(p["cap_multiple"], p["alert_multiple"])
+
+
+@register("finetune_rag")
+def _finetune_rag(p: dict[str, Any]) -> Call:
+    import itertools
+
+    from lib.costs import adaptation as ad
+    from lib.data import tables
+
+    prices = tables.load_api_prices(p["api_prices_csv"])
+    rows = tables.load_adaptation_costs(p["adaptation_costs_csv"])
+    rows["setup_low"] = ad.setup_usd(rows, "low")
+    rows["per_call"] = ad.per_call_usd(rows, prices)
+    general = rows[rows["scenario"] == "per_call"].set_index("approach_id", drop=False)
+    volume, months = p["calls_per_month"], p["payback_months"]
+
+    def call() -> list:
+        # The chapter's payback_table at the widget's defaults (end "low"): the lib calls per pair.
+        out = []
+        for a, b in itertools.combinations(general.index, 2):
+            if general.loc[a, "setup_low"] > general.loc[b, "setup_low"]:
+                a, b = b, a
+            pa, pb = general.loc[a], general.loc[b]
+            all_in_a = float(ad.all_in_per_call_usd(pa["per_call"], pa["monthly_fixed_usd"], volume))
+            all_in_b = float(ad.all_in_per_call_usd(pb["per_call"], pb["monthly_fixed_usd"], volume))
+            out.append((ad.breakeven_calls(pa["setup_low"], all_in_a, pb["setup_low"], all_in_b),
+                        ad.breakeven_calls_per_month(pa["setup_low"], pa["per_call"], pa["monthly_fixed_usd"],
+                                                     pb["setup_low"], pb["per_call"], pb["monthly_fixed_usd"],
+                                                     months)))
+        return out
+    return call
+
+
+@register("hidden_costs")
+def _hidden_costs(p: dict[str, Any]) -> Call:
+    from lib.costs import api, hidden
+    from lib.data import tables
+
+    prices = tables.load_api_prices(p["api_prices_csv"], book_rows_only=True)
+    rates = tables.load_hidden_costs(p["hidden_costs_csv"])
+    row = prices[(prices["provider"] == p["request_model"][0]) & (prices["model"] == p["request_model"][1])]
+    request_usd = float(api.request_cost_usd(row, input_tokens=p["input_tokens_per_request"],
+                                             output_tokens=p["output_tokens_per_request"])[0])
+    monthly = p["yearly_api_usd"] / 12
+    names = ("payload_bytes_per_request", "egress_share", "logged_share", "log_bytes_per_request",
+             "suite_calls_per_year", "judge_calls_per_year", "judged_share", "guardrail_calls_per_request",
+             "guardrail_tokens_per_call", "failure_rate", "fallback_rate", "prompts", "migrations_per_year",
+             "engineer_week_usd")
+    workload = hidden.Workload(api_usd_per_month=monthly, requests_per_month=monthly / request_usd,
+                               **{k: p[k] for k in names})
+    return lambda: hidden.what_if(rates, workload, api_usd_per_month=monthly, failure_rate=p["failure_rate"],
+                                  logged_share=p["logged_share"], egress_share=p["egress_share"],
+                                  judged_share=p["judged_share"], fallback_rate=p["fallback_rate"])
+
+
+@register("playbook")
+def _playbook(p: dict[str, Any]) -> Call:
+    from lib.costs import api, playbook
+    from lib.data import tables
+
+    prices = tables.load_api_prices(p["api_prices_csv"], book_rows_only=True)
+    levers = tables.load_playbook_levers(p["playbook_levers_csv"])
+    ref = prices[(prices["provider"] == p["reference_model"][0]) & (prices["model"] == p["reference_model"][1])]
+    unit = float(api.request_cost_usd(ref, input_tokens=p["reference_input_tokens"],
+                                      output_tokens=p["reference_output_tokens"])[0])
+    share = float(api.request_cost_usd(ref, input_tokens=p["reference_input_tokens"])[0]) / unit
+    on = tuple(levers["lever_id"])
+
+    def call() -> float:
+        w = playbook.apply_levers(levers, unit * p["reference_requests_per_month"], input_cost_share=share,
+                                  enabled=on)
+        return float(playbook.total_reduction(w))
+    return call
+
+
+@register("privacy_value")
+def _privacy_value(p: dict[str, Any]) -> Call:
+    from lib.costs import value_index as vi
+    from lib.data import tables
+
+    privacy = tables.load_provider_privacy(p["provider_privacy_csv"])
+    privacy["tier"] = vi.privacy_tier(privacy)
+    return lambda: vi.filter_providers(privacy, tier="all", no_training=False, private_only=False,
+                                       eu_or_own_region=False)
+
+
+@register("procurement")
+def _procurement(p: dict[str, Any]) -> Call:
+    import numpy as np
+
+    from lib.costs import api, procurement
+    from lib.data import tables
+
+    prices = tables.load_api_prices(p["api_prices_csv"], book_rows_only=True)
+    channels = tables.load_procurement_channels(p["procurement_channels_csv"])
+    offers = tables.load_committed_discounts(p["committed_discounts_csv"])
+    ref = prices[(prices["provider"] == p["reference_model"][0]) & (prices["model"] == p["reference_model"][1])]
+    per_call = (float(api.request_cost_usd(ref, input_tokens=p["request_input_tokens"],
+                                           output_tokens=p["request_output_tokens"])[0])
+                if len(ref) == 1 else float("nan"))
+    spend = per_call * p["requests_per_day"] * p["days_per_month"]
+    spend, per_call = (spend, per_call) if np.isfinite(spend) else (50_000.0, 0.01)  # the chapter's fallbacks
+
+    def call():
+        steps = offers[offers["schedule"] == p["commit_schedule"]].copy()
+        steps["min_spend_usd_per_month"] = steps["min_spend_usd_per_month"].fillna(
+            steps["min_spend_usd_per_year"] / 12)
+        return procurement.channel_bills(channels, steps, list_usd_per_month=spend, calls_per_month=spend / per_call)
+    return call
+
+
+@register("product_numbers")
+def _product_numbers(p: dict[str, Any]) -> Call:
+    from lib.costs import product
+    from lib.data import tables
+
+    prices = tables.load_api_prices(p["api_prices_csv"])
+    products = tables.load_product_examples(p["product_examples_csv"])
+    base = products[products["product_id"] == p["base_product"]].reset_index(drop=True)
+    row = product.price_rows(base, prices).iloc[0]
+    b = base.iloc[0]
+    # users=10,000 is the widget's own default in the chapter (not a parameter).
+    return lambda: product.your_product(
+        users=10_000, requests_per_user_per_month=float(b["requests_per_user_per_month"]),
+        input_tokens=float(b["input_tokens_per_call"]), output_tokens=float(b["output_tokens_per_call"]),
+        input_usd_per_mtok=row["input_usd_per_mtok"], output_usd_per_mtok=row["output_usd_per_mtok"],
+        seat_usd_per_month=float(b["seat_usd_per_month"]), paying_frac=p["conversion_frac"],
+        free_usage_frac=p["free_usage_frac_low"])
+
+
+@register("routing")
+def _routing(p: dict[str, Any]) -> Call:
+    from lib.costs import routing
+
+    dear, cheap = p["dear_stated_usd_per_call"], p["cheap_stated_usd_per_call"]
+    dear_acc, cheap_acc = p["dear_accuracy"], p["cheap_accuracy"]
+    wrong = 0.01  # the wrong-answer slider's own default in the chapter (not a parameter)
+    return lambda: (routing.wrong_answer_breakeven_usd(dear, dear_acc, cheap, cheap_acc),
+                    routing.cost_per_correct_usd([dear, cheap], [dear_acc, cheap_acc], wrong))

@@ -11,6 +11,8 @@ percentile and rents the rest on demand, hour by hour.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -69,6 +71,31 @@ def spike_envelope(hours: ArrayLike, spike: Spike) -> np.ndarray:
     return np.where(t < 0, 0.0, ramp * tail)
 
 
+@functools.lru_cache(maxsize=8)
+def _base_curve(days: int, step_minutes: int, mean_requests_per_s: float, daily_peak_to_trough: float,
+                peak_hour: float, weekday_to_weekend: float, hourly_noise_sigma: float, seed: int):
+    """The curve x wobble before spikes, and the generator's state after the wobble's draws.
+
+    Cached: a what-if that moves only the spikes re-draws only the Poisson counts, from the same
+    state, so it gets the very numbers a fresh simulation would. The arrays are read-only.
+    """
+    rng = np.random.default_rng(seed)
+    steps_per_hour = 60 // step_minutes
+    n = days * HOURS_PER_DAY * steps_per_hour
+    hour = np.arange(n) / steps_per_hour
+    day = (hour // HOURS_PER_DAY).astype(np.int64)
+    rate = mean_requests_per_s * daily_factor(hour % HOURS_PER_DAY, daily_peak_to_trough, peak_hour) \
+        * weekly_factor(day, weekday_to_weekend)
+    # Hour-to-hour wobble: one lognormal factor per hour with mean 1, shared by that hour's intervals.
+    n_hours = days * HOURS_PER_DAY
+    wobble = rng.lognormal(-0.5 * hourly_noise_sigma**2, hourly_noise_sigma, n_hours) if hourly_noise_sigma else \
+        np.ones(n_hours)
+    rate = rate * np.repeat(wobble, steps_per_hour)
+    for a in (hour, day, rate):
+        a.setflags(write=False)
+    return hour, day, rate, rng.bit_generator.state
+
+
 def simulate_traffic(*, days: int, step_minutes: int, mean_requests_per_s: float, daily_peak_to_trough: float,
                      peak_hour: float, weekday_to_weekend: float, spikes: Sequence[Spike] = (),
                      hourly_noise_sigma: float = 0.0, seed: int = 0) -> pd.DataFrame:
@@ -82,25 +109,20 @@ def simulate_traffic(*, days: int, step_minutes: int, mean_requests_per_s: float
         raise ValueError("days > 0 and step_minutes a divisor of 60")
     if mean_requests_per_s < 0 or hourly_noise_sigma < 0:
         raise ValueError("mean load and noise must be >= 0")
+    curve = _base_curve if isinstance(seed, (int, np.integer)) else _base_curve.__wrapped__  # no cache unseeded
+    hour, day, rate, state = curve(days, step_minutes, float(mean_requests_per_s), float(daily_peak_to_trough),
+                                         float(peak_hour), float(weekday_to_weekend), float(hourly_noise_sigma), seed)
     rng = np.random.default_rng(seed)
-    steps_per_hour = 60 // step_minutes
-    n = days * HOURS_PER_DAY * steps_per_hour
-    hour = np.arange(n) / steps_per_hour
-    day = (hour // HOURS_PER_DAY).astype(np.int64)
-    rate = mean_requests_per_s * daily_factor(hour % HOURS_PER_DAY, daily_peak_to_trough, peak_hour) \
-        * weekly_factor(day, weekday_to_weekend)
-    # Hour-to-hour wobble: one lognormal factor per hour with mean 1, shared by that hour's intervals.
-    n_hours = days * HOURS_PER_DAY
-    wobble = rng.lognormal(-0.5 * hourly_noise_sigma**2, hourly_noise_sigma, n_hours) if hourly_noise_sigma else \
-        np.ones(n_hours)
-    rate = rate * np.repeat(wobble, steps_per_hour)
+    rng.bit_generator.state = state  # where the draws stood after the hourly wobble
     for s in spikes:
         if s.multiple < 1:
             raise ValueError("a spike's multiple must be >= 1")
         rate = rate + (s.multiple - 1.0) * mean_requests_per_s * spike_envelope(hour, s)
     step_s = step_minutes * 60
     requests = rng.poisson(rate * step_s)
-    return pd.DataFrame({"hour": hour, "day": day, "requests": requests, "requests_per_s": requests / step_s})
+    # Copies of the cached, read-only hour and day arrays, so the frame is the caller's to change.
+    return pd.DataFrame({"hour": hour.copy(), "day": day.copy(), "requests": requests,
+                         "requests_per_s": requests / step_s})
 
 
 def load_at(load: ArrayLike, percentile: ArrayLike) -> np.ndarray:
@@ -143,7 +165,11 @@ def overflow_total(load: ArrayLike, capacity: ArrayLike) -> np.ndarray:
 
     sum(max(load - c, 0)) = (sum of loads above c) - c x (count above c), from a sorted cumulative sum.
     """
-    x = np.sort(np.asarray(load, dtype=float))
+    return _overflow_sorted(np.sort(np.asarray(load, dtype=float)), capacity)
+
+
+def _overflow_sorted(x: np.ndarray, capacity: ArrayLike) -> np.ndarray:
+    """overflow_total on a load already sorted (so a caller asking several questions sorts once)."""
     c = np.asarray(capacity, dtype=float)
     suffix = np.concatenate([np.cumsum(x[::-1])[::-1], [0.0]])  # suffix[i] = sum of x[i:]
     i = np.searchsorted(x, c, side="right")
@@ -162,10 +188,30 @@ def share_of_intervals_over(load: ArrayLike, capacity: ArrayLike) -> np.ndarray:
     return (len(x) - np.searchsorted(x, np.asarray(capacity, dtype=float), side="right")) / len(x)
 
 
+def daily_peaks(load: ArrayLike, day: ArrayLike) -> np.ndarray:
+    """Each day's highest interval (days in sorted order; NaN loads ignored, an all-NaN day is -inf)."""
+    _, inv = np.unique(np.asarray(day), return_inverse=True)
+    peaks = np.full(int(inv.max()) + 1 if len(inv) else 0, -np.inf)
+    np.fmax.at(peaks, inv.ravel(), np.asarray(load, dtype=float))
+    return peaks
+
+
+def shares_of_days_over(load: ArrayLike, day: ArrayLike, capacity: ArrayLike) -> np.ndarray:
+    """Share of days with at least one interval above each capacity (vectorised over capacities).
+
+    A day has an interval above c exactly when its peak is above c, so the days' peaks are found
+    once and compared with every capacity (a pandas groupby per capacity was the what-if's cost).
+    """
+    peaks = daily_peaks(load, day)
+    c = np.atleast_1d(np.asarray(capacity, dtype=float))
+    if len(peaks) == 0:
+        return np.full(len(c), np.nan)
+    return np.mean(peaks[:, None] > c[None, :], axis=0)
+
+
 def share_of_days_over(load: ArrayLike, day: ArrayLike, capacity: float) -> float:
     """Share of days with at least one interval above capacity."""
-    frame = pd.DataFrame({"day": np.asarray(day), "over": np.asarray(load, dtype=float) > capacity})
-    return float(frame.groupby("day")["over"].any().mean())
+    return float(shares_of_days_over(load, day, capacity)[0])
 
 
 def hybrid_cost(load_requests: ArrayLike, *, percentile: ArrayLike, step_s: float, node_requests_per_s: float,
@@ -264,12 +310,19 @@ def rule_costs(load_requests: ArrayLike, day: ArrayLike, rules: pd.DataFrame, *,
     nodes = whole_nodes(asked, node_requests_per_s)
     provided = nodes * node_requests_per_s
     per_interval = provided * step_s
+    # One sort of the load serves the overflow, the unserved share and the intervals over
+    # (unserved_share, share_of_intervals_over and overflow_total each sorted it again).
+    xs = np.sort(x)
+    overflow = _overflow_sorted(xs, per_interval)
+    total = float(np.sum(x))
+    unserved = overflow / total if total > 0 else np.zeros_like(np.asarray(per_interval, float))
+    over = (len(xs) - np.searchsorted(xs, np.asarray(per_interval, dtype=float), side="right")) / len(xs)
     return pd.DataFrame({
         "asked_requests_per_s": asked, "nodes": nodes, "capacity_requests_per_s": provided,
         "usd_per_month": nodes * node_usd_per_hour * hours_per_month,
-        "unserved_share": unserved_share(x, per_interval),
-        "intervals_over_share": share_of_intervals_over(x, per_interval),
-        "days_over_share": [share_of_days_over(x, day, c) for c in per_interval],
-        "mean_utilisation": np.where(provided > 0, (x.sum() - overflow_total(x, per_interval)) / len(x)
+        "unserved_share": unserved,
+        "intervals_over_share": over,
+        "days_over_share": shares_of_days_over(x, day, per_interval),
+        "mean_utilisation": np.where(provided > 0, (x.sum() - overflow) / len(x)
                                      / np.where(per_interval > 0, per_interval, 1.0), np.nan),
     }, index=rules.index)

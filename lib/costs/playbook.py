@@ -45,44 +45,57 @@ def apply_levers(playbook: pd.DataFrame, baseline_usd_per_month: float, *, input
     bad = sorted(set(ordered["share_basis"]) - set(BASES))
     if bad:
         raise ValueError(f"unknown share_basis {bad}; expected one of {BASES}")
-    on = set(ordered["lever_id"]) if enabled is None else set(enabled)
+    lever_ids = ordered["lever_id"].to_numpy()
+    on = set(lever_ids) if enabled is None else set(enabled)
     basis = {"bill": 1.0, "input_cost": input_share, "output_cost": 1.0 - input_share, "self_hosted": 0.0}
     cost = float(baseline_usd_per_month)
     shares, multipliers, applied, reasons = [], [], [], []
-    for _, lever in ordered.iterrows():
-        share = _check_fraction("share_frac", lever["share_frac"]) * basis[lever["share_basis"]]
-        saving = _check_fraction("applied_saving_frac", lever["applied_saving_frac"])
-        threshold = lever["min_monthly_usd"]
-        if lever["lever_id"] not in on:
+    # Plain column arrays, not iterrows: the what-if reruns this on every slider move, and building
+    # a Series per row was most of its time.
+    for lever_id, basis_name, share_frac, saving_frac, threshold in zip(
+            lever_ids, ordered["share_basis"].to_numpy(), ordered["share_frac"].to_numpy(),
+            ordered["applied_saving_frac"].to_numpy(), ordered["min_monthly_usd"].to_numpy()):
+        share = _check_fraction("share_frac", share_frac) * basis[basis_name]
+        saving = _check_fraction("applied_saving_frac", saving_frac)
+        if lever_id not in on:
             mult, reason = 1.0, "switched off"
         elif pd.notna(threshold) and cost < float(threshold):
             mult, reason = 1.0, "bill below its threshold"
         elif share == 0:
-            mult, reason = 1.0, "nothing self-hosted yet" if lever["share_basis"] == "self_hosted" else "touches nothing"
+            mult, reason = 1.0, "nothing self-hosted yet" if basis_name == "self_hosted" else "touches nothing"
         else:
             mult, reason = 1.0 - share * saving, ""
-        if lever["lever_id"] == self_host_lever and mult < 1.0:
+        if lever_id == self_host_lever and mult < 1.0:
             # From here on, this share of the traffic runs on owned GPUs (an approximation:
             # later levers are taken not to change the hosted/self-hosted split).
-            basis["self_hosted"] = float(lever["share_frac"])
+            basis["self_hosted"] = float(share_frac)
         cost *= mult
         shares.append(share)
         multipliers.append(mult)
         applied.append(mult < 1.0)
         reasons.append(reason)
-    steps = pd.DataFrame({"lever": ordered["lever"], "multiplier": multipliers})
+    mult_arr = np.asarray(multipliers, dtype=float)
     # lever_waterfall needs a multiplier in (0, 1]; a lever saving everything would be 0.
-    if np.any(np.asarray(multipliers) <= 0):
+    if np.any(mult_arr <= 0):
         raise ValueError("a lever cannot remove the whole bill (share x saving must stay below 1)")
-    waterfall = lever_math.lever_waterfall(steps, baseline_usd_per_month) if baseline_usd_per_month > 0 else \
-        steps.assign(usd_before=0.0, usd_after=0.0, usd_saved=0.0, cumulative_multiplier=np.cumprod(multipliers))
-    waterfall.insert(0, "rank", ordered["rank"].to_numpy())
-    waterfall.insert(1, "lever_id", ordered["lever_id"].to_numpy())
-    waterfall["share_touched"] = shares
-    waterfall["saving_frac"] = 1.0 - np.asarray(multipliers)
-    waterfall["applied"] = applied
-    waterfall["why_not"] = reasons
-    return waterfall
+    # The columns lib.costs.levers.lever_waterfall gives, built in one frame (the same arithmetic).
+    cumulative = np.cumprod(mult_arr)
+    if baseline_usd_per_month > 0:
+        lever_math.lever_stack(mult_arr)  # validates, as lever_waterfall does
+        after = baseline_usd_per_month * cumulative
+        before = np.concatenate([[baseline_usd_per_month], after[:-1]])
+        saved = before - after
+    else:
+        before = after = saved = np.zeros(len(mult_arr))
+    # At a zero bill the lever names kept the loaded column's dtype (object), as before; otherwise
+    # they came through lever_waterfall's array (str).
+    names = ordered["lever"].to_numpy() if baseline_usd_per_month > 0 else ordered["lever"]
+    return pd.DataFrame({
+        "rank": ordered["rank"].to_numpy(), "lever_id": lever_ids, "lever": names,
+        "multiplier": mult_arr, "usd_before": before, "usd_after": after, "usd_saved": saved,
+        "cumulative_multiplier": cumulative, "share_touched": shares, "saving_frac": 1.0 - mult_arr,
+        "applied": applied, "why_not": reasons,
+    })
 
 
 def total_reduction(waterfall: pd.DataFrame) -> float:

@@ -98,3 +98,58 @@ def guardrail_outcome(calls: pd.DataFrame, daily_by_tenant: pd.DataFrame, *, cap
     cost = calls["cost_usd"].fillna(0.0).to_numpy()
     return {"tenant_days_alerted": int(alerts["alert"].sum()), "spend_usd": float(cost.sum()),
             "refused_usd": float(cost[~admitted].sum()), "refused_calls": int((~admitted).sum())}
+
+
+class GuardrailWhatIf:
+    """``guardrail_outcome`` with everything the two sliders do not move computed once.
+
+    A call's admitted-spend-before-it (its tenant's spend that day up to it) does not depend on the
+    cap, so a cap only decides where each tenant's calls, sorted by that spend, start being refused:
+    one ``searchsorted`` per tenant instead of a sort of the whole log. The alert's trailing means do
+    not depend on the multiple either. ``outcome`` returns exactly what ``guardrail_outcome`` does
+    (the refused costs are summed in the log's own order, so even the float sums are identical).
+    """
+
+    def __init__(self, calls: pd.DataFrame, daily_by_tenant: pd.DataFrame, *, baseline_days: int = 7,
+                 window_days: int = 7) -> None:
+        tenants = sorted(daily_by_tenant["tenant"].unique())
+        # baseline_caps computes sum / days * multiple: with multiple 1 that is sum / days, exactly.
+        self._base_caps = (baseline_caps(daily_by_tenant, multiple=1.0, baseline_days=baseline_days)
+                           .reindex(tenants).fillna(np.inf).to_numpy())
+        code = pd.Categorical(calls["tenant"], categories=tenants).codes
+        self._cost = calls["cost_usd"].fillna(0.0).to_numpy()
+        self._spend = float(self._cost.sum())
+        # Spend before each call within its (tenant, day), as apply_daily_caps computes it.
+        keys, days, c = np.asarray(code), calls["day"].to_numpy(), np.nan_to_num(self._cost, nan=0.0)
+        n = len(c)
+        order = np.lexsort((np.arange(n), days, keys))
+        k, d, cs = keys[order], days[order], c[order]
+        start = np.ones(n, dtype=bool)
+        start[1:] = (k[1:] != k[:-1]) | (d[1:] != d[:-1])
+        cum = np.cumsum(cs)
+        group_base = np.maximum.accumulate(np.where(start, cum - cs, 0.0))
+        before = np.empty(n)
+        before[order] = cum - cs - group_base
+        # Per tenant: its calls' positions sorted by spend-before, and those spends. A call whose
+        # tenant is absent from the daily frame (code -1) meets the last tenant's cap, as in
+        # apply_daily_caps (caps[-1]).
+        self._by_tenant = []
+        for t in range(len(tenants)):
+            idx = np.flatnonzero((code == t) | ((code == -1) & (t == len(tenants) - 1)))
+            s = np.argsort(before[idx], kind="stable")
+            self._by_tenant.append((idx[s], before[idx][s]))
+        trailing = spend_alerts(daily_by_tenant, multiple=1.0, window_days=window_days, by=("tenant",))
+        self._value = trailing["cost_usd"].to_numpy()
+        self._trailing = trailing["trailing_mean"].to_numpy()
+        self._has_window = ~np.isnan(self._trailing)
+
+    def outcome(self, cap_multiple: float, alert_multiple: float = 1.5) -> dict[str, float]:
+        if cap_multiple <= 0 or alert_multiple <= 0:
+            raise ValueError("multiple must be > 0")
+        cap_arr = self._base_caps * cap_multiple
+        refused = [idx[np.searchsorted(before, cap, side="left"):]
+                   for (idx, before), cap in zip(self._by_tenant, cap_arr)]
+        where = np.sort(np.concatenate(refused)) if refused else np.zeros(0, dtype=np.intp)
+        alerted = int(((self._value > alert_multiple * self._trailing) & self._has_window).sum())
+        return {"tenant_days_alerted": alerted, "spend_usd": self._spend,
+                "refused_usd": float(self._cost[where].sum()), "refused_calls": int(len(where))}
