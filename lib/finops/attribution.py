@@ -142,6 +142,17 @@ Reads two tables: ``calls`` (plain names, see ``calls_view_sql``) and ``prices``
 the three prices as DECIMAL(18,6), see ``price_table``)."""
 
 
+UNPRICED_MODELS_SQL = """SELECT c.provider, c.model, COUNT(*) AS calls
+FROM calls c
+LEFT JOIN prices p ON c.provider = p.provider AND c.model = p.model
+WHERE p.model IS NULL
+GROUP BY c.provider, c.model
+ORDER BY c.provider, c.model"""
+"""(provider, model) pairs in the log that the price table does not have: the inner join of
+``PRICED_CALLS_SQL`` would drop their calls, so an engine that does not run the DuckDB validator
+(Spark) runs this first and refuses the log if it returns a row."""
+
+
 def aggregate_sql(dimensions: Sequence[str] = ()) -> str:
     """Calls, tokens and exact cost grouped by any of ``DIMENSIONS`` (none: one row of totals)."""
     bad = [d for d in dimensions if d not in DIMENSIONS]
@@ -183,8 +194,16 @@ def connect(call_log: str | Path, prices: pd.DataFrame) -> duckdb.DuckDBPyConnec
 def attribute(con: duckdb.DuckDBPyConnection, dimensions: Sequence[str] = ()) -> pd.DataFrame:
     """``aggregate_sql`` run on ``con``: one row per group with ``cost_usd_exact`` (Decimal) and ``cost_usd`` (float)."""
     cur = con.execute(aggregate_sql(dimensions))
-    names = [d[0] for d in cur.description]
-    frame = pd.DataFrame(cur.fetchall(), columns=names)
+    return results_frame([d[0] for d in cur.description], cur.fetchall())
+
+
+def results_frame(names: Sequence[str], rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """``aggregate_sql``'s result rows, from any engine, as ``attribute`` returns them.
+
+    The micro-dollar sums arrive as exact decimals (DuckDB and Spark both return Python ``Decimal``
+    for a DECIMAL column), so the USD figures are exact whichever engine ran the SQL.
+    """
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=list(names))
     exact = [Decimal(0) if v is None else Decimal(v) / MICRO for v in frame["cost_micro_usd"]]
     frame["cost_usd_exact"] = exact
     frame["cost_usd"] = [float(v) for v in exact]
