@@ -12,7 +12,9 @@ A benchmark, not a test: it asserts nothing. It prints the machine's core count 
   changed, and after one CSV changed (which chapters ran);
 - every chapter's what-if, median of 100 calls (target under 20 ms), and the chapters that have no
   registered what-if (lib/book/whatifs.py);
-- the attribution rows of issue 8 (items 4 and 5), which wait for lib.finops.
+- the attribution rows of issue 8 (items 4 and 5): a 10 M-call log attributed by the book's DuckDB
+  SQL, against a bare DuckDB scan and a per-call LiteLLM loop, its peak memory, and the same SQL on
+  local Spark (tools/bench_attribution.py; ``--only-attribution`` runs just these).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import bench_attribution  # tools/bench_attribution.py, beside this file
 from lib.book import whatifs
 from lib.book.refresh import LATE_CHAPTERS, ChapterResult, chapters_in, refresh
 
@@ -121,6 +124,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="chapters at once (default: the core count)")
     parser.add_argument("--whatif-calls", type=int, default=100)
     parser.add_argument("--skip-refresh", action="store_true", help="only the what-ifs (no kernels, no HTML)")
+    parser.add_argument("--only-attribution", action="store_true", help="only the attribution rows (items 4 and 5)")
+    parser.add_argument("--skip-attribution", action="store_true", help="no attribution rows")
+    parser.add_argument("--calls", type=int, default=10_000_000, help="calls in the attribution log")
+    parser.add_argument("--loop-sample", type=int, default=100_000, help="calls the LiteLLM loop prices")
+    parser.add_argument("--no-spark", action="store_true", help="no Spark row")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     load_before = os.getloadavg()
@@ -128,6 +136,10 @@ def main() -> None:
     notes: list[str] = []
     chapters = chapters_in(ROOT)
 
+    if args.only_attribution:
+        bench_attribution.attribution_rows(table, notes, args.calls, args.loop_sample, spark=not args.no_spark)
+        finish(table, notes, cores, load_before, len(chapters))
+        return
     if not args.skip_refresh:
         with tempfile.TemporaryDirectory() as tmp:
             project = copy_project(Path(tmp))
@@ -158,6 +170,8 @@ def main() -> None:
             except Exception as exc:  # a benchmark reports, it does not stop
                 table.add("incremental refresh", f"failed: {type(exc).__name__}: {exc}"[:100])
     whatif_rows(args, table)
+    if not args.skip_attribution:
+        bench_attribution.attribution_rows(table, notes, args.calls, args.loop_sample, spark=not args.no_spark)
     finish(table, notes, cores, load_before, len(chapters))
 
 
@@ -195,9 +209,6 @@ def whatif_rows(args: argparse.Namespace, table: Table) -> None:
     missing = whatifs.unregistered(ROOT)
     table.add("chapters with no what-if registered", ", ".join(missing) or "none", "none",
               "meets" if not missing else "misses")
-    for name in ("attribution of 10 M calls vs per-call loop", "attribution vs bare DuckDB scan",
-                 "attribution peak memory", "attribution on Spark (local)"):
-        table.add(name, "not measured yet (needs lib.finops)")
 
 
 def finish(table: Table, notes: list[str], cores: int, load_before: tuple[float, float, float], n: int) -> None:

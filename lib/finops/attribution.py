@@ -243,20 +243,63 @@ the four prices as DECIMAL(18,6) and the validity dates, see ``price_table``). T
 sure every call has exactly one row in force, so the inner join drops nothing."""
 
 
+UNPRICED_MODELS_SQL = """SELECT c.provider, c.model, COUNT(*) AS calls
+FROM calls c
+LEFT JOIN prices p ON c.provider = p.provider AND c.model = p.model
+WHERE p.model IS NULL
+GROUP BY c.provider, c.model
+ORDER BY c.provider, c.model"""
+"""(provider, model) pairs in the log that the price table does not have: the inner join of
+``PRICED_CALLS_SQL`` would drop their calls, so an engine that does not run the DuckDB validator
+(Spark) runs this first and refuses the log if it returns a row."""
+
+
 def aggregate_sql(dimensions: Sequence[str] = ()) -> str:
-    """Calls, tokens and exact cost grouped by any of ``DIMENSIONS`` (none: one row of totals)."""
+    """Calls, tokens and exact cost grouped by any of ``DIMENSIONS`` (none: one row of totals).
+
+    Why tokens are summed before they are priced: one price applies to every call of a
+    (provider, model), so the sum of tokens x price equals price x the sum of tokens, exactly, and
+    the join and the DECIMAL arithmetic then run once per group instead of once per call (about
+    twice as fast on DuckDB at 10 M calls; far more on Spark, whose wide decimals are slow). The
+    per-call rule is kept: calls are also grouped by which of their three parts have tokens, so a
+    part with tokens and no price leaves exactly those calls unpriced, as ``PRICED_CALLS_SQL`` and
+    ``call_cost_usd`` do call by call.
+    """
     bad = [d for d in dimensions if d not in DIMENSIONS]
     if bad:
         raise ValueError(f"unknown dimensions {bad}; choose from {DIMENSIONS}")
     dims = ", ".join(dimensions)
     select_dims = f"{dims},\n       " if dims else ""
     group = f"\nGROUP BY {dims}\nORDER BY {dims}" if dims else ""
-    return (f"WITH priced AS (\n{PRICED_CALLS_SQL}\n)\n"
-            f"SELECT {select_dims}COUNT(*) AS calls, SUM(input_tokens) AS input_tokens,\n"
+    fresh = "input_tokens - cache_read_tokens - cache_write_tokens"
+    cost = (f"{_part('u.fresh_tokens', 'p.input_usd_per_mtok')}\n"
+            f"       + {_part('u.cache_read_tokens', 'p.cached_input_usd_per_mtok')}\n"
+            f"       + {_part('u.cache_write_tokens', 'p.cache_write_usd_per_mtok')}\n"
+            f"       + {_part('u.output_tokens', 'p.output_usd_per_mtok')}")
+    # Grouped by day too, whatever the dimensions: a price holds from a date, so every group must
+    # fall inside one price row's validity for the sum of tokens x price to stay exact.
+    usage_keys = ", ".join([*dimensions, *(k for k in ("provider", "model", "day") if k not in dimensions)])
+    return (f"WITH dated AS (\n"
+            f"SELECT c.*, CAST(c.ts AS DATE) AS day, date_trunc('hour', c.ts) AS hour FROM calls c\n"
+            f"), usage AS (\n"
+            f"SELECT {usage_keys}, COUNT(*) AS calls, SUM(input_tokens) AS input_tokens,\n"
+            f"       SUM(cache_read_tokens) AS cache_read_tokens, SUM(cache_write_tokens) AS cache_write_tokens,\n"
+            f"       SUM(output_tokens) AS output_tokens, SUM(reasoning_tokens) AS reasoning_tokens,\n"
+            f"       SUM({fresh}) AS fresh_tokens\n"
+            f"FROM dated\n"
+            f"GROUP BY {usage_keys}, {fresh} > 0, cache_read_tokens > 0, cache_write_tokens > 0, output_tokens > 0\n"
+            f"), priced AS (\n"
+            f"SELECT u.*,\n       {cost} AS cost_micro_usd\n"
+            f"FROM usage u\n"
+            f"JOIN prices p ON u.provider = p.provider AND u.model = p.model\n"
+            f" AND (p.valid_from IS NULL OR u.day >= p.valid_from)\n"
+            f" AND (p.valid_to IS NULL OR u.day < p.valid_to)\n"
+            f")\n"
+            f"SELECT {select_dims}SUM(calls) AS calls, SUM(input_tokens) AS input_tokens,\n"
             f"       SUM(cache_read_tokens) AS cache_read_tokens, SUM(cache_write_tokens) AS cache_write_tokens,\n"
             f"       SUM(output_tokens) AS output_tokens, SUM(reasoning_tokens) AS reasoning_tokens,\n"
             f"       SUM(cost_micro_usd) AS cost_micro_usd,\n"
-            f"       SUM(CASE WHEN cost_micro_usd IS NULL THEN 1 ELSE 0 END) AS unpriced_calls\n"
+            f"       SUM(CASE WHEN cost_micro_usd IS NULL THEN calls ELSE 0 END) AS unpriced_calls\n"
             f"FROM priced{group}")
 
 
@@ -289,8 +332,16 @@ def connect(call_log: str | Path, prices: pd.DataFrame, rules: pd.DataFrame | No
 def attribute(con: duckdb.DuckDBPyConnection, dimensions: Sequence[str] = ()) -> pd.DataFrame:
     """``aggregate_sql`` run on ``con``: one row per group with ``cost_usd_exact`` (Decimal) and ``cost_usd`` (float)."""
     cur = con.execute(aggregate_sql(dimensions))
-    names = [d[0] for d in cur.description]
-    frame = pd.DataFrame(cur.fetchall(), columns=names)
+    return results_frame([d[0] for d in cur.description], cur.fetchall())
+
+
+def results_frame(names: Sequence[str], rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """``aggregate_sql``'s result rows, from any engine, as ``attribute`` returns them.
+
+    The micro-dollar sums arrive as exact decimals (DuckDB and Spark both return Python ``Decimal``
+    for a DECIMAL column), so the USD figures are exact whichever engine ran the SQL.
+    """
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=list(names))
     exact = [Decimal(0) if v is None else Decimal(v) / MICRO for v in frame["cost_micro_usd"]]
     frame["cost_usd_exact"] = exact
     frame["cost_usd"] = [float(v) for v in exact]
