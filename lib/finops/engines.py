@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from lib.finops import attribution
+from lib.finops import attribution, calllog
 
 if TYPE_CHECKING:  # pyspark is imported only when the Spark path is asked for (its JVM start is slow)
     from pyspark.sql import SparkSession
@@ -55,7 +55,7 @@ def spark_session(master: str = "local[*]", app_name: str = "book-finops", drive
     return spark
 
 
-def _spark_prices(spark: SparkSession, prices: pd.DataFrame) -> Any:
+def _spark_prices(spark: SparkSession, prices: pd.DataFrame, rules: pd.DataFrame | None = None) -> Any:
     """The price table as a Spark DataFrame built from plain Python rows (no pandas -> Spark conversion).
 
     The prices travel as the exact six-place strings ``price_table`` makes; ``prices_view_sql``
@@ -63,25 +63,29 @@ def _spark_prices(spark: SparkSession, prices: pd.DataFrame) -> Any:
     """
     from pyspark.sql.types import StringType, StructField, StructType
 
-    table = attribution.price_table(prices)
-    columns = ["provider", "book_provider", "model", *attribution.PRICE_COLUMNS]
+    table = attribution.price_table(prices, rules)
+    # Validity dates travel as ISO strings too; prices_view_sql casts them to DATE in either engine.
+    columns = ["provider", "book_provider", "model", *attribution.PRICE_COLUMNS, "valid_from", "valid_to"]
     schema = StructType([StructField(c, StringType(), nullable=True) for c in columns])
     rows = [tuple(None if v is None or (isinstance(v, float) and v != v) else str(v) for v in r)
             for r in table[columns].itertuples(index=False, name=None)]
     return spark.createDataFrame(rows, schema)
 
 
-def register_spark(spark: SparkSession, call_log_path: str | Path, prices: pd.DataFrame) -> None:
+def register_spark(spark: SparkSession, call_log_path: str | Path, prices: pd.DataFrame,
+                   rules: pd.DataFrame | None = None) -> None:
     """Temp views ``calls`` and ``prices`` in ``spark``, built by the same SQL as the DuckDB path."""
     path = Path(call_log_path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: the call log does not exist")
     if path.suffix.lower() != ".parquet":
         raise ValueError(f"{path}: the Spark path reads Parquet call logs")
-    spark.read.parquet(str(path)).createOrReplaceTempView("calls_raw")
-    _spark_prices(spark, prices).createOrReplaceTempView("prices_text")
+    raw = spark.read.parquet(str(path))
+    raw.createOrReplaceTempView("calls_raw")
+    _spark_prices(spark, prices, rules).createOrReplaceTempView("prices_text")
     spark.sql(attribution.prices_view_sql("prices_text")).createOrReplaceTempView("prices")
-    spark.sql(attribution.calls_view_sql("calls_raw", quote="`")).createOrReplaceTempView("calls")
+    optional = [c for c in calllog.OPTIONAL_COLUMNS if c in raw.columns]
+    spark.sql(attribution.calls_view_sql("calls_raw", quote="`", optional=optional)).createOrReplaceTempView("calls")
 
 
 def attribute_spark(spark: SparkSession, dimensions: Sequence[str] = (), *, check_models: bool = True) -> pd.DataFrame:
