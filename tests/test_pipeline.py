@@ -114,7 +114,7 @@ project, chapter, out = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 source = out.replace(".out.ipynb", ".ipynb")
 nbformat.write(_source_notebook(project / "analyses" / f"{chapter}.py"), source)
 papermill.execute_notebook(source, out, parameters={"for_html_book": False}, kernel_name="python3",
-                           cwd=str(project), progress_bar=False, execution_timeout=300,
+                           cwd=str(project), progress_bar=False, execution_timeout=120,
                            kernel_manager_class=IPCKernelManager)
 """
 
@@ -128,8 +128,19 @@ def test_chapters_run_as_live_notebooks_with_their_widgets(book_copy, tmp_path):
 
     for chapter in chapters():
         out = tmp_path / f"{chapter}.out.ipynb"
-        proc = subprocess.run([sys.executable, "-c", LIVE_RUN, str(book_copy), chapter, str(out)],
-                              capture_output=True, text=True, timeout=600)
+        # Now and then (under heavy load, a widget cell) the client waits for good on a kernel that
+        # has gone idle, a hang in the Jupyter client rather than in the chapter. A stall is therefore
+        # run once more; a chapter that raises fails at once.
+        for attempt in (1, 2):
+            try:
+                proc = subprocess.run([sys.executable, "-c", LIVE_RUN, str(book_copy), chapter, str(out)],
+                                      capture_output=True, text=True, timeout=240)
+            except subprocess.TimeoutExpired:
+                assert attempt == 1, f"{chapter}: stalled twice (240 s each) in a live kernel"
+                continue
+            if proc.returncode != 0 and "CellTimeoutError" in proc.stderr and attempt == 1:
+                continue
+            break
         assert proc.returncode == 0, f"{chapter}: {proc.stderr[-3000:]}"
         views = [o for c in nbformat.read(out, as_version=4).cells for o in c.get("outputs", [])
                  if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
