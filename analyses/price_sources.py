@@ -206,11 +206,14 @@ count = alt.Chart(chart_data).transform_filter(keep).transform_aggregate(
 
 # %% [markdown]
 # In Jupyter, `lib.prices.disagreements.disagreements(prices, threshold)` gives the same table for
-# any threshold and field:
+# any threshold and field (the widget filters the spreads, computed once, with `beyond`):
 
 # %%
+spread_cells = dis.spreads(prices)
+
+
 def disagreements_for(threshold_pct: float, field: str) -> None:
-    table = dis.disagreements(prices, threshold_pct / 100)
+    table = dis.beyond(spread_cells, threshold_pct / 100)
     if field != "all":
         table = table[table["field"] == field]
     print(f"{len(table)} prices disagree by more than {threshold_pct:g} %")

@@ -256,3 +256,19 @@ def test_chapter_counts_reproduced_from_lib():
     assert number("ps_n_breaks") == len(dis.ratio_breaks(long, NORMS))
     assert number("ps_n_rejected") == len(rejected)
     assert "OpenRouter's listing is not loaded" in glued["ps_openrouter_text"]
+
+
+def test_beyond_on_precomputed_spreads_equals_disagreements():
+    """The what-if filters spreads computed once; it must give exactly what disagreements gives."""
+    import pandas as pd
+
+    from lib.prices import disagreements as dis
+    long = pd.DataFrame({
+        "source": ["guide", "LiteLLM", "genai-prices", "guide", "LiteLLM"],
+        "provider": ["A", "A", "A", "B", "B"], "model": ["m", "m", "m", "n", "n"],
+        "field": ["input", "input", "input", "output", "output"],
+        "usd_per_mtok": [1.0, 1.5, 1.0, 2.0, 2.01],
+    })
+    cells = dis.spreads(long[dis.LONG_COLUMNS])
+    for threshold in (0.0, 0.001, 0.01, 0.2, 0.6):
+        pd.testing.assert_frame_equal(dis.beyond(cells, threshold), dis.disagreements(long, threshold))

@@ -583,3 +583,19 @@ def _routing(p: dict[str, Any]) -> Call:
     wrong = 0.01  # the wrong-answer slider's own default in the chapter (not a parameter)
     return lambda: (routing.wrong_answer_breakeven_usd(dear, dear_acc, cheap, cheap_acc),
                     routing.cost_per_correct_usd([dear, cheap], [dear_acc, cheap_acc], wrong))
+
+
+@register("price_sources")
+def _price_sources(p: dict[str, Any]) -> Call:
+    # The chapter's three default sources (OpenRouter only when a saved listing is passed), then
+    # what one move of its threshold slider runs.
+    from lib.data import tables
+    from lib.prices import disagreements as dis
+
+    guide_all = tables.load_api_prices(p["guide_prices_csv"])
+    guide_book = guide_all[guide_all["book_uses"]].copy()
+    litellm_rows = dis.imported_rows(tables.load_api_prices(p["imported_prices_csv"]), guide_all)
+    longs = [dis.from_price_table(guide_book, "guide")[0], dis.from_price_table(litellm_rows, "LiteLLM")[0],
+             dis.from_genai_prices(tables.load_genai_prices_map(p["genai_prices_map_csv"]), p["genai_prices_date"])[0]]
+    cells = dis.spreads(dis.combine(longs, dis.LONG_COLUMNS))
+    return lambda: dis.beyond(cells, p["disagreement_threshold"])

@@ -243,9 +243,15 @@ def disagreements(long: pd.DataFrame, threshold: float = 0.01) -> pd.DataFrame:
     "Differ by more than 1 %" is dearest / cheapest - 1 > threshold: relative to the cheaper price,
     so it does not matter which source is taken as right. Dearest first.
     """
+    return beyond(spreads(long), threshold)
+
+
+def beyond(cells: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """The cells of ``spreads`` whose dearest / cheapest - 1 exceeds ``threshold``, dearest first.
+
+    Split from ``disagreements`` so a threshold slider re-filters spreads computed once."""
     if threshold < 0 or math.isnan(threshold):
         raise ValueError(f"threshold {threshold!r} must be a fraction >= 0 (0.01 = 1 %)")
-    cells = spreads(long)
     out = cells[cells["ratio"] - 1 > threshold + 1e-12]  # 1e-12: binary floats of equal decimal prices
     return out.sort_values(["ratio", "provider", "model", "field"], ascending=[False, True, True, True]
                            ).reset_index(drop=True)
