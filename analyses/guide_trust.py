@@ -158,12 +158,13 @@ figures.record("gt_n_within_2x", int((misses_only["off_factor"] < 2).sum()), "co
 figures.record("gt_n_beyond_10x", int((misses_only["off_factor"] >= 10).sum()), "count")
 # A finite stand-in for "no finite factor" so the log axis can place it at its right edge.
 cap = float(max(1000.0, checked.loc[np.isfinite(checked["off_factor"]), "off_factor"].max() * 2))
+shown = [guide.compare(claims, cid, o) for cid, o in zip(checked["claim_id"], checked["ours"])]
 dots = checked.assign(
     factor=np.minimum(checked["off_factor"], cap),
     miss_share=np.minimum(checked["miss_share"], cap),
     title=checked["chapter"].map(titles),
-    guide_text=[guide.compare(claims, cid, o)["guide"] for cid, o in zip(checked["claim_id"], checked["ours"])],
-    book_text=[guide.compare(claims, cid, o)["book"] for cid, o in zip(checked["claim_id"], checked["ours"])],
+    guide_text=[c["guide"] for c in shown],
+    book_text=[c["book"] for c in shown],
 )[["claim_id", "quote", "title", "verdict", "factor", "miss_share", "guide_text", "book_text"]]
 # Spread the dots of one verdict vertically by a stable hash of the claim id (no randomness).
 dots["jitter"] = [(int.from_bytes(c.encode(), "little") % 997) / 997 for c in dots["claim_id"]]
@@ -232,11 +233,12 @@ def explain(row: pd.Series) -> str:
 
 for i in range(3):
     figures.glue_text(f"gt_worst_{i + 1}", explain(worst.iloc[i]) if i < len(worst) else "no further miss.")
+worst_shown = [guide.compare(claims, c, o) for c, o in zip(worst["claim_id"], worst["ours"])]
 worst_table = pd.DataFrame({
     "chapter": worst["chapter"].map(titles).to_numpy(),
     "the guide says": worst["quote"].to_numpy(),
-    "guide": [guide.compare(claims, c, o)["guide"] for c, o in zip(worst["claim_id"], worst["ours"])],
-    "book": [guide.compare(claims, c, o)["book"] for c, o in zip(worst["claim_id"], worst["ours"])],
+    "guide": [c["guide"] for c in worst_shown],
+    "book": [c["book"] for c in worst_shown],
     "off by": worst["off_factor"].to_numpy(),
     "verdict": worst["verdict"].to_numpy(),
     "why": worst["notes"].fillna("—").to_numpy(),
@@ -253,13 +255,13 @@ show_table(worst_table, {"off by": "ratio"},
 # %% tags=["hide-output", "hide-input"]
 ordered = verdicts.assign(chapter_rank=verdicts["chapter"].map({c: i for i, c in enumerate(titles)}))
 ordered = ordered.sort_values(["chapter_rank"], kind="stable")
+full_shown = [guide.compare(claims, c, o) if not pd.isna(o) else {"guide": "—", "book": "—"}
+              for c, o in zip(ordered["claim_id"], ordered["ours"])]
 full = pd.DataFrame({
     "chapter": ordered["chapter"].map(titles).to_numpy(),
     "the guide says": ordered["quote"].to_numpy(),
-    "guide": [guide.compare(claims, c, o)["guide"] if not pd.isna(o) else "—"
-              for c, o in zip(ordered["claim_id"], ordered["ours"])],
-    "book": [guide.compare(claims, c, o)["book"] if not pd.isna(o) else "—"
-             for c, o in zip(ordered["claim_id"], ordered["ours"])],
+    "guide": [c["guide"] for c in full_shown],
+    "book": [c["book"] for c in full_shown],
     "checked against": ordered["checked_against"].str.replace("_", " ").to_numpy(),
     "verdict": ordered["verdict"].to_numpy(),
 })

@@ -54,6 +54,8 @@ healthy_revenue_multiple = 3
 breaking_change = 0.10
 # The guide's o3 sensitivity row matches its unit-economics o3 query, which has this many input tokens.
 guide_o3_query_input_tokens = 1_500
+# Where the "your own product" what-if starts: its number of users.
+whatif_users = 10_000
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
 for_html_book = False
 
@@ -413,7 +415,7 @@ if not for_html_book:
     display(widgets.interactive(
         your_product,
         model=widgets.Dropdown(options=sorted(what_if_data["label"]), value=base_label),
-        users=widgets.IntSlider(value=10_000, min=100, max=1_000_000, step=100),
+        users=widgets.IntSlider(value=whatif_users, min=100, max=1_000_000, step=100),
         requests_per_user=widgets.IntSlider(value=int(base_messages), min=1, max=2_000),
         input_tokens=widgets.IntSlider(value=int(in_tok), min=0, max=50_000, step=50),
         output_tokens=widgets.IntSlider(value=int(out_tok), min=0, max=20_000, step=50),

@@ -52,6 +52,8 @@ alert_window_days = 7
 runaway_multiples = [1.2, 2.0, 5.0, 10.0, 50.0]
 # The guide's quality control: share of production traffic shadow-run on the alternative route.
 shadow_share = 0.01
+# Where the what-ifs start: the price of one wrong answer (USD).
+whatif_wrong_answer_usd = 0.01
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
 for_html_book = False
 
@@ -295,7 +297,7 @@ show_table(pd.DataFrame([{"wrong answer costs": w, **{m: cpc(c, a, w) for m, c, 
                                                          else cheap_model[1])}
                          for w in wrong_answer_examples_usd]),
            {"wrong answer costs": "usd", dear_model[1]: "usd", cheap_model[1]: "usd"})
-wrong_price = alt.param(name="wrong_usd", value=0.01,
+wrong_price = alt.param(name="wrong_usd", value=whatif_wrong_answer_usd,
                         bind=alt.binding_range(min=0, max=0.1, step=0.001, name="price of a wrong answer (USD) "))
 alt.Chart(two_models).transform_calculate(
     per_correct="datum.usd_per_call / datum.accuracy + (1 - datum.accuracy) / datum.accuracy * wrong_usd",
@@ -329,7 +331,7 @@ def per_correct_whatif(wrong_answer_usd: float, dear_usd: float, dear_acc: float
 if not for_html_book:
     display(widgets.interactive(
         per_correct_whatif,
-        wrong_answer_usd=widgets.FloatLogSlider(value=0.01, base=10, min=-4, max=2, description="wrong answer $"),
+        wrong_answer_usd=widgets.FloatLogSlider(value=whatif_wrong_answer_usd, base=10, min=-4, max=2, description="wrong answer $"),
         dear_usd=widgets.FloatSlider(value=dear_stated_usd_per_call, min=0.0001, max=0.1, step=0.0001, readout_format=".4f"),
         dear_acc=widgets.FloatSlider(value=dear_accuracy, min=0.05, max=1.0, step=0.01),
         cheap_usd=widgets.FloatSlider(value=cheap_stated_usd_per_call, min=0.0, max=0.1, step=0.0001, readout_format=".4f"),

@@ -567,7 +567,7 @@ def _product_numbers(p: dict[str, Any]) -> Call:
     b = base.iloc[0]
     # users=10,000 is the widget's own default in the chapter (not a parameter).
     return lambda: product.your_product(
-        users=10_000, requests_per_user_per_month=float(b["requests_per_user_per_month"]),
+        users=p["whatif_users"], requests_per_user_per_month=float(b["requests_per_user_per_month"]),
         input_tokens=float(b["input_tokens_per_call"]), output_tokens=float(b["output_tokens_per_call"]),
         input_usd_per_mtok=row["input_usd_per_mtok"], output_usd_per_mtok=row["output_usd_per_mtok"],
         seat_usd_per_month=float(b["seat_usd_per_month"]), paying_frac=p["conversion_frac"],
@@ -580,7 +580,7 @@ def _routing(p: dict[str, Any]) -> Call:
 
     dear, cheap = p["dear_stated_usd_per_call"], p["cheap_stated_usd_per_call"]
     dear_acc, cheap_acc = p["dear_accuracy"], p["cheap_accuracy"]
-    wrong = 0.01  # the wrong-answer slider's own default in the chapter (not a parameter)
+    wrong = p["whatif_wrong_answer_usd"]
     return lambda: (routing.wrong_answer_breakeven_usd(dear, dear_acc, cheap, cheap_acc),
                     routing.cost_per_correct_usd([dear, cheap], [dear_acc, cheap_acc], wrong))
 
