@@ -319,15 +319,13 @@ show_table(pd.DataFrame(mixed_rows), {"book prices": "usd", "second tear-down pr
 
 # %%
 gemini_pro = price_row("Google", "Gemini 2.5 Pro")
-whole = query_cost("Google", "Gemini 2.5 Pro", input_tokens=long_context_prompt_tokens, output_tokens=0,
-                   prices=gemini_pro.assign(long_context_rule="whole_request"))
-graduated = query_cost("Google", "Gemini 2.5 Pro", input_tokens=long_context_prompt_tokens, output_tokens=0,
-                       prices=gemini_pro.assign(long_context_rule="above_threshold_only"))
+whole, graduated = (float(c[0]) for c in api.long_context_costs_usd(gemini_pro, input_tokens=long_context_prompt_tokens))
+no_long_tier = api.missing_reason(gemini_pro, ["long_context_threshold_tokens"])  # "" when the tier is there
 ours.update(ap_gemini_pro_500k_whole=whole, ap_gemini_pro_500k_graduated=graduated)
-figures.record("ap_long_threshold", gemini_pro["long_context_threshold_tokens"].iloc[0], "tokens")
+figures.record("ap_long_threshold", gemini_pro["long_context_threshold_tokens"].iloc[0], "tokens", missing=no_long_tier)
 figures.record("ap_long_tokens", long_context_prompt_tokens, "tokens")
-figures.record("ap_long_whole", whole, "usd")
-figures.record("ap_long_graduated", graduated, "usd")
+figures.record("ap_long_whole", whole, "usd", missing=no_long_tier)
+figures.record("ap_long_graduated", graduated, "usd", missing=no_long_tier)
 
 # %% [markdown]
 # ## The guide's figures beside ours

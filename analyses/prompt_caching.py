@@ -69,7 +69,7 @@ import pandas as pd
 
 from lib.book import charts, figures, guide
 from lib.book.present import show_table, snapshot_banner
-from lib.costs import caching
+from lib.costs import api, caching
 from lib.costs.api import Rates
 from lib.data import tables
 
@@ -102,6 +102,9 @@ example = pd.concat([price_row(p, m) for p, m in example_models], ignore_index=T
 example["storage_usd_per_mtok_hour"] = [cache_term(p, m, "storage_usd_per_mtok_hour") for p, m in example_models]
 example["storage_hours"] = np.where(example["storage_usd_per_mtok_hour"] > 0, google_cache_hours_per_day, 0)
 example_hit_rate = float(caching.hit_rate_from_writes(messages_per_day, cache_writes_per_day))
+# Why a cached figure is n/a when the prices in use lack a cache price ("" when they give them all).
+cache_prices = ["cached_input_usd_per_mtok", "cache_write_5m_usd_per_mtok"]
+no_cache_price = api.missing_reason(example, cache_prices)
 
 # %% tags=["remove-input"]
 snapshot_banner(all_prices, api_prices_csv)
@@ -171,10 +174,10 @@ figures.record("pc_example_miss_rate", 1 - example_hit_rate, "fraction")
 figures.record("pc_google_hours", google_cache_hours_per_day, "count")
 figures.record("pc_nocache_low", example["no_cache_day"].min(), "usd_per_day")
 figures.record("pc_nocache_high", example["no_cache_day"].max(), "usd_per_day")
-figures.record("pc_cached_low", example["cached_day"].min(), "usd_per_day")
-figures.record("pc_cached_high", example["cached_day"].max(), "usd_per_day")
-figures.record("pc_year_saving_low", example["saving_year"].min(), "usd_per_year")
-figures.record("pc_year_saving_high", example["saving_year"].max(), "usd_per_year")
+figures.record("pc_cached_low", example["cached_day"].min(skipna=False), "usd_per_day", missing=no_cache_price)
+figures.record("pc_cached_high", example["cached_day"].max(skipna=False), "usd_per_day", missing=no_cache_price)
+figures.record("pc_year_saving_low", example["saving_year"].min(skipna=False), "usd_per_year", missing=no_cache_price)
+figures.record("pc_year_saving_high", example["saving_year"].max(skipna=False), "usd_per_year", missing=no_cache_price)
 show_table(
     example[["model", "no_cache_day", "cached_day", "saving_frac", "saving_year"]].rename(columns={
         "no_cache_day": "per day, no cache", "cached_day": "per day, cached", "saving_frac": "saving",
@@ -221,11 +224,13 @@ for i, r in example.iterrows():
     ours[f"pc_write_{r['key']}"] = float(book_calls.miss[i])
     ours[f"pc_read_{r['key']}"] = float(book_calls.hit[i])
 sonnet = example["model"] == "Claude Sonnet 4.6"
+no_sonnet_price = api.missing_reason(example[sonnet], cache_prices)
 figures.record("pc_output_per_day_sonnet", messages_per_day * output_tokens
                * example.loc[sonnet, "output_usd_per_mtok"].iloc[0] / 1e6, "usd_per_day")
 figures.record("pc_gpt4o_example_read", gpt4o_example["cached_input_usd_per_mtok"].iloc[0], "usd_per_mtok")
-figures.record("pc_gpt4o_book_read", example.loc[example["model"] == "GPT-4o", "cached_input_usd_per_mtok"].iloc[0],
-               "usd_per_mtok")
+gpt4o = example[example["model"] == "GPT-4o"]
+figures.record("pc_gpt4o_book_read", gpt4o["cached_input_usd_per_mtok"].iloc[0], "usd_per_mtok",
+               missing=api.missing_reason(gpt4o, ["cached_input_usd_per_mtok"]))
 figures.record("pc_gemini_storage_guide", guide_values["pc_gemini_storage_day"], "usd_per_day")
 figures.record("pc_gemini_storage_day", gemini_storage_day, "usd_per_day")
 guide_day = [float(guide_values[f"pc_cached_day_{k}"]) for k in example["key"]]
@@ -344,12 +349,12 @@ sonnet_reads = float(caching.break_even_reads_per_write(
 figures.record("pc_good_low", good_hit_rate_low, "fraction")
 figures.record("pc_good_high", good_hit_rate_high, "fraction")
 figures.record("pc_bad", bad_hit_rate, "fraction")
-figures.record("pc_sonnet_good", sonnet_day(good_hit_rate_high), "usd_per_day")
-figures.record("pc_sonnet_bad", sonnet_day(bad_hit_rate), "usd_per_day")
+figures.record("pc_sonnet_good", sonnet_day(good_hit_rate_high), "usd_per_day", missing=no_sonnet_price)
+figures.record("pc_sonnet_bad", sonnet_day(bad_hit_rate), "usd_per_day", missing=no_sonnet_price)
 figures.record("pc_sonnet_none", float(example.loc[sonnet, "no_cache_day"].iloc[0]), "usd_per_day")
-figures.record("pc_sonnet_zero", sonnet_day(0.0), "usd_per_day")
+figures.record("pc_sonnet_zero", sonnet_day(0.0), "usd_per_day", missing=no_sonnet_price)
 # n reads per write is a hit rate of n / (n + 1).
-figures.record("pc_sonnet_break_even_hit", sonnet_reads / (sonnet_reads + 1), "fraction")
+figures.record("pc_sonnet_break_even_hit", sonnet_reads / (sonnet_reads + 1), "fraction", missing=no_sonnet_price)
 base_lines = example[["model", "no_cache_day"]]
 band = pd.DataFrame({"low": [good_hit_rate_low], "high": [good_hit_rate_high]})
 (alt.Chart(band).mark_rect(opacity=0.12, color="green").encode(x="low:Q", x2="high:Q")
@@ -391,17 +396,19 @@ pay = pd.DataFrame([
     for _, r in example.iterrows()
     for tier, column in (("default", "cache_write_5m_usd_per_mtok"), ("1 hour", "cache_write_1h_usd_per_mtok"))
     if not pd.isna(r[column])
-])
-anthropic_1h = float(
-    pay.loc[(pay["model"] == "Claude Sonnet 4.6") & (pay["tier"] == "1 hour"), "reads per write to pay"].iloc[0])
-figures.record("pc_anthropic_reads_5m", sonnet_reads, "count")
-figures.record("pc_anthropic_reads_1h", anthropic_1h, "count")
+], columns=["model", "tier", "reads per write to pay"])
+sonnet_1h = pay.loc[(pay["model"] == "Claude Sonnet 4.6") & (pay["tier"] == "1 hour"), "reads per write to pay"]
+anthropic_1h = float(sonnet_1h.iloc[0]) if len(sonnet_1h) else np.nan
+no_sonnet_1h_price = api.missing_reason(example[sonnet], [*cache_prices, "cache_write_1h_usd_per_mtok"])
+figures.record("pc_anthropic_reads_5m", sonnet_reads, "count", missing=no_sonnet_price)
+figures.record("pc_anthropic_reads_1h", anthropic_1h, "count", missing=no_sonnet_1h_price)
 # Reads needed, rounded up, arrive one message apart.
-payback_seconds = np.ceil(max(sonnet_reads, 1e-9)) * 86_400 / messages_per_day
+payback_seconds = float(np.ceil(np.maximum(sonnet_reads, 1e-9)) * 86_400 / messages_per_day)
 ours["pc_payback_hours"] = payback_seconds / 3600
-figures.record("pc_payback_seconds", payback_seconds, "count")
+figures.record("pc_payback_seconds", payback_seconds, "count", missing=no_sonnet_price)
 
-pro_rates = price_row("Google", "Gemini 2.5 Pro").iloc[0]
+pro_row = price_row("Google", "Gemini 2.5 Pro")
+pro_rates, no_pro_price = pro_row.iloc[0], api.missing_reason(pro_row, cache_prices)
 pro_storage = cache_term("Google", "Gemini 2.5 Pro", "storage_usd_per_mtok_hour")
 google_ttl_hours = cache_term("Google", "Gemini 2.5 Pro", "ttl_minutes_low") / 60
 storage_example = float(caching.storage_usd(storage_example_tokens, pro_storage, storage_example_hours))
@@ -415,9 +422,9 @@ figures.record("pc_storage_tokens", storage_example_tokens, "tokens")
 figures.record("pc_storage_hours", storage_example_hours, "count")
 figures.record("pc_storage_example", storage_example, "usd")
 figures.record("pc_google_ttl_hours", google_ttl_hours, "count")
-figures.record("pc_google_reads", google_reads, "count")
+figures.record("pc_google_reads", google_reads, "count", missing=no_pro_price)
 figures.record("pc_google_reads_guide", reads_guide, "count")
-figures.record("pc_google_hold_for_guide", hold_for_guide, "count")
+figures.record("pc_google_hold_for_guide", hold_for_guide, "count", missing=no_pro_price)
 show_table(pay, {"reads per write to pay": "count"})
 
 # %% [markdown]
@@ -453,8 +460,8 @@ tier_break_even = float(caching.longer_ttl_break_even_accesses(s_w5, s_w1, s_rea
 ours["pc_1h_break_even"] = tier_break_even
 figures.record("pc_write_5m_mult", write_5m_mult, "count")
 figures.record("pc_write_1h_mult", write_1h_mult, "count")
-figures.record("pc_tier_break_even", tier_break_even, "count")
-figures.record("pc_tier_break_even_whole", np.ceil(tier_break_even), "count")
+figures.record("pc_tier_break_even", tier_break_even, "count", missing=no_sonnet_1h_price)
+figures.record("pc_tier_break_even_whole", np.ceil(tier_break_even), "count", missing=no_sonnet_1h_price)
 figures.record("pc_tier_upper", 60 / short_ttl, "count")
 figures.record("pc_short_ttl", short_ttl, "count")
 figures.record("pc_guide_1h_reads", guide_values["pc_1h_break_even"], "count")
@@ -485,11 +492,11 @@ ours.update(pc_dd_nocache=dd_none, pc_dd_5m=dd_5m, pc_dd_5m_saving=1 - dd_5m / d
 figures.record("pc_dd_calls", deep_dive_calls, "count")
 figures.record("pc_dd_per_write_5m", deep_dive_calls_per_write_5m, "count")
 figures.record("pc_dd_per_write_1h", deep_dive_calls_per_write_1h, "count")
-figures.record("pc_dd_5m_day", dd_5m, "usd_per_day")
-figures.record("pc_dd_1h_day", dd_1h, "usd_per_day")
+figures.record("pc_dd_5m_day", dd_5m, "usd_per_day", missing=no_sonnet_price)
+figures.record("pc_dd_1h_day", dd_1h, "usd_per_day", missing=no_sonnet_1h_price)
 figures.record("pc_dd_none_day", dd_none, "usd_per_day")
-figures.record("pc_dd_5m_factor", dd_none / dd_5m, "ratio")
-figures.record("pc_dd_1h_factor", dd_none / dd_1h, "ratio")
+figures.record("pc_dd_5m_factor", dd_none / dd_5m, "ratio", missing=no_sonnet_price)
+figures.record("pc_dd_1h_factor", dd_none / dd_1h, "ratio", missing=no_sonnet_1h_price)
 figures.record("pc_guide_factor_low", claims.set_index("claim_id").loc["pc_dd_5m_factor", "guide_low"], "ratio")
 figures.record("pc_guide_factor_high", claims.set_index("claim_id").loc["pc_dd_5m_factor", "guide_high"], "ratio")
 
@@ -513,14 +520,14 @@ messages_per_hour = messages_per_day / 24
 warm = {h: caching.invalidation_cost_usd(example, prefix_tokens=prefix_tokens,
                                          warmup_misses_per_cache=h * messages_per_hour)
         for h in (warmup_hours_low, warmup_hours_high)}
-figures.record("pc_inval_one_low", one.min(), "usd")
-figures.record("pc_inval_one_high", one.max(), "usd")
+figures.record("pc_inval_one_low", one.min(), "usd", missing=no_cache_price)
+figures.record("pc_inval_one_high", one.max(), "usd", missing=no_cache_price)
 figures.record("pc_tenants", tenants_with_own_cache, "count")
-figures.record("pc_inval_tenants_sonnet", per_tenant[sonnet.to_numpy()][0], "usd")
+figures.record("pc_inval_tenants_sonnet", per_tenant[sonnet.to_numpy()][0], "usd", missing=no_sonnet_price)
 figures.record("pc_warm_low", warmup_hours_low, "count")
 figures.record("pc_warm_high", warmup_hours_high, "count")
-figures.record("pc_inval_warm_low", warm[warmup_hours_low][sonnet.to_numpy()][0], "usd")
-figures.record("pc_inval_warm_high", warm[warmup_hours_high][sonnet.to_numpy()][0], "usd")
+figures.record("pc_inval_warm_low", warm[warmup_hours_low][sonnet.to_numpy()][0], "usd", missing=no_sonnet_price)
+figures.record("pc_inval_warm_high", warm[warmup_hours_high][sonnet.to_numpy()][0], "usd", missing=no_sonnet_price)
 show_table(pd.DataFrame({
     "model": example["model"], "one cache": one, f"{tenants_with_own_cache:,} per-user caches": per_tenant,
     f"{warmup_hours_low} h warm-up": warm[warmup_hours_low], f"{warmup_hours_high} h warm-up": warm[warmup_hours_high],
@@ -544,13 +551,16 @@ guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))
 
 # %% tags=["remove-input"]
-best = example.loc[example["saving_frac"].idxmax()]
+saving, example_text = example["saving_frac"], f"{prefix_tokens:,}-token prompt, {messages_per_day:,} messages a day"
+best = example.loc[saving.idxmax()] if saving.notna().all() else None
+saving_text = (f"caching cuts the day's bill by {figures.fmt_pct(saving.min())} to {figures.fmt_pct(saving.max())} (most "
+               f"on {best['model']}), worth {figures.fmt_usd(example['saving_year'].min())} to "
+               f"{figures.fmt_usd(example['saving_year'].max())} a year" if best is not None
+               else f"what caching saves is {figures.missing_text(no_cache_price)}")
+break_even_hit = sonnet_reads / (sonnet_reads + 1)
 figures.glue_text("pc_answer", (
-    f"In the guide's example ({prefix_tokens:,}-token prompt, {messages_per_day:,} messages a day) caching cuts the "
-    f"day's bill by {figures.fmt_pct(example['saving_frac'].min())} to {figures.fmt_pct(example['saving_frac'].max())}"
-    f" (most on {best['model']}), worth {figures.fmt_usd(example['saving_year'].min())} to "
-    f"{figures.fmt_usd(example['saving_year'].max())} a year. A cache that charges only the input price to write pays "
+    f"In the guide's example ({example_text}) {saving_text}. A cache that charges only the input price to write pays "
     f"from its first read; Anthropic's premium write needs a hit rate above "
-    f"{figures.fmt_pct(sonnet_reads / (sonnet_reads + 1))}. A prompt edit costs little per cache, "
-    f"but per-user caches and slow warm-ups multiply it."
+    f"{figures.fmt_pct(break_even_hit) if np.isfinite(break_even_hit) else figures.missing_text(no_sonnet_price)}. "
+    f"A prompt edit costs little per cache, but per-user caches and slow warm-ups multiply it."
 ))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import pandas as pd
 from IPython.display import display
 
 GLUE_PREFIX = "application/papermill.record/"  # what myst_nb.glue(display=False) writes
@@ -118,18 +119,24 @@ def _stable(value: float) -> float:
 MISSING_TEXT = "n/a (not in the data in use)"
 
 
-def record(name: str, value: float, unit: str, *, infinite_text: str = "unbounded") -> None:
+def missing_text(reason: str = "") -> str:
+    """How a figure the data cannot give reads: "n/a (<reason>)", or MISSING_TEXT with no reason."""
+    return f"n/a ({reason})" if reason else MISSING_TEXT
+
+
+def record(name: str, value: float, unit: str, *, infinite_text: str = "unbounded", missing: str = "") -> None:
     """Glue ``name`` as formatted text and register (name, value, unit) for the refresh report.
 
-    A value the data cannot give (NaN: a price a feed lacks) reads as MISSING_TEXT; an infinite
-    one (a break-even never reached) reads as ``infinite_text``."""
-    value = float(value)
+    A value the data cannot give (NaN or NA: a price a feed lacks) reads as "n/a (``missing``)", or
+    MISSING_TEXT when no reason is given; an infinite one (a break-even never reached) reads as
+    ``infinite_text``."""
+    value = math.nan if value is None or value is pd.NA else float(value)
     if not name.isidentifier():
         raise ValueError(f"figure name {name!r} must be a Python identifier (it is a glue key)")
     if math.isfinite(value):
         shown = format_value(value, unit)
     else:
-        shown = MISSING_TEXT if math.isnan(value) else infinite_text
+        shown = missing_text(missing) if math.isnan(value) else infinite_text
     display(
         {GLUE_PREFIX + "text/plain": repr(shown)},
         raw=True,

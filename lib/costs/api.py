@@ -145,6 +145,66 @@ def request_cost_usd(
     return cost
 
 
+# What each optional price column is called when a computation cannot run without it.
+PRICE_LABELS = {
+    "input_usd_per_mtok": "input price", "output_usd_per_mtok": "output price",
+    "cached_input_usd_per_mtok": "cached-input price", "cache_write_5m_usd_per_mtok": "cache-write price",
+    "cache_write_1h_usd_per_mtok": "1-hour cache-write price", "batch_discount_frac": "batch discount",
+    "long_context_threshold_tokens": "long-context tier", "long_input_usd_per_mtok": "long-context tier",
+    "long_output_usd_per_mtok": "long-context tier", "long_cached_input_usd_per_mtok": "long-context cached price",
+    "offpeak_input_usd_per_mtok": "off-peak price", "offpeak_output_usd_per_mtok": "off-peak price",
+}
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def missing_prices(prices: pd.DataFrame, columns: list[str] | tuple[str, ...]) -> pd.Series:
+    """Per row, which of ``columns`` it lacks, in words ("cached-input price and cache-write price"); "" when none.
+
+    A blank optional price (a feed that lists only input and output) makes a computation that needs
+    it NaN; this says which price was blank, so a chapter can show "n/a" with its reason."""
+    unknown = [c for c in columns if c not in PRICE_LABELS]
+    if unknown:
+        raise KeyError(f"no label for price column(s) {unknown}")
+    blank = prices[list(columns)].isna().to_numpy()
+    labels = [PRICE_LABELS[c] for c in columns]
+    words = [_and(list(dict.fromkeys(label for label, b in zip(labels, row) if b))) if row.any() else ""
+             for row in blank]
+    return pd.Series(words, index=prices.index, dtype=object)
+
+
+def missing_reason(prices: pd.DataFrame, columns: list[str] | tuple[str, ...]) -> str:
+    """Why a figure computed from these rows is n/a: "<source> gives no <price> for <model>, ..."; "" if none.
+
+    Rows are grouped by the source they come from (the feed's name for imported rows) and the prices
+    they lack, in row order, so the sentence reads the same on every run."""
+    lacking = missing_prices(prices, columns)
+    rows = prices.assign(_lacks=lacking)[lacking != ""]
+    if rows.empty:
+        return ""
+    source = rows["source"].astype(str).str.split(";").str[0].str.strip() if "source" in rows else "the prices in use"
+    rows = rows.assign(_source=source)
+    parts = [f"{src} gives no {lacks} for {_and(list(dict.fromkeys(group['model'].astype(str))))}"
+             for (src, lacks), group in rows.groupby(["_source", "_lacks"], sort=False)]
+    return "; ".join(parts)
+
+
+def long_context_costs_usd(prices: pd.DataFrame, *, input_tokens: ArrayLike, output_tokens: ArrayLike = 0
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """A request priced under both readings of a long-context tier: (whole request, tokens above only).
+
+    NaN for a row with no long-context tier: there is no higher rate to apply either way, and the base
+    price would silently answer a different question."""
+    has_tier = prices["long_context_threshold_tokens"].notna().to_numpy()
+    whole, graduated = (np.where(has_tier, request_cost_usd(prices.assign(long_context_rule=rule),
+                                                            input_tokens=input_tokens, output_tokens=output_tokens),
+                                 np.nan)
+                        for rule in ("whole_request", "above_threshold_only"))
+    return whole, graduated
+
+
 def split_inclusive_input(prompt_tokens: ArrayLike, cached_read_tokens: ArrayLike = 0,
                           cache_write_tokens: ArrayLike = 0) -> np.ndarray:
     """Uncached input from an inclusive count (OpenAI / OpenTelemetry: prompt includes cache tokens)."""
