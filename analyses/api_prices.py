@@ -341,7 +341,7 @@ prose_claims = {
 }
 for claim_id, (provider, model) in prose_claims.items():
     ours[claim_id] = query_cost(provider, model)
-comparison = guide.comparison_table(claims, ours)
+comparison = guide.comparison_table(claims, ours, missing=no_long_tier)
 figures.glue_text("ap_verdicts", guide.verdict_summary(comparison))
 guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))

@@ -132,13 +132,15 @@ show_table(batch_terms.rename(columns={"batch_discount_frac": "discount", "batch
            {"discount": "fraction", "max requests per batch": "count", "max file (MB)": "count"})
 sonnet = price_row(*batch_example)
 sonnet_sync, sonnet_batch = float(one_query(sonnet)[0]), float(one_query(sonnet, batch=True)[0])
+no_batch = api.missing_reason(sonnet, ["batch_discount_frac"])  # "" when the prices in use give a batch tier
 ours.update(bo_sonnet_batch_query=sonnet_batch, bo_sonnet_batch_month=(sonnet_sync - sonnet_batch) * queries_per_month)
 figures.record("bo_discount", batch_terms["batch_discount_frac"].median(), "fraction")
 figures.record("bo_n_batch_models", int(book_prices["batch_discount_frac"].notna().sum()), "count")
 figures.record("bo_sonnet_sync", sonnet_sync, "usd_per_request")
-figures.record("bo_sonnet_batch", sonnet_batch, "usd_per_request")
+figures.record("bo_sonnet_batch", sonnet_batch, "usd_per_request", missing=no_batch)
 figures.record("bo_queries_month", queries_per_month, "count")
-figures.record("bo_sonnet_month_saving", (sonnet_sync - sonnet_batch) * queries_per_month, "usd_per_month")
+figures.record("bo_sonnet_month_saving", (sonnet_sync - sonnet_batch) * queries_per_month, "usd_per_month",
+               missing=no_batch)
 
 # %% [markdown]
 # ## Batch on top of caching
@@ -169,10 +171,13 @@ stacked = pd.DataFrame({
 })
 stacked["saving, both"] = 1 - stacked["both"] / stacked["neither"]
 s_row = stacked[stacked["model"] == batch_example[1]].iloc[0]
+cache_prices = ["cached_input_usd_per_mtok", "cache_write_5m_usd_per_mtok"]
+no_cache = api.missing_reason(stack[stack["model"] == batch_example[1]], cache_prices)
+no_cache_or_batch = api.missing_reason(stack[stack["model"] == batch_example[1]], [*cache_prices, "batch_discount_frac"])
 figures.record("bo_stack_sonnet_none", s_row["neither"], "usd_per_day")
-figures.record("bo_stack_sonnet_both", s_row["both"], "usd_per_day")
-figures.record("bo_stack_sonnet_saving", s_row["saving, both"], "fraction")
-figures.record("bo_stack_sonnet_cache_only", 1 - s_row["caching only"] / s_row["neither"], "fraction")
+figures.record("bo_stack_sonnet_both", s_row["both"], "usd_per_day", missing=no_cache_or_batch)
+figures.record("bo_stack_sonnet_saving", s_row["saving, both"], "fraction", missing=no_cache_or_batch)
+figures.record("bo_stack_sonnet_cache_only", 1 - s_row["caching only"] / s_row["neither"], "fraction", missing=no_cache)
 show_table(stacked, {"neither": "usd_per_day", "batch only": "usd_per_day", "caching only": "usd_per_day",
                      "both": "usd_per_day", "saving, both": "fraction"})
 
@@ -368,7 +373,7 @@ if not for_html_book:
 # off-peak prices are rounded to the cent.
 
 # %%
-comparison = guide.comparison_table(claims, ours)
+comparison = guide.comparison_table(claims, ours, missing=no_batch)
 figures.glue_text("bo_verdicts", guide.verdict_summary(comparison))
 guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))

@@ -459,8 +459,9 @@ if invoice is not None:
     table = by_tenant.assign(invoice_usd=by_tenant["tenant"].map(lambda t: float(per_tenant[t])),
                              lines=by_tenant["tenant"].map(invoice.groupby("tenant").size()))
 else:
-    figures.record("fo_rounding_usd", float("nan"), "usd")
-    figures.record("fo_top_invoice_usd", float("nan"), "usd")
+    no_invoice = f"no invoice: {unpriced:,} calls need a price the prices in use leave blank"
+    figures.record("fo_rounding_usd", float("nan"), "usd", missing=no_invoice)
+    figures.record("fo_top_invoice_usd", float("nan"), "usd", missing=no_invoice)
     table = by_tenant.assign(invoice_usd=np.nan, lines=np.nan)
 show_table(table.rename(columns={"cost_usd": "showback: cost", "share": "showback: share",
                                  "invoice_usd": f"chargeback: invoice at {markup:g}x", "lines": "invoice lines"}),

@@ -296,9 +296,12 @@ figures.record("lc_gpt5_ratio", ours["lc_tier_gpt5"], "ratio")
 
 # %% tags=["hide-input"]
 doc_row = book_prices[(book_prices["provider"] == doc_provider) & (book_prices["model"] == doc_model)]
-first = float(api.request_cost_usd(doc_row, input_tokens=doc_input_tokens, output_tokens=doc_output_tokens)[0])
-cached = float(api.request_cost_usd(doc_row, input_tokens=0, cached_read_tokens=doc_input_tokens,
-                                    output_tokens=doc_output_tokens)[0])
+first = float(api.over_threshold_cost_usd(doc_row, input_tokens=doc_input_tokens, output_tokens=doc_output_tokens)[0])
+cached = float(api.over_threshold_cost_usd(doc_row, input_tokens=0, cached_read_tokens=doc_input_tokens,
+                                           output_tokens=doc_output_tokens)[0])
+# Why a figure is n/a when the prices in use give no long-context tier or cached long rate ("" when they do).
+no_tier = api.missing_reason(doc_row, ["long_context_threshold_tokens"])
+no_cached_tier = api.missing_reason(doc_row, ["long_context_threshold_tokens", "long_cached_input_usd_per_mtok"])
 total_cached = first + (doc_queries - 1) * cached
 total_uncached = doc_queries * first
 storage_rate = float(terms[(terms["provider"] == doc_provider) & (terms["term"] == "cache_storage_usd_per_mtok_hour")
@@ -310,16 +313,17 @@ ours.update(lc_doc_output=doc_output_tokens * gemini["long_output_usd_per_mtok"]
 figures.record("lc_doc_in", doc_input_tokens, "tokens")
 figures.record("lc_doc_queries", doc_queries, "count")
 figures.record("lc_doc_out", doc_output_tokens, "tokens")
-figures.record("lc_doc_query", first, "usd_per_request")
-figures.record("lc_doc_uncached", total_uncached, "usd")
-figures.record("lc_doc_cached", cached, "usd_per_request")
-figures.record("lc_doc_cached_total", total_cached, "usd")
-figures.record("lc_doc_saving_frac", ours["lc_doc_saving_frac"], "fraction")
+figures.record("lc_doc_query", first, "usd_per_request", missing=no_tier)
+figures.record("lc_doc_uncached", total_uncached, "usd", missing=no_tier)
+figures.record("lc_doc_cached", cached, "usd_per_request", missing=no_cached_tier)
+figures.record("lc_doc_cached_total", total_cached, "usd", missing=no_cached_tier)
+figures.record("lc_doc_saving_frac", ours["lc_doc_saving_frac"], "fraction", missing=no_cached_tier)
 figures.record("lc_storage_rate", storage_rate, "usd_per_mtok")
 figures.record("lc_doc_hours", doc_cache_hours, "count")
 figures.record("lc_storage_cost", storage, "usd")
-figures.record("lc_doc_cached_with_storage", total_cached + storage, "usd")
-figures.record("lc_doc_saving_with_storage", 1 - (total_cached + storage) / total_uncached, "fraction")
+figures.record("lc_doc_cached_with_storage", total_cached + storage, "usd", missing=no_cached_tier)
+figures.record("lc_doc_saving_with_storage", 1 - (total_cached + storage) / total_uncached, "fraction",
+               missing=no_cached_tier)
 show_table(pd.DataFrame([
     {"case": "no cache", "first query": first, "each later query": first, "cache storage": 0.0, "total": total_uncached},
     {"case": "cached (guide)", "first query": first, "each later query": cached, "cache storage": 0.0,
@@ -345,7 +349,7 @@ figures.record("lc_guide_per_token", stated["lc_kv_per_token"], "bytes")
 figures.record("lc_guide_128k", stated["lc_kv_128k"], "bytes")
 figures.record("lc_ctx_128k_binary", 128 * 1024, "tokens")
 figures.record("lc_mha_128k_binary", kv.kv_bytes_per_request(128 * 1024, mha_per_token), "bytes")
-comparison = guide.comparison_table(claims, ours)
+comparison = guide.comparison_table(claims, ours, missing=no_cached_tier)
 figures.glue_text("lc_verdicts", guide.verdict_summary(comparison))
 guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))

@@ -228,7 +228,9 @@ def apply_change(change: dict) -> dict:
         output_tokens_per_call=variant["output_tokens_per_call"].to_numpy(),
         cached_input_frac=change.get("cached_input_frac", 0.0), thinking_tokens_per_call=thinking)[0]
     per_user = per_message * base_messages * change.get("messages_multiplier", 1)
-    return {"change_id": change["change_id"], "change": change["change"], "usd_per_user_month": per_user,
+    # Why the change is n/a when the prices in use lack the cached rate it needs ("" when they have it).
+    why = api.missing_reason(rows, ["cached_input_usd_per_mtok"]) if change.get("cached_input_frac") else ""
+    return {"change_id": change["change_id"], "change": change["change"], "usd_per_user_month": per_user, "why_na": why,
             "gross_margin": float(product.gross_margin(seat, per_user)),
             "margin_change": float(product.margin_change(base_row["usd_per_user_month"], per_user, seat)),
             "thinking": thinking}
@@ -239,8 +241,9 @@ sens = sensitivity.set_index("change_id")
 guide_value = claims.set_index("claim_id")["guide_value"]
 for cid in ("haiku", "opus", "cache", "double", "viral", "o3"):
     ours[f"pr_sens_{cid}_cost"] = sens.loc[cid, "usd_per_user_month"]
-    figures.record(f"pr_sens_{cid}_cost", sens.loc[cid, "usd_per_user_month"], "usd_per_user_month")
-    figures.record(f"pr_sens_{cid}_pp", sens.loc[cid, "margin_change"], "signed_pp")
+    figures.record(f"pr_sens_{cid}_cost", sens.loc[cid, "usd_per_user_month"], "usd_per_user_month",
+                   missing=sens.loc[cid, "why_na"])
+    figures.record(f"pr_sens_{cid}_pp", sens.loc[cid, "margin_change"], "signed_pp", missing=sens.loc[cid, "why_na"])
     if f"pr_sens_{cid}_margin" in guide_value.index:
         ours[f"pr_sens_{cid}_margin"] = sens.loc[cid, "margin_change"]
 for cid, name in (("double", "pr_double_factor"), ("viral", "pr_viral_factor")):
@@ -444,7 +447,8 @@ figures.record("pr_o3_guide_query", guide_value["pr_sens_o3_cost"] / base_messag
 figures.record("pr_o3_ue_in", guide_o3_query_input_tokens, "tokens")
 figures.record("pr_o3_book_message", sens.loc["o3", "usd_per_user_month"] / base_messages, "usd_per_request")
 figures.record("pr_n_products", len(products), "count")
-comparison = guide.comparison_table(claims, ours)
+sens_missing = {f"pr_sens_{c}_{k}": why for c, why in sens["why_na"].items() for k in ("cost", "margin")}
+comparison = guide.comparison_table(claims, ours, missing=sens_missing)
 figures.glue_text("pr_verdicts", guide.verdict_summary(comparison))
 guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))

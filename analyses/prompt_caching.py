@@ -545,7 +545,7 @@ show_table(pd.DataFrame({
 # guide's own prices, as the sections above show.
 
 # %%
-comparison = guide.comparison_table(claims, ours)
+comparison = guide.comparison_table(claims, ours, missing=no_cache_price)
 figures.glue_text("pc_verdicts", guide.verdict_summary(comparison))
 guide.record_verdicts(comparison)
 show_table(comparison.drop(columns="claim_id"))

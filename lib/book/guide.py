@@ -13,10 +13,11 @@ impossible above the ceiling and physically possible at or under it, however far
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
-from lib.book.figures import format_value, record, record_conclusion
+from lib.book.figures import format_value, missing_text, record, record_conclusion
 
 AGREE_REL = 0.05
 ROUNDING_REL = 0.15
@@ -97,11 +98,12 @@ def claim_gap(claim: pd.Series, ours: float) -> float:
 
 
 def compare(claims: pd.DataFrame, claim_id: str, ours: float,
-            checked_against: str | None = None) -> dict[str, object]:
+            checked_against: str | None = None, missing: str = "") -> dict[str, object]:
     """One comparison row: the guide's figure (as it reads), ours, the gap and the verdict.
 
     ``checked_against`` overrides the registry's, for a chapter that sets the claim against
-    other data than the registry names (today's prices, say)."""
+    other data than the registry names (today's prices, say). ``missing`` says why ours is NaN
+    (a price the data in use leaves blank); the book's cell then reads "n/a (<missing>)"."""
     c = _claim_row(claims, claim_id)
     gap = claim_gap(c, ours)
     unit = str(c["unit"])
@@ -112,26 +114,30 @@ def compare(claims: pd.DataFrame, claim_id: str, ours: float,
         "claim_id": claim_id,
         "the guide says": str(c["quote"]),
         "guide": guide_text,
-        "book": format_value(float(ours), unit),
+        "book": missing_text(missing) if missing and math.isnan(float(ours)) else format_value(float(ours), unit),
         "gap": "—" if abs(gap) < 0.0005 else f"{gap:+.1%}",
         "verdict": verdict_category(gap, checked_against or str(c["checked_against"])),
     }
 
 
 def comparison_table(claims: pd.DataFrame, ours_by_claim: dict[str, float],
-                     checked_against: str | None = None) -> pd.DataFrame:
+                     checked_against: str | None = None, missing: str | Mapping[str, str] = "") -> pd.DataFrame:
     """All comparisons of a chapter, in the registry's order (the order the guide makes them).
 
-    The book's values, unformatted, ride along in ``attrs["ours"]`` for ``record_verdicts``."""
+    ``missing`` is why a figure of ours is NaN: one reason for every claim, or one per claim id.
+    The book's values, unformatted, ride along in ``attrs["ours"]`` for ``record_verdicts``, and
+    the reasons in ``attrs["missing"]``."""
     order = {cid: i for i, cid in enumerate(claims["claim_id"])}
     unknown = sorted(set(ours_by_claim) - set(order))
     if unknown:
         raise KeyError(f"claims not in the guide claims table ({claims.attrs.get('source_file')}): {unknown}")
     ordered = sorted(ours_by_claim, key=order.__getitem__)
-    table = pd.DataFrame([compare(claims, cid, ours_by_claim[cid], checked_against) for cid in ordered],
+    why = {cid: (missing if isinstance(missing, str) else missing.get(cid, "")) for cid in ordered}
+    table = pd.DataFrame([compare(claims, cid, ours_by_claim[cid], checked_against, why[cid]) for cid in ordered],
                          columns=["claim_id", "the guide says", "guide", "book", "gap", "verdict"])
     table.attrs["ours"] = {cid: float(ours_by_claim[cid]) for cid in ordered}
     table.attrs["units"] = {cid: str(_claim_row(claims, cid)["unit"]) for cid in ordered}
+    table.attrs["missing"] = why
     return table
 
 
@@ -168,10 +174,11 @@ def record_verdicts(comparison: pd.DataFrame) -> None:
     and the book's value as a figure ``claim_<id>``, which the chapter on the guide's reliability reads."""
     ours = comparison.attrs.get("ours", {})
     units = comparison.attrs.get("units", {})
+    why = comparison.attrs.get("missing", {})
     for claim_id, verdict_text in zip(comparison["claim_id"], comparison["verdict"]):
         record_conclusion(f"verdict_{claim_id}", verdict_text)
         if claim_id in ours:
-            record(f"claim_{claim_id}", ours[claim_id], units[claim_id])
+            record(f"claim_{claim_id}", ours[claim_id], units[claim_id], missing=why.get(claim_id, ""))
 
 
 def record_ceiling_checks(claims: pd.DataFrame, ceiling_by_claim: dict[str, float]) -> pd.DataFrame:

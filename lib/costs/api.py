@@ -191,16 +191,20 @@ def missing_reason(prices: pd.DataFrame, columns: list[str] | tuple[str, ...]) -
     return "; ".join(parts)
 
 
+def over_threshold_cost_usd(prices: pd.DataFrame, **usage: ArrayLike) -> np.ndarray:
+    """``request_cost_usd`` for a request the caller knows is past the long-context threshold.
+
+    NaN for a row that states no long-context tier: in a feed a blank tier is a price not given,
+    and the base price would silently stand in for it."""
+    has_tier = prices["long_context_threshold_tokens"].notna().to_numpy()
+    return np.where(has_tier, request_cost_usd(prices, **usage), np.nan)
+
+
 def long_context_costs_usd(prices: pd.DataFrame, *, input_tokens: ArrayLike, output_tokens: ArrayLike = 0
                            ) -> tuple[np.ndarray, np.ndarray]:
-    """A request priced under both readings of a long-context tier: (whole request, tokens above only).
-
-    NaN for a row with no long-context tier: there is no higher rate to apply either way, and the base
-    price would silently answer a different question."""
-    has_tier = prices["long_context_threshold_tokens"].notna().to_numpy()
-    whole, graduated = (np.where(has_tier, request_cost_usd(prices.assign(long_context_rule=rule),
-                                                            input_tokens=input_tokens, output_tokens=output_tokens),
-                                 np.nan)
+    """A long request priced under both readings of a tier: (whole request, tokens above only); NaN with no tier."""
+    whole, graduated = (over_threshold_cost_usd(prices.assign(long_context_rule=rule), input_tokens=input_tokens,
+                                                output_tokens=output_tokens)
                         for rule in ("whole_request", "above_threshold_only"))
     return whole, graduated
 
