@@ -91,8 +91,10 @@ snapshot_banner(all_prices, api_prices_csv)
 #
 # {glue:text}`ap_n_rows` price rows cover {glue:text}`ap_n_models` models from
 # {glue:text}`ap_n_providers` providers and hosts. The first table holds the first-party APIs
-# with every tier the guide gives: cached input, cache writes (5-minute and 1-hour), the batch
-# discount, the long-context tier and off-peak rates. A dash means the guide states no such price.
+# with every tier the prices in use give: cached input, cache writes (5-minute and 1-hour), the
+# batch discount, the long-context tier and off-peak rates. A dash means the prices in use state
+# no such price (for a row imported from a feed, that the feed leaves it blank), and a figure
+# that needs it reads "n/a" with the price it lacks.
 
 # %% tags=["hide-input"]
 figures.record("ap_n_rows", len(book_prices), "count")
