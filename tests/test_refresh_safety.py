@@ -98,6 +98,20 @@ def test_a_second_refresh_while_one_runs_is_refused_and_names_the_first(book_cop
     assert "routing," in figures
 
 
+def test_records_left_stale_are_mended_from_the_notebooks_by_the_next_refresh(book_copy):
+    # What a lost update left behind (issue 22): a figure in book/figures.csv that its chapter's
+    # notebook does not say. The next refresh of any chapter writes the records from the notebooks.
+    figures = book_copy / "book" / "figures.csv"
+    good = figures.read_text()
+    row = next(line for line in good.splitlines() if line.startswith("unit_economics,"))
+    chapter, name, value, unit = row.split(",")[:4]
+    stale = good.replace(row, ",".join([chapter, name, repr(float(value) * 2 + 1), unit]), 1)
+    figures.write_text(stale)
+    changes = refresh(book_copy, [QUICK], force=True)
+    assert f"  changed  unit_economics.{name}" in "\n".join(changes)
+    assert figures.read_text() == good
+
+
 def test_the_importer_is_refused_while_a_refresh_holds_the_checkout(book_copy, tmp_path):
     before = book_and_data(book_copy)
     with checkout_lock(book_copy, what="a test standing in for a refresh"):

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import math
 from pathlib import Path
 
@@ -93,16 +94,29 @@ def figure_changes(old: dict[tuple[str, str], tuple[float, str]],
     return lines
 
 
+def _read_notebook(path: Path) -> nbformat.NotebookNode:
+    # json + from_dict, not nbformat.read: schema validation of 28 notebooks would cost seconds.
+    with path.open(encoding="utf-8") as fh:
+        return nbformat.from_dict(json.load(fh))
+
+
 def write_records(work: Path, ran: list[str], all_chapters: list[str],
-                   old: dict[tuple[str, str], tuple[float, str]], old_c: dict[tuple[str, str], str]) -> None:
-    """figures.csv and conclusions.csv in the work folder: the chapters that ran, and the kept
-    rows of those that did not (a chapter no longer in analyses/ drops out)."""
+                  old: dict[tuple[str, str], tuple[float, str]], old_c: dict[tuple[str, str], str],
+                  book: Path | None = None) -> None:
+    """figures.csv and conclusions.csv in the work folder: the chapters that ran, and those that did
+    not as their notebooks in ``book`` record them (a chapter no longer in analyses/ drops out).
+    Read from the notebooks rather than copied from the old files, the records cannot drift from
+    the book: whatever once left them stale (a refresh killed between two swaps, a file edited by
+    hand) is mended by the next refresh. A chapter with no notebook keeps its old rows."""
+    kept = [c for c in all_chapters if c not in ran]
+    from_notebooks = [c for c in kept if book is not None and (book / f"{c}.ipynb").is_file()]
     rows = [{"chapter": k[0], "name": k[1], "value": repr(v[0]), "unit": v[1]} for k, v in old.items()
-            if k[0] not in ran and k[0] in all_chapters]
+            if k[0] in kept and k[0] not in from_notebooks]
     c_rows = [{"chapter": k[0], "name": k[1], "text": v} for k, v in old_c.items()
-              if k[0] not in ran and k[0] in all_chapters]
-    for chapter in ran:
-        nb = nbformat.read(work / f"{chapter}.ipynb", as_version=4)
+              if k[0] in kept and k[0] not in from_notebooks]
+    sources = [(c, work / f"{c}.ipynb") for c in ran] + [(c, book / f"{c}.ipynb") for c in from_notebooks]  # type: ignore[operator]
+    for chapter, path in sources:
+        nb = _read_notebook(path)
         rows.extend(figures_of(chapter, nb))
         c_rows.extend(conclusions_of(chapter, nb))
     for name, columns, records in ((FIGURES_FILE, FIGURE_COLUMNS, rows), (CONCLUSIONS_FILE, CONCLUSION_COLUMNS, c_rows)):

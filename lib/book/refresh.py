@@ -213,7 +213,7 @@ def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: P
             figures_path, conclusions_path = book / FIGURES_FILE, book / CONCLUSIONS_FILE
             old, old_c = read_figures(figures_path), read_conclusions(conclusions_path)
             if not failed:
-                write_records(work, early, all_chapters, old, old_c)
+                write_records(work, early, all_chapters, old, old_c, book)
             if not failed and late:
                 # The late chapters read the records just written, through paths in the work folder.
                 late_parameters = {**parameters, **{k: str((work / v).relative_to(root))
@@ -230,7 +230,7 @@ def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: P
             detail = "\n".join(f"  chapter '{r.chapter}' (analyses/{r.chapter}.py): {r.message}" for r in failed)
             raise RefreshError(f"{len(failed)} of {len(wanted)} chapter(s) failed; book/ and data/snapshots/ were "
                                f"left as they were.\n{detail}")
-        write_records(work, wanted, all_chapters, old, old_c)
+        write_records(work, wanted, all_chapters, old, old_c, book)
         new, new_c = read_figures(work / FIGURES_FILE), read_conclusions(work / CONCLUSIONS_FILE)
         for chapter in wanted:
             name_final_paths(work / f"{chapter}.ipynb")
