@@ -28,19 +28,23 @@ PRICES ?=
 FEED ?= litellm
 AS_OF ?=
 SOURCE ?=
+# The variables reach the recipes as environment variables and are quoted there ("$$AS_OF"):
+# never pasted into the command line, where `AS_OF='2026-11-30; touch x'` would run touch.
+export PRICES FEED AS_OF SOURCE JOBS FORCE
 refresh: $(STAMP)
-	$(BIN)/python -m lib.book.refresh $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force) $(if $(PRICES),--prices '$(PRICES)' --feed $(FEED)) \
-		$(if $(AS_OF),--as-of $(AS_OF)) $(if $(SOURCE),--source '$(SOURCE)')
+	$(BIN)/python -m lib.book.refresh $${JOBS:+--jobs "$$JOBS"} $${FORCE:+--force} \
+		$${PRICES:+--prices "$$PRICES" --feed "$$FEED"} $${AS_OF:+--as-of "$$AS_OF"} $${SOURCE:+--source "$$SOURCE"}
 
 ## refresh-litellm: refresh the whole book on the newest LiteLLM price database from PyPI, dated today
 refresh-litellm: $(STAMP)
 	@set -e; out=$$($(BIN)/python -m lib.prices.litellm_wheel); file=$${out%%	*}; version=$${out##*	}; \
-	$(MAKE) --no-print-directory refresh PRICES="$$file" FEED=litellm AS_OF=$$(date -u +%F) \
-		SOURCE="LiteLLM $$version price database (model_prices_and_context_window_backup.json from the PyPI wheel)"
+	PRICES="$$file" FEED=litellm AS_OF="$$(date -u +%F)" \
+		SOURCE="LiteLLM $$version price database (model_prices_and_context_window_backup.json from the PyPI wheel)" \
+		$(MAKE) --no-print-directory refresh
 
 ## html: build _build/html from the executed notebooks in book/ (no execution), warnings are errors
 html: $(STAMP)
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going --quiet
+	$(BIN)/python -m lib.data.lock --shared -- $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going --quiet
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
 ## book: refresh, then build the HTML

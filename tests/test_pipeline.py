@@ -54,7 +54,7 @@ def test_a_chapter_that_raises_names_chapter_and_cell_and_changes_nothing(book_c
     message = str(info.value)
     assert "chapter 'zz_broken' (analyses/zz_broken.py)" in message
     assert "`prices_per_token = 1 / 0`" in message and "ZeroDivisionError" in message
-    assert "book/ was left as it was" in message
+    assert "book/ and data/snapshots/ were left as they were" in message
     assert snapshot(book_copy / "book") == before
 
 

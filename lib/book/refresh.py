@@ -28,406 +28,43 @@ model, a ranking, a claim of the guide that stopped holding) and is kept as ``bo
 from __future__ import annotations
 
 import argparse
-import ast
-import csv
-import hashlib
-import json
-import math
 import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
-import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import jupytext
 import nbformat
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import CaselessStrEnum
 
-from lib.book.figures import CONCLUSION_METADATA_KEY, FIGURE_METADATA_KEY, format_value
+from lib.book.execute import CELL_TIMEOUT_S, KERNEL_STARTUP, ChapterResult, IPCKernelManager, _run_chapter
+from lib.book.plan import (HASH_KEY, KERNEL, LATE_CHAPTERS, PARAMETERS, RECORD_PARAMETERS, Plan, chapter_parameters,
+                           chapters_in, inputs_hash, lib_digest, lib_dir, plan, source_notebook, stored_hash)
+from lib.book.records import (CHANGES_FILE, CONCLUSION_COLUMNS, CONCLUSIONS_FILE, FIGURE_COLUMNS, FIGURES_FILE,
+                              RefreshError, conclusion_changes, conclusions_of, figure_changes, figures_of,
+                              read_conclusions, read_figures, same_value, write_changes_page, write_records)
+from lib.book.staging import (STAGING_DIR, WORK_PREFIX, StagedFiles, clear_leftovers, final_path,
+                              name_final_paths, write_atomically)
+from lib.data.dates import as_of_argument, calendar_date
+from lib.data.lock import EXIT_LOCKED, CheckoutLocked, LockFileError, checkout_lock
 from lib.data.paths import project_root
 from lib.data.tables import validate_data_dir
 from lib.data.validation import DataValidationError
 
-FIGURES_FILE = "figures.csv"
-FIGURE_COLUMNS = ["chapter", "name", "value", "unit"]
-CONCLUSIONS_FILE = "conclusions.csv"
-CONCLUSION_COLUMNS = ["chapter", "name", "text"]
-CHANGES_FILE = "changes.md"
+# Old names, kept for the tests and tools that import them from here.
+_source_notebook = source_notebook
+_same = same_value
+_write_records = write_records
+__all__ = ["CELL_TIMEOUT_S", "CHANGES_FILE", "CONCLUSION_COLUMNS", "CONCLUSIONS_FILE", "FIGURE_COLUMNS",
+           "FIGURES_FILE", "HASH_KEY", "KERNEL", "KERNEL_STARTUP", "LATE_CHAPTERS", "PARAMETERS", "RECORD_PARAMETERS",
+           "ChapterResult", "IPCKernelManager", "Plan", "PriceFeed", "RefreshError", "chapter_parameters", "chapters_in",
+           "conclusion_changes", "conclusions_of", "figure_changes", "figures_of", "inputs_hash", "lib_digest",
+           "lib_dir", "plan", "read_conclusions", "read_figures", "refresh", "stored_hash", "main"]
+
 IN_USE_FILE = "data/snapshots/in_use.txt"
 GUIDE_PRICES = "data/api_prices.csv"
-KERNEL = "python3"
-PARAMETERS = {"for_html_book": True}
-# Chapters that read what the other chapters recorded (book/figures.csv, book/conclusions.csv):
-# they run after all the others, on the fresh files, and whenever any other chapter re-runs.
-LATE_CHAPTERS = ("guide_trust",)
-# The parameters through which a late chapter is pointed at those files.
-RECORD_PARAMETERS = {"figures_csv": FIGURES_FILE, "conclusions_csv": CONCLUSIONS_FILE}
-CELL_TIMEOUT_S = 600
-# Run in every chapter's kernel before its first cell. jsonschema (which Altair validates charts
-# with) imports rfc3987_syntax if it is installed, and that module builds a Lark parser at import:
-# measured at 5-12 s per kernel on the 2-core machine, more than the rest of a chapter's imports
-# together. Marking it absent only drops jsonschema's "iri" format check; the charts, and so the
-# notebooks, come out the same (make bench compares them with the stored ones).
-KERNEL_STARTUP = "import sys; sys.modules.setdefault('rfc3987_syntax', None)"
-# Where a stored notebook keeps the hash of what it was computed from (nb.metadata["refresh"]).
-HASH_KEY = "inputs_sha256"
-WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
-
-
-class IPCKernelManager(AsyncKernelManager):
-    """Kernels on Unix sockets. Over TCP, two chapters starting at once can pick the same free
-    port (papermill #511) and hang waiting on each other's kernel."""
-
-    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-
-    def _ip_default(self) -> str:
-        # jupyter_client's default socket base is "kernel-ipc" in the cwd, numbered from 1, so two
-        # kernels started at once in one folder would share sockets. One unique base per kernel.
-        return os.path.join(tempfile.gettempdir(), f"book-kernel-{uuid.uuid4().hex}")
-
-
-class RefreshError(RuntimeError):
-    """A refresh that changed nothing; the message says why."""
-
-
-@dataclass(frozen=True)
-class ChapterResult:
-    chapter: str
-    ok: bool
-    message: str = ""
-    # Where the chapter's time went (seconds): "total" in the worker, "kernel" (start and
-    # shutdown: total less the cells), "imports" (the cell that imports lib), "cells" (the rest).
-    seconds: tuple[tuple[str, float], ...] = ()
-
-
-def chapters_in(root: Path) -> list[str]:
-    return sorted(p.stem for p in (root / "analyses").glob("*.py") if not p.name.startswith("_"))
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def lib_dir(root: Path) -> Path:
-    """The lib the chapters' kernels import: the project's own (they run with the project as cwd),
-    else the one this module belongs to (a copy of the book without lib/ uses the installed lib)."""
-    own = root / "lib"
-    return own if (own / "__init__.py").is_file() else Path(__file__).resolve().parents[1]
-
-
-def lib_digest(root: Path) -> str:
-    """One hash over every lib/**/*.py: contents and paths relative to lib/, never mtimes or
-    absolute paths, so two checkouts of one commit agree."""
-    base = lib_dir(root)
-    h = hashlib.sha256()
-    for path in sorted(base.rglob("*.py"), key=lambda p: p.relative_to(base).as_posix()):
-        h.update(path.relative_to(base).as_posix().encode() + b"\0" + _sha256(path.read_bytes()).encode() + b"\n")
-    return h.hexdigest()
-
-
-def _relative(root: Path, value: str) -> str:
-    p = Path(value)
-    if p.is_absolute():
-        try:
-            p = p.resolve().relative_to(root)
-        except ValueError:
-            return p.as_posix()
-    return Path(os.path.normpath(p)).as_posix()
-
-
-def chapter_parameters(root: Path, chapter: str, overrides: dict[str, object] | None = None,
-                       workdir: Path | None = None) -> dict[str, object]:
-    """The chapter's parameters as the refresh runs it: the defaults of its parameters cell (read
-    with papermill.inspect_notebook on the converted notebook), with the refresh's own values for
-    the ones it declares (for_html_book, an imported price snapshot, the record files)."""
-    import logging
-
-    import papermill
-
-    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        path = Path(tmp) / f"{chapter}.ipynb"
-        nbformat.write(_source_notebook(root / "analyses" / f"{chapter}.py"), path)
-        # papermill warns of a parameter line it cannot parse (one with a trailing comment); that
-        # parameter keeps its default, which the chapter's source hash already covers.
-        quiet = logging.getLogger("papermill")
-        level = quiet.level
-        quiet.setLevel(logging.ERROR)
-        try:
-            declared = papermill.inspect_notebook(str(path))
-        finally:
-            quiet.setLevel(level)
-    values: dict[str, object] = {}
-    for name, spec in declared.items():
-        try:
-            values[name] = ast.literal_eval(spec["default"])
-        except (ValueError, SyntaxError, TypeError):
-            values[name] = spec["default"]  # not a literal: its source text stands for it
-    values.update({k: v for k, v in {**PARAMETERS, **(overrides or {})}.items() if k in declared})
-    return values
-
-
-def inputs_hash(root: Path, chapter: str, parameters: dict[str, object], lib_hash: str,
-                skip_files: tuple[str, ...] = (), extra: object = None) -> str:
-    """sha256 over the chapter's source, lib, the files its parameters name and the parameters."""
-    files = {}
-    for value in parameters.values():
-        if isinstance(value, str) and value:
-            rel = _relative(root, value)
-            if rel not in skip_files and (root / rel).is_file():
-                files[rel] = _sha256((root / rel).read_bytes())
-    doc = {"chapter": chapter, "source": _sha256((root / "analyses" / f"{chapter}.py").read_bytes()),
-           "lib": lib_hash, "files": files, "parameters": parameters, "extra": extra}
-    return _sha256(json.dumps(doc, sort_keys=True, default=repr).encode())
-
-
-def stored_hash(notebook: Path) -> str | None:
-    if not notebook.is_file():
-        return None
-    with notebook.open(encoding="utf-8") as fh:
-        meta = json.load(fh).get("metadata", {})
-    return meta.get("refresh", {}).get(HASH_KEY)
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Which chapters a refresh runs and why; the hash each will be stamped with."""
-
-    early: list[str]
-    late: list[str]
-    skipped: list[str]
-    hashes: dict[str, str]
-    reasons: dict[str, str]
-
-    @property
-    def run(self) -> list[str]:
-        return self.early + self.late
-
-
-def _late_overrides(parameters: dict[str, object]) -> dict[str, object]:
-    return {**parameters, **{k: f"book/{v}" for k, v in RECORD_PARAMETERS.items()}}
-
-
-def plan(root: Path, chapters: list[str] | None = None, parameters: dict[str, object] | None = None,
-         force: bool = False) -> Plan:
-    """Decide what a refresh runs. A chapter runs when forced, when book/ has no notebook for it or
-    one whose stored hash differs from its inputs' hash now. A late chapter (it reads book/'s records)
-    also runs whenever any other chapter runs; the records themselves are left out of its hash,
-    the list of chapters that write them is in it."""
-    root = root.resolve()
-    parameters = parameters or {}
-    all_chapters = chapters_in(root)
-    candidates = chapters or all_chapters
-    lib_hash = lib_digest(root)
-    hashes, reasons = {}, {}
-    early: list[str] = []
-    late_candidates = [c for c in all_chapters if c in LATE_CHAPTERS]
-    for chapter in candidates:
-        if chapter in LATE_CHAPTERS:
-            continue
-        hashes[chapter] = inputs_hash(root, chapter, chapter_parameters(root, chapter, parameters), lib_hash)
-    record_files = tuple(f"book/{v}" for v in RECORD_PARAMETERS.values())
-    writers = [c for c in all_chapters if c not in LATE_CHAPTERS]
-    for chapter in late_candidates:
-        hashes[chapter] = inputs_hash(root, chapter, chapter_parameters(root, chapter, _late_overrides(parameters)),
-                                      lib_hash, skip_files=record_files, extra=writers)
-    for chapter in [c for c in candidates if c not in LATE_CHAPTERS]:
-        stored = stored_hash(root / "book" / f"{chapter}.ipynb")
-        reason = ("forced" if force else "no stored notebook" if not (root / "book" / f"{chapter}.ipynb").exists()
-                  else "no stored hash" if stored is None else "inputs changed" if stored != hashes[chapter] else "")
-        if reason:
-            early.append(chapter)
-            reasons[chapter] = reason
-    late: list[str] = []
-    for chapter in late_candidates:
-        stored = stored_hash(root / "book" / f"{chapter}.ipynb")
-        own = chapter in candidates or chapters is None
-        reason = ("another chapter ran" if early else "" if not own else "forced" if force
-                  else "no stored notebook" if not (root / "book" / f"{chapter}.ipynb").exists()
-                  else "no stored hash" if stored is None else "inputs changed" if stored != hashes[chapter] else "")
-        if reason:
-            late.append(chapter)
-            reasons[chapter] = reason
-    skipped = [c for c in candidates if c not in early and c not in late]
-    return Plan(early, late, skipped, {c: hashes[c] for c in early + late}, reasons)
-
-
-def _source_notebook(py_path: Path) -> nbformat.NotebookNode:
-    nb = jupytext.read(py_path)
-    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i}"  # jupytext ids are random; stable ids keep the notebooks diffable
-    return nb
-
-
-def _clean(nb: nbformat.NotebookNode, inputs_hash: str | None = None) -> nbformat.NotebookNode:
-    """Drop what differs run to run (timings, temp paths, widget model ids); keep the inputs' hash."""
-    params = nb.metadata.get("papermill", {}).get("parameters", {})
-    nb.metadata.pop("papermill", None)
-    nb.metadata.pop("widgets", None)
-    nb.metadata["refresh"] = {"parameters": params}
-    if inputs_hash is not None:
-        nb.metadata["refresh"][HASH_KEY] = inputs_hash
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i}"
-        tags = cell.metadata.get("tags", [])
-        if "injected-parameters" in tags and "remove-cell" not in tags:
-            cell.metadata["tags"] = [*tags, "remove-cell"]  # a rendering switch, not the reader's business
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        for k, out in enumerate(cell.get("outputs", [])):
-            view = out.get("data", {}).get(WIDGET_VIEW_MIME)
-            if view is not None:  # the widget state is dropped above, so the random id points nowhere
-                view["model_id"] = f"cell-{i}-widget-{k}"
-    return nb
-
-
-def _describe_failure(exc: BaseException, source_nb: nbformat.NotebookNode) -> str:
-    """'cell N `first line`: Error: message', N counting the cells of the .py chapter from 1."""
-    ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
-    failed_source = getattr(exc, "source", None)
-    if failed_source is None:
-        return f"{ename}: {evalue}"
-    # papermill's cell_index counts its injected-parameters cell; find the cell in our own source.
-    numbers = [i for i, cell in enumerate(source_nb.cells, start=1) if cell.source == failed_source]
-    where = f"cell {numbers[0]}" if numbers else f"cell {getattr(exc, 'cell_index', '?')}"
-    lines = failed_source.strip().splitlines()
-    excerpt = f" `{lines[0][:80]}`" if lines else ""
-    return f"{where}{excerpt}: {ename}: {evalue}"
-
-
-def _timings(nb: nbformat.NotebookNode, total: float) -> tuple[tuple[str, float], ...]:
-    """Split a chapter's wall time by papermill's per-cell durations (read before _clean drops them)."""
-    imports = cells = 0.0
-    for cell in nb.cells:
-        d = cell.metadata.get("papermill", {}).get("duration") or 0.0
-        if cell.cell_type == "code" and "from lib" in cell.source and "import" in cell.source and not imports:
-            imports = d
-        else:
-            cells += d
-    return (("total", total), ("kernel", max(0.0, total - imports - cells)), ("imports", imports), ("cells", cells))
-
-
-def _run_chapter(root: str, chapter: str, work: str, parameters: dict[str, object] | None = None,
-                 inputs_hash: str | None = None) -> ChapterResult:
-    import time
-
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    root_p, work_p = Path(root), Path(work)
-    src = root_p / "analyses" / f"{chapter}.py"
-    input_nb = work_p / f"{chapter}.input.ipynb"
-    output_nb = work_p / f"{chapter}.ipynb"
-    try:
-        source_nb = _source_notebook(src)
-        nbformat.write(source_nb, input_nb)
-    except Exception as exc:
-        return ChapterResult(chapter, False, f"could not convert {src}: {exc}")
-    # Kernels inherit this worker's stderr and log transport warnings and shutdown noise there;
-    # keep that out of the refresh report, in the work folder, which is deleted afterwards.
-    with open(work_p / f"{chapter}.kernel.log", "w") as log:
-        os.dup2(log.fileno(), 2)
-    # Pass only what the chapter declares: a chapter that reads no prices takes no price path.
-    declared = papermill.inspect_notebook(str(input_nb))
-    wanted = {k: v for k, v in {**PARAMETERS, **(parameters or {})}.items() if k in declared}
-    start = time.perf_counter()
-    for attempt in (1, 2):
-        try:
-            papermill.execute_notebook(
-                str(input_nb), str(output_nb), parameters=wanted, kernel_name=KERNEL,
-                cwd=str(root_p), progress_bar=False, request_save_on_cell_execute=False,
-                execution_timeout=CELL_TIMEOUT_S, kernel_manager_class=IPCKernelManager,
-                extra_arguments=[f"--IPKernelApp.exec_lines={KERNEL_STARTUP}"],
-                # Every output is in once the last cell is idle; a graceful shutdown only waits
-                # (about 0.4 s a chapter measured here).
-                shutdown_kernel="immediate",
-            )
-            break
-        except PapermillExecutionError as exc:
-            return ChapterResult(chapter, False, _describe_failure(exc, source_nb))
-        except Exception as exc:  # a kernel that fails to start or dies: one retry
-            if attempt == 2:
-                return ChapterResult(chapter, False, f"{type(exc).__name__}: {exc}")
-    raw = nbformat.read(output_nb, as_version=4)
-    seconds = _timings(raw, time.perf_counter() - start)
-    nbformat.write(_clean(raw, inputs_hash), output_nb)
-    input_nb.unlink()
-    return ChapterResult(chapter, True, seconds=seconds)
-
-
-def figures_of(chapter: str, nb: nbformat.NotebookNode) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
-    seen: set[str] = set()
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            fig = out.get("metadata", {}).get(FIGURE_METADATA_KEY)
-            if not fig:
-                continue
-            if fig["name"] in seen:
-                raise RefreshError(f"chapter '{chapter}' records figure '{fig['name']}' twice")
-            seen.add(fig["name"])
-            value = float("nan") if fig["value"] is None else float(fig["value"])
-            rows.append({"chapter": chapter, "name": fig["name"], "value": repr(value),
-                         "unit": fig["unit"]})
-    return rows
-
-
-def conclusions_of(chapter: str, nb: nbformat.NotebookNode) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            c = out.get("metadata", {}).get(CONCLUSION_METADATA_KEY)
-            if c:
-                if any(r["name"] == c["name"] for r in rows):
-                    raise RefreshError(f"chapter '{chapter}' records conclusion '{c['name']}' twice")
-                rows.append({"chapter": chapter, "name": c["name"], "text": c["text"]})
-    return rows
-
-
-def read_conclusions(path: Path) -> dict[tuple[str, str], str]:
-    if not path.exists():
-        return {}
-    with path.open(newline="", encoding="utf-8") as fh:
-        return {(r["chapter"], r["name"]): r["text"] for r in csv.DictReader(fh)}
-
-
-def conclusion_changes(old: dict[tuple[str, str], str], new: dict[tuple[str, str], str]) -> list[str]:
-    lines = []
-    for key in sorted(set(old) & set(new)):
-        if old[key] != new[key]:
-            lines.append(f"  flipped  {key[0]}.{key[1]}: {old[key]!r} -> {new[key]!r}")
-    return lines
-
-
-def read_figures(path: Path) -> dict[tuple[str, str], tuple[float, str]]:
-    if not path.exists():
-        return {}
-    with path.open(newline="", encoding="utf-8") as fh:
-        return {(r["chapter"], r["name"]): (float(r["value"]), r["unit"]) for r in csv.DictReader(fh)}
-
-
-def _same(a: float, b: float) -> bool:
-    """Equal, counting two missing values (NaN: a price the data does not give) as equal."""
-    return a == b or (math.isnan(a) and math.isnan(b))
-
-
-def figure_changes(old: dict[tuple[str, str], tuple[float, str]],
-                   new: dict[tuple[str, str], tuple[float, str]]) -> list[str]:
-    lines = []
-    for key in sorted(set(old) | set(new)):
-        label = f"{key[0]}.{key[1]}"
-        if key not in old:
-            lines.append(f"  new      {label} = {new[key][0]:.6g} {new[key][1]}")
-        elif key not in new:
-            lines.append(f"  removed  {label} (was {old[key][0]:.6g} {old[key][1]})")
-        elif not _same(old[key][0], new[key][0]):
-            lines.append(f"  changed  {label}: {old[key][0]:.6g} -> {new[key][0]:.6g} {new[key][1]}")
-    return lines
 
 
 @dataclass(frozen=True)
@@ -452,8 +89,10 @@ def prices_in_use(root: Path) -> Path | None:
     return path
 
 
-def _import(root: Path, feed: PriceFeed) -> tuple[Path, list[Path], str]:
-    """Import a feed into data/snapshots; returns the snapshot, the files created, and a summary line."""
+def _import(root: Path, feed: PriceFeed) -> tuple[StagedFiles, str]:
+    """Import a feed into STAGING_DIR (never straight into data/snapshots: a snapshot in use must
+    not be replaced before the book has been computed from its successor); returns the staged
+    files and the import's summary line."""
     from lib.data import tables
     from lib.prices import feeds
 
@@ -465,30 +104,12 @@ def _import(root: Path, feed: PriceFeed) -> tuple[Path, list[Path], str]:
                                    feed_map=feeds.load_feed_map(root / "data" / "price_feed_map.csv"))
     except (feeds.FeedError, DataValidationError) as err:
         raise RefreshError(f"the price feed was not imported, so no chapter was run:\n{err}") from err
-    targets = feeds.snapshot_paths(root, feed.feed_format, feed.as_of)
-    created = [p for p in targets if not p.exists()]
-    feeds.write_snapshot(result, root)
-    return targets[0], created, result.summary()
-
-
-def _write_records(work: Path, ran: list[str], all_chapters: list[str],
-                   old: dict[tuple[str, str], tuple[float, str]], old_c: dict[tuple[str, str], str]) -> None:
-    """figures.csv and conclusions.csv in the work folder: the chapters that ran, and the kept
-    rows of those that did not (a chapter no longer in analyses/ drops out)."""
-    rows = [{"chapter": k[0], "name": k[1], "value": repr(v[0]), "unit": v[1]} for k, v in old.items()
-            if k[0] not in ran and k[0] in all_chapters]
-    c_rows = [{"chapter": k[0], "name": k[1], "text": v} for k, v in old_c.items()
-              if k[0] not in ran and k[0] in all_chapters]
-    for chapter in ran:
-        nb = nbformat.read(work / f"{chapter}.ipynb", as_version=4)
-        rows.extend(figures_of(chapter, nb))
-        c_rows.extend(conclusions_of(chapter, nb))
-    for name, columns, records in ((FIGURES_FILE, FIGURE_COLUMNS, rows), (CONCLUSIONS_FILE, CONCLUSION_COLUMNS, c_rows)):
-        records.sort(key=lambda r: (r["chapter"], r["name"]))
-        with (work / name).open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(records)
+    try:
+        written = feeds.write_snapshot(result, root, folder=root / STAGING_DIR)
+    except OSError as err:
+        raise RefreshError(f"cannot write the imported prices to {root / STAGING_DIR} ({err.strerror}), "
+                           "so no chapter was run and data/ was left as it was") from err
+    return StagedFiles(root, tuple(written)), result.summary()
 
 
 def _point_at_book(notebook: Path, work_relative: Path) -> None:
@@ -505,51 +126,79 @@ def _point_at_book(notebook: Path, work_relative: Path) -> None:
     nbformat.write(nb, notebook)
 
 
+def _set_pointer(root: Path, current: str) -> None:
+    pointer = root / IN_USE_FILE
+    if current:
+        pointer.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(pointer, current + "\n")
+    else:
+        pointer.unlink(missing_ok=True)
+
+
 def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: int | None = None,
             prices: PriceFeed | str | None = None, report: list[str] | None = None, force: bool = False,
             results: list[ChapterResult] | None = None) -> list[str]:
     """Run the refresh; returns the figure-change lines (and appends conclusion flips and the price
     summary to ``report`` when given, and each chapter run's ChapterResult to ``results``). Only the
     chapters whose inputs changed run (all with ``force``); ``jobs`` defaults to the core count.
-    Raises RefreshError, leaving book/ and the prices in use untouched."""
+    Raises RefreshError, leaving book/ and the prices in use untouched, or CheckoutLocked when
+    another command is changing the checkout."""
     root = (root or project_root()).resolve()
-    jobs = jobs or os.cpu_count() or 1
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise RefreshError(f"--jobs takes a whole number of chapters at a time, 1 or more, not {jobs!r}")
+    if prices not in (None, "guide") and not isinstance(prices, PriceFeed):
+        raise RefreshError(f"--prices takes a feed or 'guide', not {prices!r}")
+    if isinstance(prices, PriceFeed):
+        try:
+            calendar_date(prices.as_of)
+        except ValueError as err:
+            raise RefreshError(f"--as-of {err}, so no chapter was run: give the day the prices are from") from None
+    try:
+        lock = checkout_lock(root, what="a refresh of the book (python -m lib.book.refresh)")
+        with lock:
+            clear_leftovers(root)
+            return _refresh_locked(root, chapters, jobs or os.cpu_count() or 1, prices, report, force, results)
+    except LockFileError as err:
+        raise RefreshError(str(err)) from err
+
+
+def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: PriceFeed | str | None,
+                    report: list[str] | None, force: bool, results: list[ChapterResult] | None) -> list[str]:
     try:
         validate_data_dir(root / "data")
     except DataValidationError as err:
         raise RefreshError(f"the data did not validate, so no chapter was run:\n{err}") from err
-    if prices not in (None, "guide") and not isinstance(prices, PriceFeed):
-        raise RefreshError(f"--prices takes a feed or 'guide', not {prices!r}")
-    created: list[Path] = []
-    import_summary = ""
-    if isinstance(prices, PriceFeed):
-        snapshot, created, import_summary = _import(root, prices)
-    else:
-        snapshot = None if prices == "guide" else prices_in_use(root)
-    parameters: dict[str, object] = {}
-    if snapshot is not None:
-        relative = str(snapshot.relative_to(root))
-        parameters = {"api_prices_csv": relative, "imported_prices_csv": relative}
-
     all_chapters = chapters_in(root)
     unknown = sorted(set(chapters or []) - set(all_chapters))
     if unknown:
         raise RefreshError(f"no chapter named {', '.join(unknown)} in {root / 'analyses'}")
-    todo = plan(root, chapters, parameters, force)
+    staged, import_summary = StagedFiles(root, ()), ""
+    if isinstance(prices, PriceFeed):
+        staged, import_summary = _import(root, prices)
+        run_on = staged.staged[0]
+        current = final_path(run_on.relative_to(root).as_posix())
+    else:
+        snapshot = None if prices == "guide" else prices_in_use(root)
+        current = snapshot.relative_to(root).as_posix() if snapshot is not None else ""
+        run_on = snapshot
+    # The chapters run on the staged file, but are planned and stamped with the path (and so the
+    # hash) they will have once it is in place.
+    final_parameters = {"api_prices_csv": current, "imported_prices_csv": current} if current else {}
+    parameters = {k: run_on.relative_to(root).as_posix() for k in final_parameters} if run_on else {}
+    todo = plan(root, chapters, final_parameters, force, read_from=staged.read_from())
     early, late, wanted = todo.early, todo.late, todo.run
 
     book = root / "book"
     book.mkdir(exist_ok=True)
     if not wanted:  # nothing changed: book/ stays byte for byte as it is
-        pointer = root / IN_USE_FILE
-        current = str(snapshot.relative_to(root)) if snapshot is not None else ""
-        if current:
-            pointer.parent.mkdir(parents=True, exist_ok=True)
-            pointer.write_text(current + "\n", encoding="utf-8")
-        else:
-            pointer.unlink(missing_ok=True)
+        staged.move_into_place()  # the same bytes the book was computed from (their hash matched)
+        _set_pointer(root, current)
         return []
-    work = Path(tempfile.mkdtemp(prefix=".refresh-", dir=book))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=book))
+    except OSError as err:
+        raise RefreshError(f"cannot write to {book} ({err.strerror}), so no chapter was run and book/ and "
+                           "data/ were left as they were") from err
     try:
         # Spawned, not forked, workers: each starts clean instead of inheriting the parent's
         # imported zmq and asyncio state. (The hangs seen here came from shared kernel sockets:
@@ -564,7 +213,7 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
             figures_path, conclusions_path = book / FIGURES_FILE, book / CONCLUSIONS_FILE
             old, old_c = read_figures(figures_path), read_conclusions(conclusions_path)
             if not failed:
-                _write_records(work, early, all_chapters, old, old_c)
+                write_records(work, early, all_chapters, old, old_c, book)
             if not failed and late:
                 # The late chapters read the records just written, through paths in the work folder.
                 late_parameters = {**parameters, **{k: str((work / v).relative_to(root))
@@ -578,28 +227,28 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
                     if (work / f"{chapter}.ipynb").exists():
                         _point_at_book(work / f"{chapter}.ipynb", work.relative_to(root))
         if failed:
-            for path in created:  # an import that no chapter could run on is not kept
-                path.unlink(missing_ok=True)
             detail = "\n".join(f"  chapter '{r.chapter}' (analyses/{r.chapter}.py): {r.message}" for r in failed)
-            raise RefreshError(f"{len(failed)} of {len(wanted)} chapter(s) failed; book/ was left as it was.\n{detail}")
-        _write_records(work, wanted, all_chapters, old, old_c)
+            raise RefreshError(f"{len(failed)} of {len(wanted)} chapter(s) failed; book/ and data/snapshots/ were "
+                               f"left as they were.\n{detail}")
+        write_records(work, wanted, all_chapters, old, old_c, book)
         new, new_c = read_figures(work / FIGURES_FILE), read_conclusions(work / CONCLUSIONS_FILE)
+        for chapter in wanted:
+            name_final_paths(work / f"{chapter}.ipynb")
 
-        # Everything ran: swap in. os.replace is atomic per file on one filesystem.
+        # Everything ran: swap in, the snapshot first (a notebook must never name a file that is
+        # not there), the pointer last. os.replace is atomic per file on one filesystem; a kill
+        # between two replaces leaves notebooks each stamped with the hash of what it was
+        # computed from, so the next refresh re-runs exactly the ones that do not match.
+        staged.move_into_place()
         for chapter in wanted:
             os.replace(work / f"{chapter}.ipynb", book / f"{chapter}.ipynb")
         os.replace(work / FIGURES_FILE, figures_path)
         os.replace(work / CONCLUSIONS_FILE, conclusions_path)
         pointer = root / IN_USE_FILE
         previous = pointer.read_text(encoding="utf-8").strip() if pointer.exists() else ""
-        current = str(snapshot.relative_to(root)) if snapshot is not None else ""
-        if current:
-            pointer.parent.mkdir(parents=True, exist_ok=True)
-            pointer.write_text(current + "\n", encoding="utf-8")
-        else:
-            pointer.unlink(missing_ok=True)
+        _set_pointer(root, current)
         changes, flips = figure_changes(old, new), conclusion_changes(old_c, new_c)
-        moved = any(k in old and not _same(old[k][0], new[k][0]) for k in new)
+        moved = any(k in old and not same_value(old[k][0], new[k][0]) for k in new)
         # The page keeps the last refresh that moved something: a chapter merely added or a
         # refresh that changed nothing does not wipe it.
         if moved or flips or previous != current or not (book / CHANGES_FILE).exists():
@@ -609,55 +258,29 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
         return changes
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(root / STAGING_DIR, ignore_errors=True)
 
 
-def _md(text: object) -> str:
-    """Text from data or a feed, safe in a Markdown table cell: no markup, no cell breaks."""
-    import html
-
-    return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
-
-
-def write_changes_page(path: Path, prices_file: str, import_summary: str,
-                       old: dict[tuple[str, str], tuple[float, str]], new: dict[tuple[str, str], tuple[float, str]],
-                       old_c: dict[tuple[str, str], str], new_c: dict[tuple[str, str], str]) -> None:
-    """book/changes.md: what the last refresh that changed anything moved, as a page of the book."""
-    lines = ["# What moved at the last refresh", "",
-             f"The chapters ran on the prices in `{_md(prices_file)}`."]
-    if import_summary:
-        lines += ["", f"Import: {_md(import_summary)}. The chapter on prices now lists every price that did "
-                      "not import and why."]
-    flipped = [k for k in sorted(set(old_c) & set(new_c)) if old_c[k] != new_c[k]]
-    lines += ["", "## Conclusions that flipped", ""]
-    if flipped:
-        lines += ["| chapter | conclusion | before | after |", "|---|---|---|---|"]
-        lines += [f"| {_md(k[0])} | {_md(k[1])} | {_md(old_c[k])} | {_md(new_c[k])} |" for k in flipped]
-    else:
-        lines.append("None: every ranking, cheapest choice and verdict on the guide's claims stayed as it was.")
-    moved = [k for k in sorted(set(old) & set(new)) if not _same(old[k][0], new[k][0])]
-    lines += ["", "## Figures that moved", ""]
-    if moved:
-        lines += ["| chapter | figure | before | after |", "|---|---|---|---|"]
-        lines += [f"| {_md(k[0])} | {_md(k[1])} | {_md(format_value(*old[k]))} | {_md(format_value(*new[k]))} |"
-                  for k in moved]
-    else:
-        lines.append("None.")
-    added, removed = len(set(new) - set(old)), len(set(old) - set(new))
-    if added or removed:
-        lines += ["", f"The refresh also recorded {added} new figure(s) and dropped {removed}."]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of chapters, 1 or more")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=None, help="project root (default: found from cwd)")
-    parser.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: the core count)")
+    parser.add_argument("--jobs", type=_positive_int, default=None, help="chapters run at once (default: the core count)")
     parser.add_argument("--chapter", action="append", dest="chapters",
                         help="consider only this chapter (it still runs only if its inputs changed)")
     parser.add_argument("--force", action="store_true", help="run the chapters even if their inputs did not change")
     parser.add_argument("--prices", help="a price feed (file or URL) to import and run on, or 'guide'")
     parser.add_argument("--feed", choices=("litellm", "openrouter"), default="litellm", help="the feed's format")
-    parser.add_argument("--as-of", help="the date the feed's prices are from, YYYY-MM-DD (required with a feed)")
+    parser.add_argument("--as-of", type=as_of_argument, help="the date the feed's prices are from, YYYY-MM-DD (required with a feed)")
     parser.add_argument("--source", default="", help="how to name the feed in the book (default: format and location)")
     args = parser.parse_args(argv)
     prices: PriceFeed | str | None = None
@@ -672,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
         ran: list[ChapterResult] = []
         changes = refresh(args.root, args.chapters, args.jobs, prices=prices, report=report, force=args.force,
                           results=ran)
+    except CheckoutLocked as err:
+        print(f"refresh refused: {err}", file=sys.stderr)
+        return EXIT_LOCKED
     except RefreshError as err:
         print(f"refresh failed: {err}", file=sys.stderr)
         return 1

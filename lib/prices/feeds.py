@@ -25,6 +25,7 @@ import csv
 import io
 import json
 import math
+import os
 import re
 import urllib.request
 from dataclasses import asdict, dataclass, field
@@ -418,44 +419,27 @@ def issues_path_for(snapshot_csv: str | Path) -> Path:
     return path.with_name(path.stem + ".issues.csv")
 
 
-def write_snapshot(result: FeedImport, root: Path) -> tuple[Path, Path]:
-    """Write the snapshot and its issues beside each other; never touches data/api_prices.csv."""
+def write_snapshot(result: FeedImport, root: Path, folder: Path | None = None) -> tuple[Path, Path]:
+    """Write the snapshot and its issues beside each other, in data/snapshots or in ``folder``
+    (the refresh stages them there until the book has run on them); never touches
+    data/api_prices.csv. Each file is replaced atomically: a reader sees the old one or the new."""
     prices_path, issues_path = snapshot_paths(root, result.feed_format, result.as_of)
+    if folder is not None:
+        prices_path, issues_path = folder / prices_path.name, folder / issues_path.name
     prices_path.parent.mkdir(parents=True, exist_ok=True)
     for path, text in ((prices_path, to_csv_text(result.prices, tables.API_PRICES.column_names)),
                        (issues_path, to_csv_text(result.issues_frame(), ISSUE_COLUMNS))):
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     return prices_path, issues_path
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Import a feed into data/snapshots without re-running the book (the refresh does both)."""
-    import argparse
-    import sys
+    """``python -m lib.prices.feeds``: import a feed into data/snapshots (lib/prices/import_cli.py)."""
+    from lib.prices.import_cli import main as import_main
 
-    from lib.data.paths import project_root
-
-    parser = argparse.ArgumentParser(description="Import a price feed into data/snapshots/ (the book is not re-run).")
-    parser.add_argument("location", help="the feed: a file or an http(s) URL")
-    parser.add_argument("--feed", choices=FEED_FORMATS, default="litellm")
-    parser.add_argument("--as-of", required=True, help="the date the prices are from, YYYY-MM-DD")
-    parser.add_argument("--source", default="", help="how the book names the feed")
-    args = parser.parse_args(argv)
-    root = project_root()
-    try:
-        doc, location = read_feed_json(args.location)
-        result = import_feed(doc, args.feed, location=location, source=args.source or f"{args.feed} feed {location}",
-                             as_of=args.as_of, guide_prices=tables.load_api_prices(root / "data" / "api_prices.csv"),
-                             feed_map=load_feed_map(root / "data" / "price_feed_map.csv"))
-    except (FeedError, DataValidationError) as err:
-        print(f"import failed: {err}", file=sys.stderr)
-        return 1
-    prices_path, issues_path = write_snapshot(result, root)
-    print(result.summary())
-    print(f"wrote {prices_path.relative_to(root)} and {issues_path.relative_to(root)}")
-    return 0
+    return import_main(argv)
 
 
 if __name__ == "__main__":
