@@ -347,7 +347,7 @@ def results_frame(names: Sequence[str], rows: Sequence[Sequence[object]]) -> pd.
     frame["cost_usd"] = [float(v) for v in exact]
     for col in ("calls", "input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens",
                 "unpriced_calls"):
-        frame[col] = frame[col].fillna(0).astype("int64")
+        frame[col] = calllog.exact_counts(frame[col])  # int64 where every sum fits, exact ints otherwise
     return frame.drop(columns="cost_micro_usd")
 
 

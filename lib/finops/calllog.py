@@ -25,6 +25,11 @@ The OpenTelemetry convention (like OpenAI's usage object) counts cached reads in
 bills ``input_tokens - cache_read`` at the input price and ``cache_read`` at the cached price, and
 a cached read can never exceed the input it is part of: the validator refuses such a row.
 
+Every token count must be a whole number from 0 to ``MAX_TOKENS_PER_CALL`` (100 million, ten times
+the largest context window any model advertises; ``lib.finops.logschema`` says why): a count above
+it (an int64 sentinel, a wrapped counter) is refused with its file, row and column, and the totals
+are summed in types that cannot wrap. The value rules are in ``lib.finops.logrules``.
+
 The generator is vectorised numpy under one seed: the same arguments give the same bytes,
 and no wall clock is read (timestamps are the seeded start date plus seeded offsets).
 """
@@ -46,8 +51,9 @@ from lib.finops.logread import register_raw_log  # noqa: F401
 from lib.finops.logrules import _INTEGER_TYPES, validate_call_log  # noqa: F401
 from lib.finops.logschema import (COL_CACHE_READ, COL_CACHE_WRITE, COL_FEATURE, COL_INPUT,  # noqa: F401
                                   COL_MODEL, COL_OUTPUT, COL_PROVIDER, COL_REASONING, COL_TENANT, COL_TIME,
-                                  OPTIONAL_COLUMNS, OPTIONAL_PLAIN_NAMES, PLAIN_NAMES,
-                                  REQUIRED_COLUMNS, TOKEN_COLUMNS, CallLogProblem, _q, _sql_string)
+                                  MAX_TOKENS_PER_CALL, OPTIONAL_COLUMNS, OPTIONAL_PLAIN_NAMES, PLAIN_NAMES,
+                                  REQUIRED_COLUMNS, TOKEN_COLUMNS, CallLogProblem, _q, _sql_string,
+                                  exact_counts)
 
 # Book provider name -> gen_ai.provider.name. The first nine are OpenTelemetry's well-known values;
 # the last four are not in its list, and the book uses the lower-case names their SDKs use.

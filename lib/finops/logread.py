@@ -20,7 +20,8 @@ from lib.finops.logschema import CallLogProblem, _sql_string
 def register_raw_log(con: duckdb.DuckDBPyConnection, path: str | Path, view: str = "calls_raw") -> list[str]:
     """Expose the file as ``view`` with a 1-based ``__row`` column (data row number); returns its columns.
 
-    Parquet is read in place by DuckDB; a CSV is read by pyarrow with every column as text, so a
+    Parquet is read in place by DuckDB; a CSV is read by pyarrow with every column as text (only an
+    empty cell is NULL: ``NA`` is a tenant's name and ``nan`` a bad token count, not a blank), so a
     malformed cell reaches the validator as written instead of failing inside a parser.
     """
     p = Path(path)
@@ -36,7 +37,7 @@ def register_raw_log(con: duckdb.DuckDBPyConnection, path: str | Path, view: str
         if not header:
             raise DataValidationError([CallLogProblem(str(p), "the file is empty: no header row")])
         table = pacsv.read_csv(p, convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in header}, strings_can_be_null=True))
+            column_types={name: pa.string() for name in header}, strings_can_be_null=True, null_values=[""]))
         table = table.append_column("__row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
         con.register(f"{view}_arrow", table)
         con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {view}_arrow")

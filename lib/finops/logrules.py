@@ -1,7 +1,12 @@
 """The rules a call log's values must pass before any call is costed, checked in one SQL pass.
 
 Each rule reports the first offending row, its value and how many rows break it, as
-``CallLogProblem`` (file, row, column, reason).
+``CallLogProblem`` (file, row, column, reason). A token count must be a whole, finite number from
+0 to ``MAX_TOKENS_PER_CALL``; the rules follow the column's type (a typed Parquet column skips the
+text checks a CSV column needs), so a value past int64, an unsigned 64-bit count, ``inf`` or
+``nan`` is refused with its row instead of failing later in a cast or wrapping in a sum.
+Cross-column rules (cached reads within the input ...) only look at cells that passed their own
+checks, compared as DOUBLE, so an absurd cell is reported once and can never overflow the check.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ import pandas as pd
 
 from lib.data.validation import DataValidationError, Problem
 from lib.finops.logschema import (COL_CACHE_READ, COL_CACHE_WRITE, COL_INPUT, COL_MODEL, COL_OUTPUT, COL_PROVIDER,
-                                  COL_REASONING, COL_TIME, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, TOKEN_COLUMNS,
-                                  CallLogProblem, _q)
+                                  COL_REASONING, COL_TIME, MAX_TOKENS_PER_CALL, OPTIONAL_COLUMNS, REQUIRED_COLUMNS,
+                                  TOKEN_COLUMNS, CallLogProblem, _q)
 
 _INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
                   "UBIGINT", "UHUGEINT"}
+_FLOAT_PREFIXES = ("DOUBLE", "FLOAT", "REAL")
 
 
 def validate_call_log(con: duckdb.DuckDBPyConnection, path: str | Path, price_keys: pd.DataFrame,
@@ -27,7 +33,38 @@ def validate_call_log(con: duckdb.DuckDBPyConnection, path: str | Path, price_ke
     ``price_keys`` has ``provider`` (OpenTelemetry name) and ``model`` columns: the calls the book can price.
     Every rule reports its first offending row and how many rows break it. Returns the row count.
     """
-    file = str(path)
+    return _validate(con, str(path), price_keys, view)
+
+
+def _token_rules(col: str, kind: str) -> tuple[list[tuple[str, str, str, str]], str, str]:
+    """A token column's rules, its value as a number, and the condition that the value passed them all."""
+    rules: list[tuple[str, str, str, str]] = []
+    text = f"CAST({_q(col)} AS VARCHAR)"
+    if kind.startswith("VARCHAR"):
+        num = f"TRY_CAST({_q(col)} AS DOUBLE)"
+        rules.append((col, f"TRIM({_q(col)}) <> '' AND {num} IS NULL", _q(col), "{value!r} is not a number of tokens"))
+    elif kind in _INTEGER_TYPES or kind.startswith(_FLOAT_PREFIXES + ("DECIMAL",)):
+        num = _q(col)
+    else:
+        raise TypeError(kind)
+    may_be_nonfinite = kind.startswith(("VARCHAR",) + _FLOAT_PREFIXES)
+    finite = f"NOT (isnan({num}) OR isinf({num}))" if may_be_nonfinite else "TRUE"
+    if may_be_nonfinite:
+        rules.append((col, f"{num} IS NOT NULL AND NOT ({finite})", text, "{value!r} is not a finite number of tokens"))
+    rules.append((col, f"{finite} AND {num} < 0", text, "{value} tokens: a token count cannot be negative"))
+    if kind not in _INTEGER_TYPES:
+        rules.append((col, f"{finite} AND {num} >= 0 AND {num} <> FLOOR({num})", text,
+                      "{value} is not a whole number of tokens"))
+    rules.append((col, f"{finite} AND {num} > {MAX_TOKENS_PER_CALL}", text,
+                  f"{{value}} tokens is above the ceiling of {MAX_TOKENS_PER_CALL:,} tokens per call "
+                  f"(MAX_TOKENS_PER_CALL, ten times the largest context window): a broken or wrapped counter, "
+                  f"not usage"))
+    whole = "" if kind in _INTEGER_TYPES else f" AND {num} = FLOOR({num})"
+    passed = f"({num} IS NOT NULL AND {finite} AND {num} >= 0 AND {num} <= {MAX_TOKENS_PER_CALL}{whole})"
+    return rules, f"CAST({num} AS DOUBLE)", passed
+
+
+def _validate(con: duckdb.DuckDBPyConnection, file: str, price_keys: pd.DataFrame, view: str) -> int:
     columns = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
@@ -51,37 +88,32 @@ def validate_call_log(con: duckdb.DuckDBPyConnection, path: str | Path, price_ke
     elif not types[COL_TIME].startswith(("TIMESTAMP", "DATE")):
         raise DataValidationError([CallLogProblem(file, f"holds {types[COL_TIME]}, not timestamps", 0, COL_TIME)])
     present_optional = [c for c in OPTIONAL_COLUMNS if c in types]
+    number: dict[str, str] = {}  # column -> its value as DOUBLE, for the cross-column rules
+    passed: dict[str, str] = {}  # column -> the condition that its cell passed its own rules
     for col in TOKEN_COLUMNS + tuple(present_optional):
-        kind = types[col]
-        if kind.startswith("VARCHAR"):
-            num = f"TRY_CAST({_q(col)} AS DOUBLE)"
-            rules.append((col, f"TRIM({_q(col)}) <> '' AND {num} IS NULL", _q(col), "{value!r} is not a number of tokens"))
-        elif kind in _INTEGER_TYPES or kind.startswith(("DOUBLE", "FLOAT", "DECIMAL", "REAL")):
-            num = _q(col)
-        else:
-            raise DataValidationError([CallLogProblem(file, f"holds {kind}, not token counts", 0, col)])
-        rules.append((col, f"{num} < 0", f"CAST({_q(col)} AS VARCHAR)", "{value} tokens: a token count cannot be negative"))
-        if kind not in _INTEGER_TYPES:
-            rules.append((col, f"{num} >= 0 AND {num} <> FLOOR({num})", f"CAST({_q(col)} AS VARCHAR)",
-                          "{value} is not a whole number of tokens"))
-    cache_num, input_num = (f"TRY_CAST({_q(c)} AS DOUBLE)" if types[c].startswith("VARCHAR") else _q(c)
-                            for c in (COL_CACHE_READ, COL_INPUT))
-    rules.append((COL_CACHE_READ, f"{cache_num} > {input_num}",
+        try:
+            own, number[col], passed[col] = _token_rules(col, types[col])
+        except TypeError:
+            raise DataValidationError([CallLogProblem(file, f"holds {types[col]}, not token counts", 0, col)]) from None
+        rules += own
+    both = f"{passed[COL_CACHE_READ]} AND {passed[COL_INPUT]}"
+    rules.append((COL_CACHE_READ, f"{both} AND {number[COL_CACHE_READ]} > {number[COL_INPUT]}",
                   f"CAST({_q(COL_CACHE_READ)} AS VARCHAR) || ' > ' || CAST({_q(COL_INPUT)} AS VARCHAR)",
                   "cached reads {value} input: input_tokens includes the cached reads (OpenTelemetry convention), "
                   "so they cannot exceed it"))
-    def num_of(c: str) -> str:
-        return f"TRY_CAST({_q(c)} AS DOUBLE)" if types[c].startswith("VARCHAR") else _q(c)
     if COL_CACHE_WRITE in types:
         # Input includes both cached reads and cache writes: together they cannot exceed it.
         rules.append((COL_CACHE_WRITE,
-                      f"COALESCE({num_of(COL_CACHE_READ)}, 0) + {num_of(COL_CACHE_WRITE)} > {num_of(COL_INPUT)}",
+                      f"{passed[COL_CACHE_WRITE]} AND {passed[COL_INPUT]} AND ({passed[COL_CACHE_READ]} OR "
+                      f"{_q(COL_CACHE_READ)} IS NULL) AND COALESCE({number[COL_CACHE_READ]}, 0) + "
+                      f"{number[COL_CACHE_WRITE]} > {number[COL_INPUT]}",
                       f"CAST({_q(COL_CACHE_READ)} AS VARCHAR) || ' + ' || CAST({_q(COL_CACHE_WRITE)} AS VARCHAR) "
                       f"|| ' > ' || CAST({_q(COL_INPUT)} AS VARCHAR)",
                       "cached reads + cache writes {value} input: input_tokens includes both (OpenTelemetry "
                       "convention), so together they cannot exceed it"))
     if COL_REASONING in types:
-        rules.append((COL_REASONING, f"{num_of(COL_REASONING)} > {num_of(COL_OUTPUT)}",
+        rules.append((COL_REASONING, f"{passed[COL_REASONING]} AND {passed[COL_OUTPUT]} AND "
+                                     f"{number[COL_REASONING]} > {number[COL_OUTPUT]}",
                       f"CAST({_q(COL_REASONING)} AS VARCHAR) || ' > ' || CAST({_q(COL_OUTPUT)} AS VARCHAR)",
                       "reasoning tokens {value} output: output_tokens includes reasoning (OpenTelemetry "
                       "convention), so reasoning cannot exceed it"))
