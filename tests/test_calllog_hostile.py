@@ -1,9 +1,9 @@
-"""Hostile call logs (issue 22, item 5): real malformed CSV and Parquet files, each refused with its
-file, row, column and reason, never a DuckDB traceback, and nothing written.
+"""Hostile call logs (issue 22, items 5 and 8): real malformed CSV and Parquet files, each refused with
+its file, row, column and reason, never a DuckDB or Arrow traceback, and nothing written.
 
-The arithmetic: a token count above ``MAX_TOKENS_PER_CALL`` is refused (two calls of int64-maximum
-tokens once summed to a negative total and a $55 trillion bill), and the sums the book takes cannot
-wrap, even past int64.
+Also the arithmetic: a token count above ``MAX_TOKENS_PER_CALL`` is refused (two calls of
+int64-maximum tokens once summed to a negative total and a $55 trillion bill), and the sums the
+book takes cannot wrap, even past int64.
 """
 
 from __future__ import annotations
@@ -166,6 +166,63 @@ def test_bad_token_cell_in_csv_is_named_once(tmp_path, cell, reason, column):
     assert len(problems) == 1, [str(p) for p in problems]  # no echo from the cached <= input rule
 
 
+def test_short_row_names_the_first_missing_column(tmp_path):
+    path = _csv(tmp_path, GOOD, GOOD[:6], GOOD)
+    _named(_refused(tmp_path, path), path, 2, calllog.COL_CACHE_READ, "has 6 fields, the header has 8")
+
+
+def test_long_row_is_named(tmp_path):
+    path = _csv(tmp_path, GOOD, GOOD + ["extra"], GOOD + ["extra"])
+    text = _named(_refused(tmp_path, path), path, 2, None, "has 9 fields, the header has 8")
+    assert "(2 rows in all)" in text
+
+
+def test_latin1_cell_names_row_column_and_byte(tmp_path):
+    latin = ",".join(_row(tenant="Caf\xe9")).encode("latin-1")
+    path = _csv(tmp_path, GOOD, GOOD, latin)
+    text = _named(_refused(tmp_path, path), path, 3, calllog.COL_TENANT, "holds the byte 0xe9, which is not UTF-8")
+    assert "'é'" in text and "save the file as UTF-8" in text
+
+
+def test_latin1_header_is_named(tmp_path):
+    path = tmp_path / "log.csv"
+    header = ",".join(HEADER).replace("tenant", "t\xe9nant").encode("latin-1")
+    path.write_bytes(header + b"\n" + ",".join(GOOD).encode())
+    _named(_refused(tmp_path, path), path, 0, None, "header field 2 holds the byte 0xe9")
+
+
+def test_unclosed_quote_is_named(tmp_path):
+    path = _csv(tmp_path, GOOD, b'2026-05-01 09:00:00,"Acme,chat,openai,GPT-5,10,0,5', GOOD)
+    _named(_refused(tmp_path, path), path, 2, calllog.COL_FEATURE, "is a closing quote missing?")
+
+
+def test_cell_past_the_csv_field_limit_is_named(tmp_path):
+    # Two MiB in one quoted cell: past pyarrow's block and the csv module's field limit alike.
+    huge = b'2026-05-01 09:00:00,"' + (b"A" * 1023 + b"\n") * 2048 + b'",chat,openai,GPT-5,10,0,5'
+    path = _csv(tmp_path, GOOD, huge)
+    _named(_refused(tmp_path, path), path, 2, None, "field larger than field limit")
+
+
+def test_duplicate_and_reserved_header_names_are_refused(tmp_path):
+    dup = _csv(tmp_path, GOOD + ["B"], header=HEADER + ["tenant"], name="dup.csv")
+    _named(_refused(tmp_path, dup), dup, 0, calllog.COL_TENANT, "names this column 2 times (fields 2, 9)")
+    own_row = _csv(tmp_path, GOOD + ["7"], header=HEADER + ["__row"], name="row.csv")
+    _named(_refused(tmp_path, own_row), own_row, 0, "__row", "reserves for its row numbers")
+
+
+@pytest.mark.parametrize(("data", "row", "reason"), [
+    (b"", None, "the file is empty: no header row"),
+    ((",".join(HEADER) + "\n").encode(), None, "the call log has no rows"),
+    (b"PAR1\x00\x00\x15\x04garbage", 0, "is a Parquet file, not a CSV"),
+    (bytes(range(256)) * 4, 0, "holds a NUL byte: this is a binary file"),
+    ((",".join(HEADER) + "\n" + ",".join(GOOD) + "\n").encode("utf-16"), 0, "is UTF-16 text"),
+])
+def test_csv_that_is_not_a_call_log_is_refused(tmp_path, data, row, reason):
+    path = tmp_path / "log.csv"
+    path.write_bytes(data)
+    _named(_refused(tmp_path, path), path, row, None, reason)
+
+
 # --------------------------------------------------------------------------- bad Parquet
 def test_unsigned_parquet_counts_past_int64_are_refused_and_small_ones_read(tmp_path):
     small = calllog.generate_call_log(20, seed=3).column(calllog.COL_INPUT).to_numpy().astype(np.uint64)
@@ -205,3 +262,49 @@ def test_decimal_token_column_past_int64_is_refused(tmp_path):
     cells[2] = Decimal(10) ** 30
     path = _parquet(tmp_path, **{calllog.COL_OUTPUT: pa.array(cells, pa.decimal128(38, 0))})
     _named(_refused(tmp_path, path), path, 3, calllog.COL_OUTPUT, f"{10**30} tokens is above the ceiling")
+
+
+def test_reserved_column_in_parquet_is_refused(tmp_path):
+    path = _parquet(tmp_path, file_row_number=pa.array(np.arange(20)))
+    _named(_refused(tmp_path, path), path, 0, "file_row_number", "reserves for its row numbers")
+
+
+def _good_parquet_bytes(tmp_path: Path) -> bytes:
+    return _parquet(tmp_path, n=2_000, name="good.parquet").read_bytes()
+
+
+@pytest.mark.parametrize(("make", "reason"), [
+    (lambda good: b"", "the file is empty (0 bytes)"),
+    (lambda good: b"timestamp,tenant\n2026-05-01,Acme\n", "is not a Parquet file"),
+    (lambda good: good[: len(good) // 2], "is truncated"),
+    (lambda good: good[:-200] + b"\x07" * 192 + good[-8:], "could not be read as Parquet"),  # a broken footer
+])
+def test_file_that_is_not_parquet_is_refused(tmp_path, make, reason):
+    path = tmp_path / "log.parquet"
+    path.write_bytes(make(_good_parquet_bytes(tmp_path)))
+    _named(_refused(tmp_path, path), path, None, None, reason)
+
+
+def _corrupt_column(tmp_path: Path, column: str) -> Path:
+    """A log whose ``column`` chunk is overwritten with noise (footer intact), extra ``notes`` column included."""
+    n = 5_000
+    rng = np.random.default_rng(5)
+    notes = pa.array([f"note {v}" for v in rng.integers(0, 10**12, n)])
+    path = _parquet(tmp_path, n=n, name="corrupt.parquet", notes=notes)
+    meta = pq.ParquetFile(path).metadata
+    chunk = meta.row_group(0).column(meta.schema.names.index(column))
+    start = chunk.dictionary_page_offset or chunk.data_page_offset
+    data = bytearray(path.read_bytes())
+    data[start + 16: start + chunk.total_compressed_size] = rng.integers(0, 256, chunk.total_compressed_size - 16,
+                                                                          dtype=np.uint8).tobytes()
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(("column", "reason"), [
+    (calllog.COL_OUTPUT, "could not be read while checking its values"),
+    ("notes", "could not be read while costing it"),  # a column the validator never reads
+])
+def test_corrupt_parquet_page_is_a_message(tmp_path, column, reason):
+    path = _corrupt_column(tmp_path, column)
+    _named(_refused(tmp_path, path), path, None, None, reason)

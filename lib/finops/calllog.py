@@ -28,7 +28,9 @@ a cached read can never exceed the input it is part of: the validator refuses su
 Every token count must be a whole number from 0 to ``MAX_TOKENS_PER_CALL`` (100 million, ten times
 the largest context window any model advertises; ``lib.finops.logschema`` says why): a count above
 it (an int64 sentinel, a wrapped counter) is refused with its file, row and column, and the totals
-are summed in types that cannot wrap. The value rules are in ``lib.finops.logrules``.
+are summed in types that cannot wrap. The reader (``lib.finops.logread``) turns every file it
+cannot read (not UTF-8, a short row, an empty or truncated Parquet file) into the same kind of
+message; the value rules are in ``lib.finops.logrules``.
 
 The generator is vectorised numpy under one seed: the same arguments give the same bytes,
 and no wall clock is read (timestamps are the seeded start date plus seeded offsets).

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from lib.data.validation import DataValidationError, Problem
+from lib.finops.logread import read_errors
 from lib.finops.logschema import (COL_CACHE_READ, COL_CACHE_WRITE, COL_INPUT, COL_MODEL, COL_OUTPUT, COL_PROVIDER,
                                   COL_REASONING, COL_TIME, MAX_TOKENS_PER_CALL, OPTIONAL_COLUMNS, REQUIRED_COLUMNS,
                                   TOKEN_COLUMNS, CallLogProblem, _q)
@@ -32,8 +33,10 @@ def validate_call_log(con: duckdb.DuckDBPyConnection, path: str | Path, price_ke
 
     ``price_keys`` has ``provider`` (OpenTelemetry name) and ``model`` columns: the calls the book can price.
     Every rule reports its first offending row and how many rows break it. Returns the row count.
+    A DuckDB error while scanning (a corrupt Parquet page) is reported on the file, never raised raw.
     """
-    return _validate(con, str(path), price_keys, view)
+    with read_errors(path, "while checking its values"):
+        return _validate(con, str(path), price_keys, view)
 
 
 def _token_rules(col: str, kind: str) -> tuple[list[tuple[str, str, str, str]], str, str]:
