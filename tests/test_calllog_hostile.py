@@ -8,6 +8,7 @@ book takes cannot wrap, even past int64.
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -308,3 +309,28 @@ def _corrupt_column(tmp_path: Path, column: str) -> Path:
 def test_corrupt_parquet_page_is_a_message(tmp_path, column, reason):
     path = _corrupt_column(tmp_path, column)
     _named(_refused(tmp_path, path), path, None, None, reason)
+
+
+# --------------------------------------------------------------------------- the Spark path
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+def test_spark_refuses_counts_above_the_ceiling_too(tmp_path):
+    # Spark does not run the DuckDB validator; without its own check, one int64-maximum call would
+    # be billed (and two would overflow its BIGINT sum).
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs a Java runtime (java is not on PATH)")
+    from lib.finops import engines
+
+    out = np.full(20, 100, dtype=np.int64)
+    out[[4, 9]] = INT64_MAX
+    path = _parquet(tmp_path, **{calllog.COL_OUTPUT: pa.array(out)})
+    spark = engines.spark_session(master="local[1]")
+    try:
+        with pytest.raises(ValueError, match=rf"2 calls with a token count above the ceiling of {MAX:,} tokens per "
+                                             rf"call \(the largest: {INT64_MAX}\)"):
+            engines.attribute_on("spark", path, PRICES, spark=spark)
+        ok = _parquet(tmp_path, name="ok.parquet")
+        spark_total = engines.attribute_on("spark", ok, PRICES, spark=spark)["cost_usd_exact"].sum()
+        assert spark_total == attribution.attribute(attribution.connect(ok, PRICES))["cost_usd_exact"].sum()
+    finally:
+        spark.stop()

@@ -27,6 +27,14 @@ _INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYI
 _FLOAT_PREFIXES = ("DOUBLE", "FLOAT", "REAL")
 
 
+_PLAIN_TOKENS = ("input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens")
+OVER_CEILING_SQL = (f"SELECT COUNT(*) AS calls, MAX(GREATEST({', '.join(_PLAIN_TOKENS)})) AS largest\nFROM calls\n"
+                    f"WHERE " + " OR ".join(f"{c} > {MAX_TOKENS_PER_CALL}" for c in _PLAIN_TOKENS))
+"""How many calls of the costing view ``calls`` (plain names, ``attribution.calls_view_sql``) hold a
+token count above ``MAX_TOKENS_PER_CALL``, and the largest such count: portable SQL for an engine
+that does not run this validator (Spark), which refuses the log if ``calls`` is not 0."""
+
+
 def validate_call_log(con: duckdb.DuckDBPyConnection, path: str | Path, price_keys: pd.DataFrame,
                       view: str = "calls_raw") -> int:
     """Check the log registered as ``view``; raise ``DataValidationError`` naming file, row, column, reason.
