@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from lib.finops import calllog
+from lib.finops import calllog, logread
 
 PRICE_QUANTUM = Decimal("0.000001")  # prices are held to a millionth of a dollar per million tokens
 MICRO = Decimal(1_000_000)
@@ -347,7 +347,7 @@ def results_frame(names: Sequence[str], rows: Sequence[Sequence[object]]) -> pd.
     frame["cost_usd"] = [float(v) for v in exact]
     for col in ("calls", "input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens",
                 "unpriced_calls"):
-        frame[col] = frame[col].fillna(0).astype("int64")
+        frame[col] = calllog.exact_counts(frame[col])  # int64 where every sum fits, exact ints otherwise
     return frame.drop(columns="cost_micro_usd")
 
 
@@ -486,8 +486,8 @@ def write_costed_log(in_path: str | Path, out_path: str | Path, prices: pd.DataF
              f"       WHEN p.price_valid_from IS NULL THEN '{lit}'\n"
              f"       ELSE '{lit}, price valid from ' || CAST(p.price_valid_from AS VARCHAR) END AS {calllog._q(COST_SOURCE)}\n"
              f"FROM calls_raw r JOIN priced p ON r.__row = p.__row ORDER BY r.__row")
-    table = con.sql(query).to_arrow_table()
-    n_in = con.execute("SELECT COUNT(*) FROM calls_raw").fetchall()[0][0]
+    with logread.read_errors(in_path, "while costing it"):  # a corrupt page in a column the validator skips
+        table, n_in = con.sql(query).to_arrow_table(), con.execute("SELECT COUNT(*) FROM calls_raw").fetchall()[0][0]
     if table.num_rows != n_in:  # the validator guarantees one price row per call; never drop a call silently
         raise ValueError(f"{in_path}: {n_in - table.num_rows} calls found no price row in force")
     out.parent.mkdir(parents=True, exist_ok=True)

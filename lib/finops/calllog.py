@@ -25,48 +25,37 @@ The OpenTelemetry convention (like OpenAI's usage object) counts cached reads in
 bills ``input_tokens - cache_read`` at the input price and ``cache_read`` at the cached price, and
 a cached read can never exceed the input it is part of: the validator refuses such a row.
 
+Every token count must be a whole number from 0 to ``MAX_TOKENS_PER_CALL`` (100 million, ten times
+the largest context window any model advertises; ``lib.finops.logschema`` says why): a count above
+it (an int64 sentinel, a wrapped counter) is refused with its file, row and column, and the totals
+are summed in types that cannot wrap. The reader (``lib.finops.logread``) turns every file it
+cannot read (not UTF-8, a short row, an empty or truncated Parquet file) into the same kind of
+message; the value rules are in ``lib.finops.logrules``.
+
 The generator is vectorised numpy under one seed: the same arguments give the same bytes,
 and no wall clock is read (timestamps are the seeded start date plus seeded offsets).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from lib.data.validation import DataValidationError, Problem
-
-COL_TIME = "timestamp"
-COL_TENANT = "tenant"
-COL_FEATURE = "feature"
-COL_PROVIDER = "gen_ai.provider.name"
-COL_MODEL = "gen_ai.request.model"
-COL_INPUT = "gen_ai.usage.input_tokens"
-COL_CACHE_READ = "gen_ai.usage.cache_read.input_tokens"
-COL_OUTPUT = "gen_ai.usage.output_tokens"
-COL_CACHE_WRITE = "gen_ai.usage.cache_creation.input_tokens"
-COL_REASONING = "gen_ai.usage.reasoning.output_tokens"
-OPTIONAL_COLUMNS = (COL_CACHE_WRITE, COL_REASONING)
-REQUIRED_COLUMNS = (COL_TIME, COL_TENANT, COL_FEATURE, COL_PROVIDER, COL_MODEL, COL_INPUT, COL_CACHE_READ, COL_OUTPUT)
-TOKEN_COLUMNS = (COL_INPUT, COL_CACHE_READ, COL_OUTPUT)
-
-# Plain names the portable costing SQL uses: Spark and DuckDB quote dotted names differently,
-# so each engine renames once (``calls_view_sql``) and the costing SQL never sees a dot.
-PLAIN_NAMES = {COL_TIME: "ts", COL_TENANT: "tenant", COL_FEATURE: "feature", COL_PROVIDER: "provider",
-               COL_MODEL: "model", COL_INPUT: "input_tokens", COL_CACHE_READ: "cache_read_tokens",
-               COL_OUTPUT: "output_tokens"}
-# The optional columns' plain names; a log without them gets zeros (``attribution.calls_view_sql``).
-OPTIONAL_PLAIN_NAMES = {COL_CACHE_WRITE: "cache_write_tokens", COL_REASONING: "reasoning_tokens"}
+# The schema, the reader and the validator live in their own modules; their names are re-exported
+# here, where the rest of the book has always imported them from.
+from lib.finops.logread import register_raw_log  # noqa: F401
+from lib.finops.logrules import _INTEGER_TYPES, validate_call_log  # noqa: F401
+from lib.finops.logschema import (COL_CACHE_READ, COL_CACHE_WRITE, COL_FEATURE, COL_INPUT,  # noqa: F401
+                                  COL_MODEL, COL_OUTPUT, COL_PROVIDER, COL_REASONING, COL_TENANT, COL_TIME,
+                                  MAX_TOKENS_PER_CALL, OPTIONAL_COLUMNS, OPTIONAL_PLAIN_NAMES, PLAIN_NAMES,
+                                  REQUIRED_COLUMNS, TOKEN_COLUMNS, CallLogProblem, _q, _sql_string,
+                                  exact_counts)
 
 # Book provider name -> gen_ai.provider.name. The first nine are OpenTelemetry's well-known values;
 # the last four are not in its list, and the book uses the lower-case names their SDKs use.
@@ -314,173 +303,3 @@ def ensure_call_log(
         pq.write_table(table, tmp, compression="zstd")
         tmp.replace(path)
     return path
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading and validating a log
-# ---------------------------------------------------------------------------------------------
-class CallLogProblem(Problem):
-    """A problem in a call log; a Parquet file has rows but no text lines, so only CSV names a line."""
-
-    def __str__(self) -> str:
-        if self.file.lower().endswith(".csv"):
-            return super().__str__()
-        where = [self.file] + ([f"row {self.row}"] if self.row is not None else []) + (
-            [f"column '{self.column}'"] if self.column is not None else [])
-        return ", ".join(where) + f": {self.reason}"
-
-
-_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-                  "UBIGINT", "UHUGEINT"}
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def register_raw_log(con: duckdb.DuckDBPyConnection, path: str | Path, view: str = "calls_raw") -> list[str]:
-    """Expose the file as ``view`` with a 1-based ``__row`` column (data row number); returns its columns.
-
-    Parquet is read in place by DuckDB; a CSV is read by pyarrow with every column as text, so a
-    malformed cell reaches the validator as written instead of failing inside a parser.
-    """
-    p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(f"{p}: the call log does not exist")
-    suffix = p.suffix.lower()
-    if suffix == ".parquet":
-        con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT *, file_row_number + 1 AS __row "
-                    f"FROM read_parquet('{_sql_string(str(p))}', file_row_number = true)")
-    elif suffix == ".csv":
-        with p.open(newline="", encoding="utf-8") as fh:
-            header = next(csv.reader(fh), [])
-        if not header:
-            raise DataValidationError([CallLogProblem(str(p), "the file is empty: no header row")])
-        table = pacsv.read_csv(p, convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in header}, strings_can_be_null=True))
-        table = table.append_column("__row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
-        con.register(f"{view}_arrow", table)
-        con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {view}_arrow")
-    else:
-        raise ValueError(f"{p}: a call log must be a .parquet or .csv file")
-    return [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall() if r[0] != "__row"]
-
-
-def _sql_string(text: str) -> str:
-    return text.replace("'", "''")
-
-
-def validate_call_log(con: duckdb.DuckDBPyConnection, path: str | Path, price_keys: pd.DataFrame,
-                      view: str = "calls_raw") -> int:
-    """Check the log registered as ``view``; raise ``DataValidationError`` naming file, row, column, reason.
-
-    ``price_keys`` has ``provider`` (OpenTelemetry name) and ``model`` columns: the calls the book can price.
-    Every rule reports its first offending row and how many rows break it. Returns the row count.
-    """
-    file = str(path)
-    columns = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise DataValidationError([CallLogProblem(file, "required column is missing (a call log needs "
-                                                  + ", ".join(REQUIRED_COLUMNS) + ")", 0, c) for c in missing])
-    n = con.execute(f"SELECT COUNT(*) FROM {view}").fetchall()[0][0]
-    if n == 0:
-        raise DataValidationError([CallLogProblem(file, "the call log has no rows")])
-
-    # One pass: for each rule, how many rows break it, the first such row, and its value. The rules
-    # follow the column's type: a typed Parquet column skips the text checks a CSV column needs.
-    types = {r[0]: str(r[1]).upper() for r in con.execute(f"DESCRIBE {view}").fetchall()}
-    rules: list[tuple[str, str, str, str]] = []  # (column, condition, value expression, reason template)
-    for col in REQUIRED_COLUMNS:
-        text = types[col].startswith("VARCHAR")
-        empty = f"{_q(col)} IS NULL" + (f" OR TRIM({_q(col)}) = ''" if text else "")
-        rules.append((col, empty, "NULL", "is empty"))
-    if types[COL_TIME].startswith("VARCHAR"):
-        rules.append((COL_TIME, f"TRIM({_q(COL_TIME)}) <> '' AND TRY_CAST({_q(COL_TIME)} AS TIMESTAMP) IS NULL",
-                      _q(COL_TIME), "{value!r} is not a timestamp"))
-    elif not types[COL_TIME].startswith(("TIMESTAMP", "DATE")):
-        raise DataValidationError([CallLogProblem(file, f"holds {types[COL_TIME]}, not timestamps", 0, COL_TIME)])
-    present_optional = [c for c in OPTIONAL_COLUMNS if c in types]
-    for col in TOKEN_COLUMNS + tuple(present_optional):
-        kind = types[col]
-        if kind.startswith("VARCHAR"):
-            num = f"TRY_CAST({_q(col)} AS DOUBLE)"
-            rules.append((col, f"TRIM({_q(col)}) <> '' AND {num} IS NULL", _q(col), "{value!r} is not a number of tokens"))
-        elif kind in _INTEGER_TYPES or kind.startswith(("DOUBLE", "FLOAT", "DECIMAL", "REAL")):
-            num = _q(col)
-        else:
-            raise DataValidationError([CallLogProblem(file, f"holds {kind}, not token counts", 0, col)])
-        rules.append((col, f"{num} < 0", f"CAST({_q(col)} AS VARCHAR)", "{value} tokens: a token count cannot be negative"))
-        if kind not in _INTEGER_TYPES:
-            rules.append((col, f"{num} >= 0 AND {num} <> FLOOR({num})", f"CAST({_q(col)} AS VARCHAR)",
-                          "{value} is not a whole number of tokens"))
-    cache_num, input_num = (f"TRY_CAST({_q(c)} AS DOUBLE)" if types[c].startswith("VARCHAR") else _q(c)
-                            for c in (COL_CACHE_READ, COL_INPUT))
-    rules.append((COL_CACHE_READ, f"{cache_num} > {input_num}",
-                  f"CAST({_q(COL_CACHE_READ)} AS VARCHAR) || ' > ' || CAST({_q(COL_INPUT)} AS VARCHAR)",
-                  "cached reads {value} input: input_tokens includes the cached reads (OpenTelemetry convention), "
-                  "so they cannot exceed it"))
-    def num_of(c: str) -> str:
-        return f"TRY_CAST({_q(c)} AS DOUBLE)" if types[c].startswith("VARCHAR") else _q(c)
-    if COL_CACHE_WRITE in types:
-        # Input includes both cached reads and cache writes: together they cannot exceed it.
-        rules.append((COL_CACHE_WRITE,
-                      f"COALESCE({num_of(COL_CACHE_READ)}, 0) + {num_of(COL_CACHE_WRITE)} > {num_of(COL_INPUT)}",
-                      f"CAST({_q(COL_CACHE_READ)} AS VARCHAR) || ' + ' || CAST({_q(COL_CACHE_WRITE)} AS VARCHAR) "
-                      f"|| ' > ' || CAST({_q(COL_INPUT)} AS VARCHAR)",
-                      "cached reads + cache writes {value} input: input_tokens includes both (OpenTelemetry "
-                      "convention), so together they cannot exceed it"))
-    if COL_REASONING in types:
-        rules.append((COL_REASONING, f"{num_of(COL_REASONING)} > {num_of(COL_OUTPUT)}",
-                      f"CAST({_q(COL_REASONING)} AS VARCHAR) || ' > ' || CAST({_q(COL_OUTPUT)} AS VARCHAR)",
-                      "reasoning tokens {value} output: output_tokens includes reasoning (OpenTelemetry "
-                      "convention), so reasoning cannot exceed it"))
-    selects = ", ".join(f"COUNT(*) FILTER (WHERE {cond}), MIN(__row) FILTER (WHERE {cond}), "
-                        f"ARG_MIN({value}, __row) FILTER (WHERE {cond})" for _, cond, value, _ in rules)
-    row = con.execute(f"SELECT {selects} FROM {view}").fetchall()[0]
-    problems: list[Problem] = []
-    for i, (col, _, _, reason) in enumerate(rules):
-        count, first, value = row[3 * i: 3 * i + 3]
-        if count:
-            more = f" ({count:,} rows in all)" if count > 1 else ""
-            problems.append(CallLogProblem(file, reason.format(value=value) + more, int(first), col))
-
-    keys = price_keys[["provider", "model"]].drop_duplicates()
-    con.register("__price_keys", keys)
-    unknown = con.execute(
-        f"SELECT c.{_q(COL_PROVIDER)}, c.{_q(COL_MODEL)}, MIN(c.__row), COUNT(*) FROM {view} c "
-        f"LEFT JOIN __price_keys k ON CAST(c.{_q(COL_PROVIDER)} AS VARCHAR) = k.provider "
-        f"AND CAST(c.{_q(COL_MODEL)} AS VARCHAR) = k.model "
-        f"WHERE k.model IS NULL AND c.{_q(COL_MODEL)} IS NOT NULL AND c.{_q(COL_PROVIDER)} IS NOT NULL "
-        f"GROUP BY 1, 2 ORDER BY 3").fetchall()
-    con.unregister("__price_keys")
-    for provider, model, first, count in unknown:
-        known_for_provider = sorted(keys.loc[keys["provider"] == provider, "model"])
-        hint = (f"; priced models at {provider}: {', '.join(known_for_provider)}" if known_for_provider
-                else f"; known providers: {', '.join(sorted(keys['provider'].unique()))}")
-        more = f" ({count:,} rows in all)" if count > 1 else ""
-        problems.append(CallLogProblem(file, f"unknown model '{model}' at provider '{provider}': it has no "
-                                       f"price in the price table{hint}{more}", int(first), COL_MODEL))
-    if "valid_from" in price_keys.columns and price_keys["valid_from"].notna().any():
-        # A price history: every call must fall on or after the first date its model has a price.
-        first = (price_keys.dropna(subset=["valid_from"]).groupby(["provider", "model"], as_index=False)["valid_from"]
-                 .min())
-        first = first.merge(price_keys[price_keys["valid_from"].isna()][["provider", "model"]].drop_duplicates(),
-                            on=["provider", "model"], how="left", indicator=True)
-        first = first[first["_merge"] == "left_only"][["provider", "model", "valid_from"]].astype(str)
-        con.register("__price_first", first)
-        early = con.execute(
-            f"SELECT c.{_q(COL_PROVIDER)}, c.{_q(COL_MODEL)}, k.valid_from, MIN(c.__row), COUNT(*), "
-            f"ARG_MIN(CAST(CAST(c.{_q(COL_TIME)} AS TIMESTAMP) AS DATE), c.__row) FROM {view} c "
-            f"JOIN __price_first k ON CAST(c.{_q(COL_PROVIDER)} AS VARCHAR) = k.provider "
-            f"AND CAST(c.{_q(COL_MODEL)} AS VARCHAR) = k.model "
-            f"WHERE CAST(CAST(c.{_q(COL_TIME)} AS TIMESTAMP) AS DATE) < CAST(k.valid_from AS DATE) "
-            f"GROUP BY 1, 2, 3 ORDER BY 4").fetchall() if not problems else []
-        con.unregister("__price_first")
-        for provider, model, valid_from, first_row, count, day in early:
-            more = f" ({count:,} rows in all)" if count > 1 else ""
-            problems.append(CallLogProblem(file, f"no price in force for '{model}' at '{provider}' on {day}: "
-                                           f"its price history starts on {valid_from}{more}", int(first_row), COL_TIME))
-    if problems:
-        raise DataValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-    return int(n)

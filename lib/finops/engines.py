@@ -13,7 +13,8 @@ What the Spark path does not do: the DuckDB validator (``calllog.validate_call_l
 names the file, row and column of a malformed cell, is DuckDB code. On Spark the log is assumed
 to be the kind of file that validator passes (a typed Parquet export); the one check that would
 otherwise change a total silently, a call whose model has no price row (the inner join would drop
-it), runs on Spark too (``attribution.UNPRICED_MODELS_SQL``) and refuses the log.
+it), runs on Spark too (``attribution.UNPRICED_MODELS_SQL``) and refuses the log, and so does the
+token ceiling (``logrules.OVER_CEILING_SQL``): a count above ``MAX_TOKENS_PER_CALL`` is refused.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from lib.finops import attribution, calllog
+from lib.finops import attribution, calllog, logrules
 
 if TYPE_CHECKING:  # pyspark is imported only when the Spark path is asked for (its JVM start is slow)
     from pyspark.sql import SparkSession
@@ -95,6 +96,11 @@ def attribute_spark(spark: SparkSession, dimensions: Sequence[str] = (), *, chec
         if unknown:
             listed = ", ".join(f"{r['provider']}/{r['model']} ({r['calls']:,} calls)" for r in unknown)
             raise ValueError(f"the call log has models with no price row: {listed}")
+        over = spark.sql(logrules.OVER_CEILING_SQL).collect()[0]
+        if over["calls"]:
+            raise ValueError(f"the call log has {over['calls']:,} calls with a token count above the ceiling of "
+                             f"{logrules.MAX_TOKENS_PER_CALL:,} tokens per call (the largest: {over['largest']}); "
+                             f"attribution.connect on DuckDB names their rows")
     result = spark.sql(attribution.aggregate_sql(dimensions))
     # Rows, not toPandas(): a small result, and no pandas <-> Arrow <-> Spark conversion to depend on.
     return attribution.results_frame(result.columns, result.collect())
