@@ -526,3 +526,41 @@ def test_a_duplicate_openrouter_id_follows_the_same_rule(guide, feed_map):
     (inner,) = _issues(result, "o3", "duplicate")
     assert inner.field == "pricing.completion" and inner.value.startswith("pricing.completion: $8/M kept")
     assert _book(result).loc[("OpenAI", "o3"), "output_usd_per_mtok"] == 8.0
+
+
+def test_absurd_values_in_a_mapped_entry_are_reasons_of_bounded_size(guide, feed_map, tmp_path):
+    """A 5-million-digit price, a price nested 900 lists deep, a 1e-999999 price, a tier key of 5,000 digits."""
+    deep = "[" * 900 + "]" * 900
+    path = _feed_file(tmp_path, '{"data": ['
+                      '{"id": "openai/gpt-5", "pricing": {"prompt": "' + "9" * 5_000_000 + '", "completion": "0.00001"}},'
+                      '{"id": "openai/o3", "pricing": {"prompt": ' + deep + ', "completion": "0.000008"}},'
+                      '{"id": "openai/o3-mini", "pricing": {"prompt": "1e-999999", "completion": "0.0000044"}},'
+                      '{"id": "anthropic/claude-sonnet-4.6", "pricing": {"prompt": "0.000003", "completion": "0.000015",'
+                      ' "input_cache_read": ' + deep + '}}]}')
+    result = _import(path, "openrouter", guide, feed_map)
+    (huge,) = _issues(result, "GPT-5", "rejected_model")
+    assert "(5,000,000 characters) per token is far above the book's sane maximum" in huge.reason
+    assert "a list is not a price" in _issues(result, "o3", "rejected_model")[0].reason
+    assert "below the smallest sane price" in _issues(result, "o3-mini", "rejected_model")[0].reason
+    (cache,) = _issues(result, "Claude Sonnet 4.6", "rejected_field")
+    assert cache.field == "input_cache_read" and cache.reason == "a list is not a price"
+    _, issues_path = feeds.write_snapshot(result, tmp_path)
+    assert max(len(line) for line in issues_path.read_text(encoding="utf-8").splitlines()) < 1000
+    assert len(tables.load_feed_issues(issues_path)) == len(result.issues)  # the report reads back
+    litellm = _feed_file(tmp_path, '{"gpt-5": {"input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6, '
+                         '"input_cost_per_token_above_' + "1" * 5000 + 'k_tokens": 1e-6}}', "litellm.json")
+    assert _import(litellm, "litellm", guide, feed_map).imported == [("OpenAI", "GPT-5", "gpt-5")]
+
+
+# --- the price history's days ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("day", ["2026-11-23xyz", "2026-11-23; rm -rf /", "2026-02-30", "2026-11", "", "23/11/2026"])
+def test_a_day_that_is_not_a_day_is_refused_not_truncated(day):
+    from lib.prices import history
+
+    toy = pd.DataFrame({"provider": ["A"], "model": ["m"], "valid_from": ["2026-06-01"], "input_usd_per_mtok": [1.0],
+                        "output_usd_per_mtok": [2.0], "cached_input_usd_per_mtok": [None],
+                        "cache_write_5m_usd_per_mtok": [None], "source": ["s"], "as_of": ["2026-06"], "notes": [""]})
+    with pytest.raises(ValueError, match=rf"^{re.escape(repr(day))} is not a day as YYYY-MM-DD"):
+        history.prices_on(toy, day)
+    assert history.prices_on(toy, "2026-11-23T10:00:00Z")["input_usd_per_mtok"].tolist() == [1.0]

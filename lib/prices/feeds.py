@@ -75,7 +75,7 @@ OFFPEAK_COLUMNS = ("offpeak_input_usd_per_mtok", "offpeak_output_usd_per_mtok", 
 # Columns that describe the model, not its price: carried over from the guide's row.
 CARRIED_COLUMNS = ("provider", "model", "tier", "open_weight", "decode_tokens_per_s", "serving_hardware")
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
-_LITELLM_LONG = re.compile(r"^input_cost_per_token_above_(\d+)k_tokens$")
+_LITELLM_LONG = re.compile(r"^input_cost_per_token_above_(\d{1,9})k_tokens$")  # more digits: not a tier
 _THRESHOLD = next(c for c in tables.API_PRICES.columns if c.name == "long_context_threshold_tokens")
 
 
@@ -148,33 +148,39 @@ def per_mtok(raw: object, *, strings_allowed: bool) -> tuple[float | None, str |
     """
     if raw is None:
         return None, None
+    shown = _repr(raw) if isinstance(raw, (str, int, float)) else ""  # repr of a deep list would recurse
     if isinstance(raw, bool):
-        return None, f"{raw!r} is true/false, not a price"
+        return None, f"{shown} is true/false, not a price"
     if isinstance(raw, str):
         if not strings_allowed:
-            return None, f"the price is the string {raw!r}; this feed gives prices as JSON numbers"
+            return None, f"the price is the string {shown}; this feed gives prices as JSON numbers"
         if raw.strip() == "-1":
             return None, "'-1' means the price is set per request (a router), not a list price"
         try:
             value = Decimal(raw.strip())
         except InvalidOperation:
-            return None, f"{raw!r} is not a number"
+            return None, f"{shown} is not a number"
     elif isinstance(raw, (int, float)):
         if isinstance(raw, float) and not math.isfinite(raw):
-            return None, f"{raw!r} is not a finite number"
+            return None, f"{shown} is not a finite number"
         value = Decimal(repr(raw))
     else:
         return None, f"{_a(_json_type(raw))} is not a price"
     if not value.is_finite():
-        return None, f"{raw!r} is not a finite number"
+        return None, f"{shown} is not a finite number"
     if value < 0:
-        return None, f"{raw!r} is negative; a price cannot be"
-    usd_per_mtok = float(value * TOKENS_PER_MTOK)
+        return None, f"{shown} is negative; a price cannot be"
+    # Decimal's context would overflow (or round to zero) on a price with thousands of digits.
+    usd_per_mtok = (math.inf if value.adjusted() > 12 else 1e-30 if value and value.adjusted() < -30
+                    else float(value * TOKENS_PER_MTOK))
+    if usd_per_mtok == math.inf:
+        return None, (f"{shown} per token is far above the book's sane maximum of "
+                      f"${tables.MAX_PRICE_USD_PER_MTOK:,.0f} per million tokens")
     if usd_per_mtok > tables.MAX_PRICE_USD_PER_MTOK:
-        return None, (f"{raw!r} per token is ${usd_per_mtok:,.2f} per million tokens, above the book's sane "
+        return None, (f"{shown} per token is ${usd_per_mtok:,.2f} per million tokens, above the book's sane "
                       f"maximum of ${tables.MAX_PRICE_USD_PER_MTOK:,.0f}")
     if 0 < usd_per_mtok < tables.MIN_PRICE_USD_PER_MTOK:
-        return None, (f"{raw!r} per token is ${usd_per_mtok:g} per million tokens, below the smallest sane price "
+        return None, (f"{shown} per token is ${usd_per_mtok:g} per million tokens, below the smallest sane price "
                       f"of ${tables.MIN_PRICE_USD_PER_MTOK:g}")
     return usd_per_mtok, None
 
@@ -193,6 +199,12 @@ def _prices_from(entry: dict[str, Any], fields: dict[str, str], strings_allowed:
         elif value is not None:
             values[column] = value
     return values, rejected
+
+
+def _repr(raw: object, limit: int = 60) -> str:
+    """``repr`` cut short: a 10 MB string in a price field must not become a 10 MB report cell."""
+    text = repr(raw) if not isinstance(raw, str) or len(raw) <= limit else repr(raw[:limit]) + f"... ({len(raw):,} characters)"
+    return text if len(text) <= limit + 40 else text[:limit] + "..."
 
 
 def _shown(raw: object, limit: int = 80) -> str:
