@@ -564,3 +564,12 @@ def test_a_day_that_is_not_a_day_is_refused_not_truncated(day):
     with pytest.raises(ValueError, match=rf"^{re.escape(repr(day))} is not a day as YYYY-MM-DD"):
         history.prices_on(toy, day)
     assert history.prices_on(toy, "2026-11-23T10:00:00Z")["input_usd_per_mtok"].tolist() == [1.0]
+
+
+def test_a_pipe_in_place_of_a_data_file_is_refused_without_blocking(data_copy):
+    import os
+
+    path = data_copy / LEVERS
+    path.unlink()
+    os.mkfifo(path)
+    assert f"{path}: is not a regular file (a pipe or a device?)" in _message(path, LEVERS)

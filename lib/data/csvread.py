@@ -9,7 +9,7 @@ so each file gets the same answer to the same bad input:
 - a cell longer than ``MAX_CELL_CHARS`` (the csv module's own limit; here a message, not a
   traceback), and a file larger than ``MAX_CSV_BYTES``;
 - a quote left open to the end of the file, or text after a closing quote in the same cell;
-- an empty file, a folder, an unreadable file.
+- an empty file, a folder, a pipe or device, an unreadable file.
 
 A UTF-8 byte-order mark and CRLF or CR line endings are read as plain UTF-8 with LF.
 """
@@ -60,6 +60,8 @@ def read_rows(path: str | Path, what: str) -> CsvRows:
         raise fail(f"file not found (expected the {what} table)")
     if path.is_dir():
         raise fail(f"is a folder, not a CSV file (expected the {what} table)")
+    if not path.is_file():  # a pipe or a device would block or never end
+        raise fail(f"is not a regular file (a pipe or a device?), so not a CSV file (expected the {what} table)")
     try:
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
