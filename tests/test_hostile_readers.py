@@ -573,3 +573,13 @@ def test_a_pipe_in_place_of_a_data_file_is_refused_without_blocking(data_copy):
     path.unlink()
     os.mkfifo(path)
     assert f"{path}: is not a regular file (a pipe or a device?)" in _message(path, LEVERS)
+
+
+def test_an_openrouter_document_with_two_data_lists_reads_both_under_the_one_rule(guide, feed_map, tmp_path):
+    path = _feed_file(tmp_path, '{"data": [{"id": "openai/gpt-5", "pricing": {"prompt": "0.00000125", '
+                      '"completion": "0.00001"}}], "data": [{"id": "openai/gpt-5", "pricing": {"prompt": "0.0009", '
+                      '"completion": "0.00001"}}, {"id": "openai/o3", "pricing": {"prompt": "0.000002", '
+                      '"completion": "0.000008"}}]}')
+    result = _import(path, "openrouter", guide, feed_map)
+    assert _issues(result, "GPT-5", "duplicate")[0].value == "prompt: $1.25/M kept (listing 1), $900/M ignored"
+    assert ("OpenAI", "o3", "openai/o3") in result.imported  # the second list is read, not dropped

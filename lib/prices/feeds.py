@@ -327,7 +327,10 @@ def _openrouter_entries(doc: Any, location: str) -> Entries:
         raise FeedError(f"{location}: an OpenRouter model listing is an object with a 'data' list; {got}")
     entries: dict[str, Any] = {}
     later: dict[str, list[Any]] = {}
-    for item in doc["data"]:
+    # A document that repeats "data" lists every listing in order, so an id in both follows the one rule.
+    items = [*doc["data"], *(item for key, value in repeats_of(doc) if key == "data" and isinstance(value, list)
+                             for item in value)]
+    for item in items:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             if item["id"] in entries:
                 later.setdefault(item["id"], []).append(item)
