@@ -369,12 +369,12 @@ def test_a_failed_download_writes_no_snapshot(base_url, tmp_path, monkeypatch, c
     shutil.copy(ROOT / "_toc.yml", project / "_toc.yml")
     before = snapshot(project)
     monkeypatch.chdir(project)
-    monkeypatch.setattr(feedread, "DOWNLOAD_DEADLINE_S", 1.5)
-    monkeypatch.setattr(feeds.read_feed_json, "__kwdefaults__", {"deadline_s": 1.5, "read_timeout_s": 60.0})
-    for path in ("/drip.json", "/truncated.json", "/500.json"):
+    monkeypatch.setattr(feedread, "DOWNLOAD_DEADLINE_S", 1.5)  # read at each download
+    for path, reason in (("/drip.json", "the download did not finish within its deadline of 1.5 s"),
+                         ("/truncated.json", "the download is truncated"), ("/500.json", "HTTP Error 500")):
         assert feeds.main([f"{base_url}{path}", "--feed", "openrouter", "--as-of", "2026-11-23"]) == 1
         err = capsys.readouterr().err
-        assert err.startswith(f"import failed: {base_url}{path}: ") and "Traceback" not in err
+        assert err.startswith(f"import failed: {base_url}{path}: ") and reason in err and "Traceback" not in err
     assert snapshot(project) == before
 
 

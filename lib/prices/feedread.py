@@ -128,9 +128,15 @@ class _Download:
         self.done = threading.Event()
 
 
-def download(url: str, *, deadline_s: float = DOWNLOAD_DEADLINE_S, read_timeout_s: float = FETCH_TIMEOUT_S,
-             max_bytes: int = MAX_FEED_BYTES) -> bytes:
-    """The body at ``url``, or a FeedError naming the URL, the bytes received and what went wrong."""
+def download(url: str, *, deadline_s: float | None = None, read_timeout_s: float | None = None,
+             max_bytes: int | None = None) -> bytes:
+    """The body at ``url``, or a FeedError naming the URL, the bytes received and what went wrong.
+
+    Defaults are this module's constants, read at each call.
+    """
+    deadline_s = DOWNLOAD_DEADLINE_S if deadline_s is None else deadline_s
+    read_timeout_s = FETCH_TIMEOUT_S if read_timeout_s is None else read_timeout_s
+    max_bytes = MAX_FEED_BYTES if max_bytes is None else max_bytes
     state = _Download()
     state.read_timeout_s = min(read_timeout_s, deadline_s)
     started = time.monotonic()

@@ -127,12 +127,13 @@ class FeedImport:
 
 # --- reading ---------------------------------------------------------------------------------
 
-def read_feed_json(location: str, *, deadline_s: float = DOWNLOAD_DEADLINE_S,
-                   read_timeout_s: float = FETCH_TIMEOUT_S) -> tuple[Any, str]:
+def read_feed_json(location: str, *, deadline_s: float | None = None,
+                   read_timeout_s: float | None = None) -> tuple[Any, str]:
     """Parse the feed at a URL or path; a malformed file fails with its name, line and column.
 
-    A URL is downloaded within ``deadline_s`` seconds in all (``feedread.download``). Objects that
-    repeat a key keep the first value and remember the others, for ``import_feed`` to report.
+    A URL is downloaded within ``deadline_s`` seconds in all (default ``DOWNLOAD_DEADLINE_S``), each
+    read waiting at most ``read_timeout_s`` (default ``FETCH_TIMEOUT_S``); see ``feedread.download``.
+    Objects that repeat a key keep the first value and remember the others, for ``import_feed``.
     """
     if re.match(r"^https?://", location, flags=re.IGNORECASE):
         raw = download(location, deadline_s=deadline_s, read_timeout_s=read_timeout_s)
