@@ -305,7 +305,7 @@ FEED_ISSUES = TableSpec(
     columns=(
         Column("provider"), Column("model"), Column("feed_key"), Column("field", nullable=True),
         Column("value", nullable=True),
-        Column("kind", choices=("rejected_model", "rejected_field", "missing_field", "vanished")),
+        Column("kind", choices=("rejected_model", "rejected_field", "missing_field", "vanished", "duplicate")),
         Column("reason"),
     ),
     key=("provider", "model", "field", "kind"),
@@ -408,10 +408,7 @@ def load_price_feed_map(path: str | Path = "data/price_feed_map.csv") -> pd.Data
 
 def load_feed_issues(path: str | Path) -> pd.DataFrame:
     """An import report; an import with no issue writes a header-only file, read as an empty table."""
-    p = resolve(path)
-    if p.exists() and p.read_text(encoding="utf-8").strip().count("\n") == 0:
-        return pd.DataFrame(columns=FEED_ISSUES.column_names)
-    return load(p, FEED_ISSUES)
+    return load_table(resolve(path), FEED_ISSUES, header_only_ok=True)
 
 def load_cache_terms(path: str | Path = "data/cache_terms.csv") -> pd.DataFrame:
     """How each provider's prompt cache works: trigger, TTL, read/write multipliers, minimum prefix, storage."""

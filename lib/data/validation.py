@@ -7,7 +7,6 @@ All problems of a file are collected before raising, so one run shows every mist
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -23,6 +22,8 @@ _BOOL = {"true": True, "false": False}
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_LISTED_PROBLEMS = 25
+# Escaped when a message is shown: C0 controls but tab and LF, DEL, bidirectional controls, undecoded bytes.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
 
 
 @dataclass(frozen=True)
@@ -33,14 +34,22 @@ class Problem:
     reason: str
     row: int | None = None  # 1-based data row; the header is row 0
     column: str | None = None
+    line: int | None = None  # the file's line the row starts on, where it is not row + 1 (a multi-line cell)
 
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row} (line {self.row + 1})")
+            where.append(f"row {self.row} (line {self.line if self.line is not None else self.row + 1})")
         if self.column is not None:
             where.append(f"column '{self.column}'")
-        return ", ".join(where) + f": {self.reason}"
+        # A cell's text reaches a terminal: its control characters and undecoded bytes are escaped.
+        return _printable(", ".join(where) + f": {self.reason}")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: (f"\\x{ord(m.group()) - 0xDC00:02x}" if ord(m.group()) >= 0xDC80
+                                       else f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                       else f"\\u{ord(m.group()):04x}"), text)
 
 
 class DataValidationError(ValueError):
@@ -132,19 +141,19 @@ def _dtype(col: Column) -> str:
             "int": "Int64", "bool": "boolean"}[col.kind]
 
 
-def load_table(path: str | Path, spec: TableSpec) -> pd.DataFrame:
-    """Read and validate one CSV; raise DataValidationError listing every problem."""
+def load_table(path: str | Path, spec: TableSpec, *, header_only_ok: bool = False) -> pd.DataFrame:
+    """Read and validate one CSV; raise DataValidationError listing every problem.
+
+    ``header_only_ok``: a file with a valid header and no rows is an empty table, not an error.
+    """
+    from lib.data.csvread import read_rows  # late: csvread reports with this module's Problem
+
     path = Path(path)
     label = str(path)
-    if not path.exists():
-        raise DataValidationError([Problem(label, f"file not found (expected the {spec.name} table)")])
-    text = path.read_text(encoding="utf-8-sig")
-    if not text.strip():
-        raise DataValidationError([Problem(label, "file is empty: expected a header row and data rows")])
-
-    reader = csv.reader(text.splitlines())
-    header = [h.strip() for h in next(reader)]
-    problems: list[Problem] = []
+    # Encoding, control characters, quotes and cell length: file, row and column, never a traceback.
+    read = read_rows(path, spec.name)
+    header = [h.strip() for h in read.header]
+    problems: list[Problem] = list(read.problems)  # cells that are not text; each skipped below
     missing = [c for c in spec.column_names if c not in header]
     unknown = [h for h in header if h not in spec.column_names]
     for name in missing:
@@ -159,23 +168,30 @@ def load_table(path: str | Path, spec: TableSpec) -> pd.DataFrame:
 
     specs = {c.name: c for c in spec.columns}
     records: list[dict[str, object]] = []
-    for row_no, fields in enumerate(reader, start=1):
+    for row_no, line, fields in read.rows:
+        at = None if line == row_no + 1 else line
         if not any(f.strip() for f in fields):
-            problems.append(Problem(label, "row is empty", row_no))
+            problems.append(Problem(label, "row is empty", row_no, None, at))
             continue
         if len(fields) != len(header):
-            problems.append(Problem(label, f"has {len(fields)} fields but the header has {len(header)}", row_no))
+            problems.append(Problem(label, f"has {len(fields)} fields but the header has {len(header)}", row_no,
+                                    None, at))
             continue
         record: dict[str, object] = {}
-        for name, raw in zip(header, fields):
+        for index, (name, raw) in enumerate(zip(header, fields)):
+            if (row_no, index) in read.bad_cells:
+                record[name] = None
+                continue
             value, reason = _parse_cell(raw, specs[name])
             if reason:
-                problems.append(Problem(label, reason, row_no, name))
+                problems.append(Problem(label, reason, row_no, name, at))
             record[name] = value
         record["_row"] = row_no
         records.append(record)
 
     if not records and not problems:
+        if header_only_ok:
+            return pd.DataFrame(columns=spec.column_names)
         raise DataValidationError([Problem(label, "has a header but no data rows")])
 
     frame = pd.DataFrame.from_records(records, columns=[*spec.column_names, "_row"])

@@ -25,6 +25,7 @@ shape, so everything that reads a price list (the "Fresh prices" change report
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,6 +34,7 @@ import pandas as pd
 HISTORY_PRICE_COLUMNS = ("input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok",
                          "cache_write_5m_usd_per_mtok")
 HISTORY_COLUMNS = ("provider", "model", "valid_from", *HISTORY_PRICE_COLUMNS, "source", "as_of", "notes")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 GUIDE_VALID_FROM = "2026-06-01"  # the guide dates its prices "mid-2026" (as_of 2026-06): the month's first day
 
 
@@ -44,11 +46,20 @@ def _day(value: object) -> dt.date:
         return value
     if isinstance(value, pd.Timestamp):
         return value.date()
-    text = str(value)
+    text = str(value).strip()
+    # A day, or a day followed by a time ("2026-11-23T10:00:00Z", "2026-11-23 10:00"); anything
+    # else after the day ("2026-11-23xyz", "2026-11-23; rm") is not read as that day.
+    if not _DAY.match(text):
+        raise ValueError(f"{_cut(value)} is not a day as YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(text[:10]) if len(text) >= 10 else dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise ValueError(f"{value!r} is not a day as YYYY-MM-DD") from None
+        raise ValueError(f"{_cut(value)} is not a day as YYYY-MM-DD (no such date)") from None
+
+
+def _cut(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def history_rows(prices: pd.DataFrame, valid_from: str, *, only_as_of: str | None = None,
