@@ -95,10 +95,11 @@ figures.record("pn_n_imported", int(changes["imported"].sum()), "count")
 figures.record("pn_n_kept", int((~changes["imported"]).sum()), "count")
 figures.record("pn_n_issues", len(issues), "count")
 kind_text = {"rejected_model": "model rejected, guide price kept", "rejected_field": "field rejected",
-             "missing_field": "field missing in feed", "vanished": "key not in feed, guide price kept"}
+             "missing_field": "field missing in feed", "vanished": "key not in feed, guide price kept",
+             "duplicate": "listed twice, first listing kept"}
 # One line per kind of problem: a field most models lack would otherwise fill a page.
 grouped = (issues.fillna({"field": "", "value": ""})
-           .assign(what=issues["kind"].map(kind_text),
+           .assign(what=issues["kind"].map(kind_text).fillna(issues["kind"]),  # a new kind shows, never drops
                    who=issues["model"] + " (" + issues["provider"] + ")"
                    + issues["value"].fillna("").map(lambda v: f": {v}" if v else ""))
            .groupby(["what", "field", "reason"], sort=True)["who"].agg(", ".join).reset_index())
