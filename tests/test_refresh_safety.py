@@ -305,3 +305,33 @@ def test_jobs_must_be_a_positive_whole_number(book_copy):
     assert proc.returncode != 0 and "'0' is not a whole number of chapters" in proc.stderr, proc.stderr
     with pytest.raises(RefreshError, match="--jobs takes a whole number"):
         refresh(book_copy, [QUICK], jobs=-1)
+
+
+# --- damaged records -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("damage, where", [
+    (lambda text: text.replace("1024.2,usd_per_day", "lots,usd_per_day", 1), "column 'value'"),
+    (lambda text: text.replace("1024.2,usd_per_day", "1024.2", 1), "has 3 cell(s), the header 4 columns"),
+    (lambda text: text.replace("claim_ue_daily_deepseek_r1", "claim_ue_daily_deepseek_r\xe9", 1), "0xE9"),
+])
+def test_a_damaged_figures_file_stops_the_refresh_before_anything_runs(book_copy, damage, where):
+    figures = book_copy / "book" / "figures.csv"
+    text = figures.read_text(encoding="utf-8")
+    assert "1024.2,usd_per_day" in text  # the row the damage is done to
+    damaged = damage(text)
+    figures.write_bytes(damaged.encode("utf-8").replace("\xe9".encode(), b"\xe9"))
+    before = book_and_data(book_copy)
+    with pytest.raises(RefreshError) as err:
+        refresh(book_copy, [QUICK], force=True)
+    message = str(err.value)
+    assert str(figures) in message and where in message and "nothing was run" in message
+    assert "row " in message
+    assert book_and_data(book_copy) == before
+
+
+def test_a_deleted_figures_file_is_written_anew_from_the_notebooks(book_copy):
+    figures = book_copy / "book" / "figures.csv"
+    good = figures.read_text()
+    figures.unlink()
+    refresh(book_copy, [QUICK], force=True)
+    assert figures.read_text() == good

@@ -12,12 +12,16 @@ from pathlib import Path
 import nbformat
 
 from lib.book.figures import CONCLUSION_METADATA_KEY, FIGURE_METADATA_KEY, format_value
+from lib.data.csvread import read_rows, shown
+from lib.data.validation import DataValidationError, Problem
 
 FIGURES_FILE = "figures.csv"
 FIGURE_COLUMNS = ["chapter", "name", "value", "unit"]
 CONCLUSIONS_FILE = "conclusions.csv"
 CONCLUSION_COLUMNS = ["chapter", "name", "text"]
 CHANGES_FILE = "changes.md"
+RECOVER = ("The refresh writes this file from the chapters' notebooks: restore it (git checkout book/) or "
+           "delete it, and the next refresh writes it anew; nothing was run or changed.")
 
 
 class RefreshError(RuntimeError):
@@ -53,11 +57,33 @@ def conclusions_of(chapter: str, nb: nbformat.NotebookNode) -> list[dict[str, st
     return rows
 
 
+def _records(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """(row, record) of a records file; RefreshError naming file, row, column and reason for one
+    that is not what the refresh writes (edited by hand, cut short, saved in another encoding)."""
+    try:
+        parsed = read_rows(path, path.name)
+    except DataValidationError as err:
+        raise RefreshError(f"{err}\n{RECOVER}") from err
+    header = [h.strip() for h in parsed.header]
+    problems = list(parsed.problems)
+    missing = [c for c in columns if c not in header]
+    if missing:
+        problems.append(Problem(str(path), f"lacks column(s) {', '.join(missing)}", 0))
+    records = []
+    for row, _line, cells in parsed.rows:
+        if len(cells) != len(header):
+            problems.append(Problem(str(path), f"has {len(cells)} cell(s), the header {len(header)} columns", row))
+        else:
+            records.append((row, dict(zip(header, cells))))
+    if problems:
+        raise RefreshError("\n".join(map(str, problems)) + "\n" + RECOVER)
+    return records
+
+
 def read_conclusions(path: Path) -> dict[tuple[str, str], str]:
     if not path.exists():
         return {}
-    with path.open(newline="", encoding="utf-8") as fh:
-        return {(r["chapter"], r["name"]): r["text"] for r in csv.DictReader(fh)}
+    return {(r["chapter"], r["name"]): r["text"] for _, r in _records(path, CONCLUSION_COLUMNS)}
 
 
 def conclusion_changes(old: dict[tuple[str, str], str], new: dict[tuple[str, str], str]) -> list[str]:
@@ -71,8 +97,15 @@ def conclusion_changes(old: dict[tuple[str, str], str], new: dict[tuple[str, str
 def read_figures(path: Path) -> dict[tuple[str, str], tuple[float, str]]:
     if not path.exists():
         return {}
-    with path.open(newline="", encoding="utf-8") as fh:
-        return {(r["chapter"], r["name"]): (float(r["value"]), r["unit"]) for r in csv.DictReader(fh)}
+    figures, problems = {}, []
+    for row, r in _records(path, FIGURE_COLUMNS):
+        try:
+            figures[(r["chapter"], r["name"])] = (float(r["value"]), r["unit"])
+        except ValueError:
+            problems.append(Problem(str(path), f"{shown(r['value'])} is not a number", row, "value"))
+    if problems:
+        raise RefreshError("\n".join(map(str, problems)) + "\n" + RECOVER)
+    return figures
 
 
 def same_value(a: float, b: float) -> bool:

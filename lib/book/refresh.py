@@ -168,6 +168,9 @@ def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: P
         validate_data_dir(root / "data")
     except DataValidationError as err:
         raise RefreshError(f"the data did not validate, so no chapter was run:\n{err}") from err
+    # The records as they stand, read before anything runs: a damaged file stops the refresh here.
+    figures_path, conclusions_path = root / "book" / FIGURES_FILE, root / "book" / CONCLUSIONS_FILE
+    old, old_c = read_figures(figures_path), read_conclusions(conclusions_path)
     all_chapters = chapters_in(root)
     unknown = sorted(set(chapters or []) - set(all_chapters))
     if unknown:
@@ -210,8 +213,6 @@ def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: P
             failed = [r for r in early_results if not r.ok]
             if results is not None:
                 results.extend(early_results)
-            figures_path, conclusions_path = book / FIGURES_FILE, book / CONCLUSIONS_FILE
-            old, old_c = read_figures(figures_path), read_conclusions(conclusions_path)
             if not failed:
                 write_records(work, early, all_chapters, old, old_c, book)
             if not failed and late:

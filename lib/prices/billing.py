@@ -611,92 +611,9 @@ def bill_many(usages: Iterable[tuple[str, str, Usage]], prices: pd.DataFrame, ru
             pd.DataFrame(rejected, columns=["row", "provider", "model", "reason"]))
 
 
-# --- a usage log from a file ---------------------------------------------------------------------
+# --- a usage log from a file: lib/prices/usage_csv.py (imported last: it builds on the above) --------
 
-USAGE_TOKEN_COLUMNS = {"input_tokens": "input", "output_tokens": "output", "cache_read_tokens": "cache_read",
-                       "cache_write_5m_tokens": "cache_write_5m", "cache_write_1h_tokens": "cache_write_1h",
-                       "reasoning_tokens": "reasoning", "web_searches": "web_searches"}
-USAGE_REQUIRED = ("provider", "model", "input_tokens", "output_tokens")
-REJECTED_COLUMNS = ["file", "row", "column", "provider", "model", "reason"]
-
-
-def _count(text: str) -> tuple[int | None, str | None]:
-    """A token count from a CSV cell: (value, None) or (None, reason). Blank is 0 (not reported)."""
-    t = text.strip()
-    if t == "":
-        return 0, None
-    if t.lstrip("+-").isdigit():
-        value = int(t)
-        return (value, None) if value >= 0 else (None, f"{t} is negative; a token count cannot be")
-    try:
-        f = float(t)
-    except ValueError:
-        return None, f"'{t}' is not a number"
-    if not math.isfinite(f):
-        return None, f"'{t}' is not a finite number"
-    return None, f"{t} is not a whole number of tokens"
-
-
-def bill_usage_csv(path: str | Path, prices: pd.DataFrame, rules: pd.DataFrame
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Bill every row of a usage CSV at the book's prices: (billed, rejected).
-
-    Columns: provider, model, input_tokens, output_tokens and optionally cache_read_tokens,
-    cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, web_searches, batch, tier.
-    Counts are as the provider reports them (see billing_rules.csv). A row that cannot be billed
-    goes to ``rejected`` with its file, row (1-based, header is 0), column and reason; it is never
-    billed as zero and never stops the others.
-    """
-    import csv
-
-    path = Path(path)
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
-        missing = [c for c in USAGE_REQUIRED if c not in header]
-        if missing:
-            raise BillingError(f"{path}: the usage file lacks column(s) {', '.join(missing)}")
-        rows = list(reader)
-    book = prices[prices["book_uses"] == True]  # noqa: E712
-    billed, rejected = [], []
-    for i, raw in enumerate(rows, start=1):
-        provider, model = (raw.get("provider") or "").strip(), (raw.get("model") or "").strip()
-
-        def reject(column: str | None, reason: str) -> None:
-            rejected.append({"file": str(path), "row": i, "column": column, "provider": provider, "model": model,
-                             "reason": reason})
-
-        if None in raw:  # DictReader puts extra cells under the key None
-            reject(None, f"{len(raw[None])} more cell(s) than the header has columns")
-            continue
-        counts, bad = {}, False
-        for column, name in USAGE_TOKEN_COLUMNS.items():
-            value, reason = _count(raw.get(column) or "")
-            if reason:
-                reject(column, reason)
-                bad = True
-                break
-            counts[name] = value
-        if bad:
-            continue
-        batch_text = (raw.get("batch") or "false").strip().lower()
-        if batch_text not in ("true", "false", ""):
-            reject("batch", f"'{raw.get('batch')}' is not true or false")
-            continue
-        match = book[(book["provider"] == provider) & (book["model"] == model)]
-        if not len(match):
-            reject("model", f"no price source knows {provider} {model!r}")
-            continue
-        try:
-            usage = Usage(**counts, batch=batch_text == "true", tier=(raw.get("tier") or STANDARD_TIER).strip())
-            b = bill_api_row(usage, match.iloc[0], rules)
-        except BillingError as err:
-            reject(None, str(err))
-            continue
-        billed.append({"row": i, "provider": provider, "model": model, "usd": b.total})
-    return (pd.DataFrame(billed, columns=["row", "provider", "model", "usd"]),
-            pd.DataFrame(rejected, columns=REJECTED_COLUMNS))
-
+from lib.prices.usage_csv import REJECTED_COLUMNS, USAGE_REQUIRED, USAGE_TOKEN_COLUMNS, bill_usage_csv  # noqa: E402,F401
 
 __all__ = ["BillingError", "Usage", "DisjointUsage", "BillingRules", "PriceSheet", "BillLine", "Bill", "bill",
            "normalise", "reported_as", "rules_for", "to_decimal", "sheet_from_genai_prices", "load_billing_rules",

@@ -77,7 +77,7 @@ def parse_json(raw: bytes, location: str) -> Any:
         return json.loads(text, object_pairs_hook=_keep_first)
     except json.JSONDecodeError as err:
         raise FeedError(f"{location}: line {err.lineno}, column {err.colno}: malformed JSON: {err.msg}") from err
-    except RecursionError as err:
+    except RecursionError:
         where = _too_deep(text)
         raise FeedError(f"{location}: {where}the JSON nests arrays or objects deeper than the parser can follow "
                         f"(Python's limit is about {sys.getrecursionlimit()} levels); a price feed nests a few") from None
