@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,3 +59,19 @@ def litellm_json() -> Path:
     path, version = fetch_litellm_prices(LITELLM_VERSION)
     assert version == LITELLM_VERSION
     return path
+
+
+@pytest.fixture(scope="module")
+def guide() -> pd.DataFrame:
+    """The guide's price table, as the importers take it."""
+    from lib.data import tables
+
+    return tables.load_api_prices()
+
+
+@pytest.fixture(scope="module")
+def feed_map() -> pd.DataFrame:
+    """data/price_feed_map.csv: each book model's key in each feed."""
+    from lib.prices import feeds
+
+    return feeds.load_feed_map()

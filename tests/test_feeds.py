@@ -15,16 +15,6 @@ from lib.prices import compare, feeds
 from tests.conftest import BAD_FEEDS, ROOT
 
 
-@pytest.fixture(scope="module")
-def guide() -> pd.DataFrame:
-    return tables.load_api_prices()
-
-
-@pytest.fixture(scope="module")
-def feed_map() -> pd.DataFrame:
-    return feeds.load_feed_map()
-
-
 def run_import(path: Path, fmt: str, guide: pd.DataFrame, feed_map: pd.DataFrame) -> feeds.FeedImport:
     doc, location = feeds.read_feed_json(str(path))
     return feeds.import_feed(doc, fmt, location=location, source=f"test {fmt}", as_of="2026-11-23",

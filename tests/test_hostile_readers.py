@@ -7,8 +7,8 @@ one, and the reason; and that nothing was written: a failed read leaves every fi
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -17,6 +17,7 @@ import pytest
 
 from lib.data import tables
 from lib.data.validation import DataValidationError, load_table
+from tests.browser import serve_handler
 from tests.conftest import ROOT, snapshot
 
 MARK = "\u2603"  # a character no data file holds: where a test puts its bad byte
@@ -197,7 +198,6 @@ def test_an_empty_feed_issues_report_is_an_empty_table_and_a_bad_one_a_message(t
 
 import http.server  # noqa: E402
 import json  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
@@ -284,31 +284,14 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
 
 @contextmanager
 def hostile_server() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(_Hostile) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     with hostile_server() as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def guide() -> pd.DataFrame:
-    return tables.load_api_prices()
-
-
-@pytest.fixture(scope="module")
-def feed_map() -> pd.DataFrame:
-    return feeds.load_feed_map()
 
 
 def test_a_served_feed_still_reads(base_url):
