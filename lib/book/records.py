@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 
 from lib.book.figures import CONCLUSION_METADATA_KEY, FIGURE_METADATA_KEY, format_value
+from lib.book.staging import write_atomically
 from lib.data.csvread import read_rows, shown
 from lib.data.validation import DataValidationError, Problem
 
@@ -194,4 +195,4 @@ def write_changes_page(path: Path, prices_file: str, import_summary: str,
     added, removed = len(set(new) - set(old)), len(set(old) - set(new))
     if added or removed:
         lines += ["", f"The refresh also recorded {added} new figure(s) and dropped {removed}."]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_atomically(path, "\n".join(lines) + "\n")  # a kill mid-write leaves the old page

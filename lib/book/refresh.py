@@ -50,6 +50,7 @@ from lib.book.staging import (STAGING_DIR, WORK_PREFIX, StagedFiles, clear_lefto
 from lib.data.dates import as_of_argument, calendar_date
 from lib.data.lock import EXIT_LOCKED, CheckoutLocked, LockFileError, checkout_lock
 from lib.data.paths import project_root
+from lib.prices.feeds import IN_USE_FILE
 from lib.data.tables import validate_data_dir
 from lib.data.validation import DataValidationError
 
@@ -63,7 +64,6 @@ __all__ = ["CELL_TIMEOUT_S", "CHANGES_FILE", "CONCLUSION_COLUMNS", "CONCLUSIONS_
            "conclusion_changes", "conclusions_of", "figure_changes", "figures_of", "inputs_hash", "lib_digest",
            "lib_dir", "plan", "read_conclusions", "read_figures", "refresh", "stored_hash", "main"]
 
-IN_USE_FILE = "data/snapshots/in_use.txt"
 GUIDE_PRICES = "data/api_prices.csv"
 
 

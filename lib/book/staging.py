@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-SNAPSHOTS_DIR = "data/snapshots"
+from lib.prices.feeds import SNAPSHOT_DIR as SNAPSHOTS_DIR
 # The same length as SNAPSHOTS_DIR: a chapter that prints the path of its prices (the banner, a
 # table) prints it padded to the same width under either name, so renaming the path in the
 # finished notebook gives byte for byte the notebook a run on the final path gives.

@@ -50,6 +50,7 @@ from lib.prices.feedentries import (LITELLM_FIELDS, OPENROUTER_FIELDS, TOKENS_PE
 
 FEED_FORMATS: tuple[FeedFormat, ...] = ("litellm", "openrouter")
 SNAPSHOT_DIR = "data/snapshots"
+IN_USE_FILE = f"{SNAPSHOT_DIR}/in_use.txt"  # the snapshot the book runs on, when not the guide's prices
 ISSUE_COLUMNS = ["provider", "model", "feed_key", "field", "value", "kind", "reason"]
 IssueKind = Literal["rejected_model", "rejected_field", "missing_field", "vanished", "duplicate"]
 

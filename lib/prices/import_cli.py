@@ -13,7 +13,7 @@ from lib.data.dates import as_of_argument
 from lib.data.lock import EXIT_LOCKED, CheckoutLocked, LockFileError, checkout_lock
 from lib.data.paths import project_root
 from lib.data.validation import DataValidationError
-from lib.prices.feeds import (FEED_FORMATS, SNAPSHOT_DIR, FeedError, import_feed, load_feed_map, read_feed_json,
+from lib.prices.feeds import (FEED_FORMATS, IN_USE_FILE, FeedError, import_feed, load_feed_map, read_feed_json,
                               snapshot_paths, to_csv_text, write_snapshot)
 
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with checkout_lock(root, what="an import of prices (python -m lib.prices.feeds)"):
             prices_path, issues_path = snapshot_paths(root, result.feed_format, result.as_of)
-            pointer = root / SNAPSHOT_DIR / "in_use.txt"
+            pointer = root / IN_USE_FILE
             in_use = pointer.read_text(encoding="utf-8").strip() if pointer.exists() else ""
             new_text = to_csv_text(result.prices, tables.API_PRICES.column_names)
             if (in_use == prices_path.relative_to(root).as_posix() and prices_path.exists()
