@@ -52,7 +52,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api
 from lib.data import tables
@@ -205,7 +205,7 @@ alt.Chart(paid[["label", "provider", "input_usd_per_mtok", "output_usd_per_mtok"
 # million tokens as {glue:text}`ap_mixed_requests` requests, so that no request reaches a
 # long-context tier, and optionally on the batch API:
 
-# %%
+# %% tags=["hide-input"]
 def million_mixed_tokens(input_share: float, batch: bool) -> None:
     per_request_in = round(input_share * 1_000_000 / mixed_requests)
     per_request_out = round((1 - input_share) * 1_000_000 / mixed_requests)
@@ -239,6 +239,8 @@ tier_spread = tier_costs["usd_per_request"].max() / tier_costs["usd_per_request"
 gpt5, flash_row, opus = (price_row("OpenAI", "GPT-5"), price_row("Google", "Gemini 2.5 Flash"),
                          price_row("Anthropic", "Claude Opus 4.x"))
 gpt5_over_flash = float(gpt5["input_usd_per_mtok"].iloc[0] / flash_row["input_usd_per_mtok"].iloc[0])
+
+# %% tags=["remove-input"]
 ours.update(ap_spread_tiers=tier_spread, ap_flash_vs_gpt5=gpt5_over_flash, ap_faq_flash_vs_gpt5=gpt5_over_flash,
             ap_faq_flash_vs_opus=float(opus["input_usd_per_mtok"].iloc[0] / flash_row["input_usd_per_mtok"].iloc[0]))
 figures.record("ap_ref_in", reference_input_tokens, "tokens")
@@ -263,6 +265,8 @@ conflicts = all_prices[groups > 1].copy()
 conflicts["book_uses"] = conflicts["book_uses"].map({True: "yes", False: "no"})
 conflicts["reference request"] = api.request_cost_usd(conflicts, input_tokens=reference_input_tokens,
                                                       output_tokens=reference_output_tokens)
+
+# %% tags=["remove-input"]
 figures.record("ap_n_conflicts", conflicts[["provider", "model"]].drop_duplicates().shape[0], "count")
 show_table(
     conflicts.sort_values(["provider", "model", "book_uses"], ascending=[True, True, False], kind="stable")[
@@ -282,7 +286,7 @@ show_table(
 # tear-down's prices, so it matches those rows and not the book's. Both are shown; the
 # comparison at the end uses the book's prices.
 
-# %%
+# %% tags=["hide-input"]
 mixed_claims = {
     "ap_mixed_gpt5": ("OpenAI", "GPT-5"), "ap_mixed_gpt5_mini": ("OpenAI", "GPT-5 mini"),
     "ap_mixed_opus": ("Anthropic", "Claude Opus 4.x"), "ap_mixed_sonnet": ("Anthropic", "Claude Sonnet 4.6"),
@@ -291,6 +295,8 @@ mixed_claims = {
     "ap_mixed_llama33_groq": ("Groq", "Llama 3.3 70B"),
 }
 second_teardown = "Per-provider 2026 pricing tear-down: every model, every tier"
+
+# %%
 mixed_rows = []
 for claim_id, (provider, model) in mixed_claims.items():
     rows = all_prices[(all_prices["provider"] == provider) & (all_prices["model"] == model)]
@@ -304,6 +310,8 @@ for claim_id, (provider, model) in mixed_claims.items():
     check = guide.compare(claims, claim_id, section_cost)
     mixed_rows.append({"model": model, "guide": check["guide"], "book prices": book_cost,
                        "second tear-down prices": section_cost, "guide vs its own section": check["verdict"]})
+
+# %% tags=["remove-input"]
 figures.record("ap_mixed_in", mixed_input_tokens, "tokens")
 figures.record("ap_mixed_out", mixed_output_tokens, "tokens")
 figures.record("ap_mixed_requests", mixed_requests, "count")
@@ -323,6 +331,8 @@ show_table(pd.DataFrame(mixed_rows), {"book prices": "usd", "second tear-down pr
 gemini_pro = price_row("Google", "Gemini 2.5 Pro")
 whole, graduated = (float(c[0]) for c in api.long_context_costs_usd(gemini_pro, input_tokens=long_context_prompt_tokens))
 no_long_tier = api.missing_reason(gemini_pro, ["long_context_threshold_tokens"])  # "" when the tier is there
+
+# %% tags=["remove-input"]
 ours.update(ap_gemini_pro_500k_whole=whole, ap_gemini_pro_500k_graduated=graduated)
 figures.record("ap_long_threshold", gemini_pro["long_context_threshold_tokens"].iloc[0], "tokens", missing=no_long_tier)
 figures.record("ap_long_tokens", long_context_prompt_tokens, "tokens")
@@ -344,9 +354,9 @@ prose_claims = {
 for claim_id, (provider, model) in prose_claims.items():
     ours[claim_id] = query_cost(provider, model)
 comparison = guide.comparison_table(claims, ours, missing=no_long_tier)
-figures.glue_text("ap_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("ap_verdicts", comparison)
 
 # %% tags=["remove-input"]
 input_low, input_high = paid["input_usd_per_mtok"].min(), paid["input_usd_per_mtok"].max()

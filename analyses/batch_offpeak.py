@@ -64,7 +64,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, batching, caching
 from lib.data import tables
@@ -130,9 +130,13 @@ batch_terms = (used_terms[used_terms["term"].isin(["batch_discount_frac", "batch
 show_table(batch_terms.rename(columns={"batch_discount_frac": "discount", "batch_max_requests": "max requests per batch",
                                        "batch_max_file_mb": "max file (MB)"}),
            {"discount": "fraction", "max requests per batch": "count", "max file (MB)": "count"})
+
+# %%
 sonnet = price_row(*batch_example)
 sonnet_sync, sonnet_batch = float(one_query(sonnet)[0]), float(one_query(sonnet, batch=True)[0])
 no_batch = api.missing_reason(sonnet, ["batch_discount_frac"])  # "" when the prices in use give a batch tier
+
+# %% tags=["remove-input"]
 ours.update(bo_sonnet_batch_query=sonnet_batch, bo_sonnet_batch_month=(sonnet_sync - sonnet_batch) * queries_per_month)
 figures.record("bo_discount", batch_terms["batch_discount_frac"].median(), "fraction")
 figures.record("bo_n_batch_models", int(book_prices["batch_discount_frac"].notna().sum()), "count")
@@ -162,6 +166,8 @@ kw = dict(prefix_tokens=prefix_tokens, fresh_input_tokens=fresh_input_tokens, ou
           messages_per_day=messages_per_day)
 cache_kw = dict(hit_rate=hit_rate, storage_usd_per_mtok_hour=storage_rate,
                 cache_hours_per_day=np.where(storage_rate > 0, google_cache_hours_per_day, 0))
+
+# %%
 stacked = pd.DataFrame({
     "model": stack["model"],
     "neither": caching.daily_no_cache_cost_usd(stack, **kw),
@@ -170,6 +176,8 @@ stacked = pd.DataFrame({
     "both": caching.daily_prefix_cost_usd(stack, batch=True, **kw, **cache_kw),
 })
 stacked["saving, both"] = 1 - stacked["both"] / stacked["neither"]
+
+# %% tags=["remove-input"]
 s_row = stacked[stacked["model"] == batch_example[1]].iloc[0]
 cache_prices = ["cached_input_usd_per_mtok", "cache_write_5m_usd_per_mtok"]
 no_cache = api.missing_reason(stack[stack["model"] == batch_example[1]], cache_prices)
@@ -197,11 +205,13 @@ show_table(stacked, {"neither": "usd_per_day", "batch only": "usd_per_day", "cac
 # **Try it here.** The sliders set how big the waiting calls are and the discount; the chart
 # shows the share of the bill saved for every share of calls that can wait.
 
-# %% tags=["hide-input"]
+# %%
 discount = float(batch_terms["batch_discount_frac"].median())
 bulky_ratio, small_ratio = bulky_call_cost_ratio, small_call_cost_ratio
 hybrid = float(batching.hybrid_saving_frac(batchable_call_share, discount, batch_call_cost_ratio))
 ours["bo_hybrid_saving"] = hybrid
+
+# %% tags=["remove-input"]
 figures.record("bo_share", batchable_call_share, "fraction")
 figures.record("bo_hybrid", hybrid, "fraction")
 figures.record("bo_guide_hybrid", claims.set_index("claim_id").loc["bo_hybrid_saving", "guide_value"], "fraction")
@@ -210,6 +220,7 @@ figures.record("bo_small_ratio", small_ratio, "ratio")
 figures.record("bo_hybrid_bulky", batching.hybrid_saving_frac(batchable_call_share, discount, bulky_ratio), "fraction")
 figures.record("bo_hybrid_small", batching.hybrid_saving_frac(batchable_call_share, discount, small_ratio), "fraction")
 
+# %% tags=["hide-input"]
 shares = pd.DataFrame({"share": np.round(np.linspace(0, 1, 41), 3)})
 p_ratio = alt.param(name="p_ratio", value=batch_call_cost_ratio,
                     bind=alt.binding_range(min=0.25, max=4, step=0.25, name="cost of a waiting call vs average "))
@@ -233,7 +244,7 @@ guide_point = pd.DataFrame({"share": [batchable_call_share], "saving": [hybrid],
 # %% [markdown]
 # In Jupyter, `lib.costs.batching.hybrid_saving_frac` answers the same question for a monthly bill:
 
-# %%
+# %% tags=["hide-input"]
 def batch_what_if(share: float, cost_ratio: float, monthly_spend_usd: float) -> None:
     saving = float(batching.hybrid_saving_frac(share, discount, cost_ratio))
     show_table(pd.DataFrame({"share of spend saved": [saving], "saved per month": [saving * monthly_spend_usd]}),
@@ -272,6 +283,8 @@ figures.glue_text("bo_offpeak_rows", (
     f"The prices in use carry no off-peak window, so this section uses the guide's DeepSeek rows "
     f"(as of {v3['as_of'].iloc[0]}), which the same price file keeps."
     if v3_fallback or r1_fallback else "The window and its prices come from the book's DeepSeek rows."))
+
+# %%
 start, end = v3["offpeak_start_utc"].iloc[0], v3["offpeak_end_utc"].iloc[0]
 start_h, end_h = (int(t[:2]) + int(t[3:]) / 60 for t in (start, end))
 window_hours = (end_h - start_h) % 24
@@ -284,6 +297,8 @@ by_place["share"] = batching.window_share(profile, start_utc=start, end_utc=end,
                                           utc_offset_hours=by_place["utc_offset"].to_numpy())
 by_place["v3_saving"] = by_place["share"] * v3_discount
 high, low = by_place.loc[by_place["share"].idxmax()], by_place.loc[by_place["share"].idxmin()]
+
+# %% tags=["remove-input"]
 figures.glue_text("bo_window", f"{start}–{end}")
 figures.record("bo_window_hours", window_hours, "count")
 figures.record("bo_v3_discount", v3_discount, "fraction")
@@ -303,6 +318,7 @@ def local_clock(utc_hours: float, offset: float) -> str:
 
 by_place["window"] = [f"{local_clock(start_h, o)}–{local_clock(end_h, o)}" for o in by_place["utc_offset"]]
 
+# %% tags=["hide-input"]
 offsets = np.arange(-12, 14.5, 0.5)
 curve = pd.DataFrame({"utc_offset": offsets,
                       "natural": batching.window_share(profile, start_utc=start, end_utc=end, utc_offset_hours=offsets)})
@@ -344,7 +360,7 @@ show_table(by_place[["where", "utc_offset", "window"]].assign(
 # %% [markdown]
 # In Jupyter, `lib.costs.batching.window_share` answers it for any place and traffic curve:
 
-# %%
+# %% tags=["hide-input"]
 def offpeak_what_if(utc_offset: float, curve_peak_to_trough: float, peak_hour: int, can_wait: float) -> None:
     curve_profile = batching.daily_traffic_profile(curve_peak_to_trough, peak_hour)
     natural = float(batching.window_share(curve_profile, start_utc=start, end_utc=end, utc_offset_hours=utc_offset))
@@ -374,9 +390,9 @@ if not for_html_book:
 
 # %%
 comparison = guide.comparison_table(claims, ours, missing=no_batch)
-figures.glue_text("bo_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("bo_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("bo_answer", (

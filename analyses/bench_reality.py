@@ -58,7 +58,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import fleet, roofline as rf, selfhost
 from lib.data import tables
@@ -96,6 +96,8 @@ single = rf.evaluate_cases(checked.assign(
     model_id=model_id, weight_precision=weight_precision, kv_precision=kv_precision,
     input_tokens=bench_prompt_tokens, output_tokens=output_tokens_per_request, batch=1), specs, shapes, reserved_frac)
 share = single["bench_tokens_per_s_per_request"].to_numpy(float) / single["ceiling_tokens_per_s"].to_numpy(float)
+
+# %% tags=["remove-input"]
 for row_id, label in zip(checked["row_id"], rf.possibility(share)):
     figures.record_conclusion(f"br_bench_{row_id.replace('-', '_')}_physically", label)
 figures.record("br_div_min", divisor.min(), "ratio")
@@ -108,11 +110,15 @@ for row_id, d in zip(bench["row_id"], divisor):
     if key:
         ours[key] = float(d)
 ours["br_plan_divide_2"] = float(divisor.median())
+
+# %%
 prompt_cases = pd.DataFrame([dict(accelerator=compare_accelerator, accelerators=compare_accelerators,
                                   model_id=model_id, weight_precision=weight_precision, kv_precision=kv_precision,
                                   input_tokens=p, output_tokens=output_tokens_per_request, batch=compare_batch)
                              for p in (bench_prompt_tokens, production_prompt_tokens)])
 prompt_ceilings = rf.evaluate_cases(prompt_cases, specs, shapes, reserved_frac)["ceiling_tokens_per_s"].to_numpy()
+
+# %% tags=["remove-input"]
 figures.record("br_batch", compare_batch, "count")
 figures.record("br_bench_prompt", bench_prompt_tokens, "tokens")
 figures.record("br_prod_prompt", production_prompt_tokens, "tokens")
@@ -151,6 +157,8 @@ derates = np.array([1.0, rule_low, float(divisor.median()), 2.0, rule_high])
 nodes = fleet.nodes_needed(peak_tps, scenario["output_tokens_per_s"], derates, headroom)
 monthly = nodes * scenario["hourly_usd"] * 24 * days_per_month
 plan = pd.DataFrame({"derate (÷ benchmark)": derates, "nodes": nodes, "monthly rent": monthly})
+
+# %% tags=["remove-input"]
 figures.record("br_requests", requests_per_day, "count")
 figures.record("br_out_tokens", output_tokens_per_request, "tokens")
 figures.record("br_peak_factor", peak_to_average, "ratio")
@@ -192,7 +200,7 @@ alt.Chart(plan_data).transform_calculate(
 # %% [markdown]
 # **What if**, in Jupyter: `lib.costs.fleet.nodes_needed` for any peak, derate and headroom.
 
-# %%
+# %% tags=["hide-input"]
 def plan_for(peak_tokens_per_s: float, derate: float, spare: float) -> None:
     n = int(fleet.nodes_needed(peak_tokens_per_s, scenario["output_tokens_per_s"], derate, spare))
     print(f"{n} nodes, {figures.fmt_usd(n * scenario['hourly_usd'] * 24 * days_per_month)} a month")
@@ -213,11 +221,11 @@ if not for_html_book:
 # {glue:text}`br_verdicts` Each row's own numbers are set against the guide's rule: the Groq row
 # divides by less than the rule's low end, which the guide itself flags as a cleaner divergence.
 
-# %% tags=["hide-input"]
+# %%
 comparison = guide.comparison_table(claims, ours)
-figures.glue_text("br_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("br_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("br_answer", (

@@ -141,7 +141,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, faq, selfhost
 from lib.data import tables
@@ -241,6 +241,8 @@ def extreme(frame: pd.DataFrame, column: str, low: bool) -> tuple[float, str]:
 (in_lo, in_lo_m), (in_hi, _) = extreme(closed, "input_usd_per_mtok", True), extreme(closed, "input_usd_per_mtok", False)
 (out_lo, _), (out_hi, out_hi_m) = extreme(closed, "output_usd_per_mtok", True), extreme(closed, "output_usd_per_mtok", False)
 open_lo, open_lo_m = extreme(open_w, "input_usd_per_mtok", True)
+
+# %% tags=["remove-input"]
 for name, value in (("bl_input_low", in_lo), ("bl_input_high", in_hi), ("bl_output_low", out_lo),
                     ("bl_output_high", out_hi), ("bl_open_low", open_lo)):
     figures.record(name, value, "usd_per_mtok")
@@ -253,9 +255,12 @@ figures.glue_text("bl_output_high_pos", versus("bl_kt_output_high", out_hi))
 ours.update(bl_kt_input_low=in_lo, bl_kt_input_high=in_hi, bl_kt_output_low=out_lo, bl_kt_output_high=out_hi,
             bl_kt_open_low=open_lo)
 
+# %%
 sc = scenarios.loc[selfhost_scenario]
 sh_input = float(np.ravel(selfhost.selfhost_usd_per_mtok(sc["hourly_usd"], sc["input_tokens_per_s"],
                                                          selfhost_utilisation))[0])
+
+# %% tags=["remove-input"]
 figures.record("bl_sh_util", selfhost_utilisation, "fraction")
 figures.record("bl_sh_input", sh_input, "usd_per_mtok")
 ours["bl_kt_selfhost_input"] = sh_input
@@ -283,13 +288,15 @@ _ = guide_figure("bl_g_levers", "bl_kt_lever_stack")
 # queries to the cheap model cuts the bill by {glue:text}`bl_route_saving`, more than a batch discount
 # takes off, and it applies to traffic that cannot wait.
 
-# %% tags=["hide-input"]
+# %%
 route = pd.DataFrame([{"provider": p, "frontier model": f, "cheap model": c,
                        "frontier query": query_cost(p, f), "cheap query": query_cost(p, c)}
                       for p, f, c in routing_pairs])
 route["cheaper by"] = route["frontier query"] / route["cheap query"]
 route_median = float(route["cheaper by"].median())
 route_saving = float(faq.routing_saving_frac(easy_query_share, route_median))
+
+# %% tags=["remove-input"]
 figures.record("bl_route_min", route["cheaper by"].min(), "ratio")
 figures.record("bl_route_max", route["cheaper by"].max(), "ratio")
 figures.record("bl_route_median", route_median, "ratio")
@@ -322,7 +329,7 @@ show_table(route, {"frontier query": "usd_per_request", "cheap query": "usd_per_
 # **Try it here.** The sliders set the product; the chart recomputes each model's monthly bill
 # in the page and colours it by whether revenue covers it by the guide's margin.
 
-# %% tags=["hide-input"]
+# %%
 fc = pd.concat([price_row(p, m) for p, m in forecast_models], ignore_index=True)
 fc = fc[fc["input_usd_per_mtok"].notna() & fc["output_usd_per_mtok"].notna()].reset_index(drop=True)
 fc["label"] = fc["provider"] + " " + fc["model"]
@@ -331,6 +338,8 @@ fc["monthly"] = faq.forecast_monthly_usd(forecast_users, forecast_requests_per_u
                                          forecast_safety_factor)
 fc["cover"] = faq.revenue_cover(forecast_revenue_per_user_month, fc["monthly"] / forecast_users)
 cheapest, dearest = fc.loc[fc["monthly"].idxmin()], fc.loc[fc["monthly"].idxmax()]
+
+# %% tags=["remove-input"]
 figures.record("bl_min_cover", forecast_min_cover, "ratio")
 figures.record("bl_fc_users", forecast_users, "count")
 figures.record("bl_fc_requests", forecast_requests_per_user_month, "count")
@@ -346,6 +355,7 @@ reserve = 1 + growth_reserve + hidden_cost_reserve
 figures.record("bl_12m_low", (1 - drop_hi) * reserve, "fraction")
 figures.record("bl_12m_high", (1 - drop_lo) * reserve, "fraction")
 
+# %% tags=["hide-input"]
 p_users = alt.param(name="p_users", value=forecast_users,
                     bind=alt.binding_range(min=1_000, max=1_000_000, step=1_000, name="users "))
 p_req = alt.param(name="p_req", value=forecast_requests_per_user_month,
@@ -380,7 +390,7 @@ p_rev = alt.param(name="p_rev", value=forecast_revenue_per_user_month,
 # %% [markdown]
 # In Jupyter, `lib.costs.faq.forecast_what_if` is the same forecaster for any price:
 
-# %%
+# %% tags=["hide-input"]
 def forecaster(users: int, requests_per_user_month: int, input_tokens: int, output_tokens: int,
                model: str, revenue_per_user_month: float, safety_factor: float) -> None:
     row = fc[fc["label"] == model].iloc[0]
@@ -413,10 +423,12 @@ if not for_html_book:
 # the other. {glue:text}`bl_mix_verdict` Open-weight hosts, which often charge the same for both, move far
 # less.
 
-# %% tags=["hide-input"]
+# %%
 price_ratio = float((closed["output_usd_per_mtok"] / closed["input_usd_per_mtok"]).median())
 mix_lo = float(faq.output_error_cost_change(chat_input_per_output_high, price_ratio, mix_error_factor))
 mix_hi = float(faq.output_error_cost_change(chat_input_per_output_low, price_ratio, mix_error_factor))
+
+# %% tags=["remove-input"]
 figures.record("bl_mix_lo", chat_input_per_output_low, "ratio")
 figures.record("bl_mix_hi", chat_input_per_output_high, "ratio")
 figures.record("bl_mix_err", mix_error_factor, "ratio")
@@ -444,7 +456,7 @@ _ = guide_figure("bl_g_mix_hi", "bl_faq_mix_error_high")
 # treat a faster fall as upside. [Prices now against the guide's](prices_now.ipynb) measures how far
 # list prices have actually moved since the guide.
 
-# %% tags=["hide-input"]
+# %%
 trend_rows = []
 for name, (lo, hi, years) in {**price_history, **price_statements}.items():
     trend_rows.append({"statement": name, "low": float(faq.annual_factor(lo, years)),
@@ -453,6 +465,8 @@ for name, (lo, hi) in price_drop_statements.items():
     trend_rows.append({"statement": name, "low": float(faq.drop_to_factor(lo)), "high": float(faq.drop_to_factor(hi)),
                        "kind": "statement"})
 trends = pd.DataFrame(trend_rows)
+
+# %% tags=["remove-input"]
 cheap_hist = trends[trends["statement"] == "cheap tier, 2023-2026"].iloc[0]
 frontier_hist = trends[trends["statement"] == "frontier, 2023-2026"].iloc[0]
 figures.record("bl_hist_cheap_lo", cheap_hist["low"], "ratio")
@@ -465,6 +479,8 @@ trend_hi = guide_figure("bl_g_trend_hi", "bl_faq_trend", "guide_high")
 ours.update(bl_faq_trend=cheap_hist["high"], bl_xfaq_forward_cheap=cheap_hist["high"],
             bl_xfaq_forward_frontier=frontier_hist["high"], bl_xfaq_launch_drop=frontier_year_drop,
             bl_xfaq_12m_drop=frontier_year_drop, bl_xfaq_reasoning_drop=frontier_hist["high"])
+
+# %% tags=["hide-input"]
 (alt.Chart(trends).mark_rule(strokeWidth=6).encode(
     x=alt.X("low:Q", scale=alt.Scale(type="log"), title="Price fall (× cheaper per year, log)"),
     x2="high:Q",
@@ -509,7 +525,7 @@ ours.update(bl_faq_trend=cheap_hist["high"], bl_xfaq_forward_cheap=cheap_hist["h
 # back after {glue:text}`bl_ft_calls` calls, as the guide says. The saving itself is bounded by what a
 # call costs today: GPT-4o's typical query is {glue:text}`bl_gpt4o_query`.
 
-# %% tags=["hide-input"]
+# %%
 arow = price_row(*agent_model)
 
 
@@ -521,6 +537,8 @@ def agent_cost(calls: float, window: float = np.inf) -> float:
 
 agent_lo, agent_hi = agent_cost(agent_calls_low), agent_cost(agent_calls_high)
 compaction = agent_hi / agent_cost(agent_calls_high, compaction_window_calls)
+
+# %% tags=["remove-input"]
 figures.glue_text("bl_agent_model", " ".join(agent_model[1:]))
 figures.record("bl_agent_calls_lo", agent_calls_low, "count")
 figures.record("bl_agent_calls_hi", agent_calls_high, "count")
@@ -529,16 +547,22 @@ figures.record("bl_agent_hi", agent_hi, "usd_per_request")
 figures.record("bl_window", compaction_window_calls, "count")
 figures.record("bl_compaction", compaction, "ratio")
 
+# %%
 rag = [query_cost(*agent_model, n * rag_chunk_tokens + rag_question_tokens, rag_answer_tokens)
        for n in (rag_chunks_stuffed, rag_chunks_reranked)]
+
+# %% tags=["remove-input"]
 figures.record("bl_rag_stuffed", rag_chunks_stuffed, "count")
 figures.record("bl_rag_reranked", rag_chunks_reranked, "count")
 figures.record("bl_rag_ratio", rag[0] / rag[1], "ratio")
 
+# %%
 cheap_review = query_cost(*triage_cheap, review_input_tokens, review_output_tokens)
 strong_review = query_cost(*triage_strong, review_input_tokens, review_output_tokens, review_thinking_tokens)
 triage_lo = float(faq.triage_saving_frac(escalated_share_high, cheap_review / strong_review))
 triage_hi = float(faq.triage_saving_frac(escalated_share_low, cheap_review / strong_review))
+
+# %% tags=["remove-input"]
 figures.glue_text("bl_triage_cheap", triage_cheap[1])
 figures.glue_text("bl_triage_strong", triage_strong[1])
 figures.record("bl_triage_ratio", strong_review / cheap_review, "ratio")
@@ -547,10 +571,13 @@ figures.record("bl_triage_hi", triage_hi, "fraction")
 figures.glue_text("bl_triage_lo_pos", versus("bl_xfaq_triage_low", triage_lo))
 figures.glue_text("bl_triage_hi_pos", versus("bl_xfaq_triage_high", triage_hi))
 
+# %%
 acv_day = float(faq.inference_budget_per_day(acv_usd, inference_share_of_acv))
 per_message = acv_day / messages_per_day
 per_task = acv_day / agent_tasks_per_day
 fc["typical query"] = [query_cost(p, m) for p, m in zip(fc["provider"], fc["model"])]
+
+# %% tags=["remove-input"]
 figures.record("bl_acv_share", inference_share_of_acv, "fraction")
 figures.record("bl_acv", acv_usd, "usd")
 figures.record("bl_acv_day", acv_day, "usd_per_day")
@@ -558,7 +585,10 @@ figures.record("bl_acv_message", per_message, "usd_per_request")
 figures.record("bl_acv_fit", int((fc["typical query"] <= per_message).sum()), "count")
 figures.record("bl_acv_task", per_task, "usd_per_request")
 
+# %%
 ft_calls = float(faq.breakeven_units(finetune_usd, finetune_saving_per_call_usd))
+
+# %% tags=["remove-input"]
 figures.record("bl_ft_cost", finetune_usd, "usd")
 figures.record("bl_ft_saving", finetune_saving_per_call_usd, "usd_per_request")
 figures.record("bl_ft_calls", ft_calls, "count")
@@ -784,13 +814,17 @@ show_table(split, {"share": "fraction", "spend": "usd_per_year"})
 
 # %%
 checked = {k: v for k, v in ours.items() if np.isfinite(v)}
+
+# %% tags=["remove-input"]
 figures.glue_text("bl_missing", "" if len(checked) == len(ours) else (
     f"{len(ours) - len(checked)} figure(s) could not be computed from the prices in use and are left out: "
     + ", ".join(sorted(set(ours) - set(checked))) + "."))
+
+# %%
 comparison = guide.comparison_table(claims, checked)
-figures.glue_text("bl_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("bl_verdicts", comparison)
 
 # %% tags=["remove-input"]
 n_agree = int((comparison["verdict"] != "disagrees").sum())

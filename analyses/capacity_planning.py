@@ -73,7 +73,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, capacity, kv_cache
 from lib.data import tables
@@ -222,12 +222,14 @@ alt.Chart(hourly).mark_line(strokeWidth=1).encode(
 # healthcare rule ({glue:text}`cp_health_rule`) costs {glue:text}`cp_health_cost`, and its fleet averages
 # {glue:text}`cp_health_util` utilisation.
 
-# %% tags=["hide-input"]
+# %%
 applied = pd.concat([rules, capacity.rule_costs(load, traffic["day"].to_numpy(), rules, step_s=step_s,
                                                 node_requests_per_s=node_rps, node_usd_per_hour=node_usd_per_hour,
                                                 hours_per_month=hours_per_month, sizing_requests=plan)], axis=1)
 by_rule = applied.set_index("rule_id")
 node_name = platforms.loc[scenario["platform_id"], "platform"]
+
+# %% tags=["remove-input"]
 figures.record("cp_spike_reserve", float(rules["spike_reserve_multiple"].max()), "ratio")
 
 
@@ -308,7 +310,7 @@ rule_dots.properties(width=440, height=300, title=alt.Title(
 # median load, against {glue:text}`cp_max_over_median` for the busiest interval of the quarter: a
 # fleet bigger than the viral incident itself.
 
-# %% tags=["hide-input"]
+# %%
 chat = by_rule.loc["consumer-chat"]
 base_cap = float(capacity.whole_nodes(capacity.sized_capacity(plan_rps, percentile=chat["percentile"],
                                                               headroom_frac=chat["headroom_frac"]), node_rps)) * node_rps
@@ -316,6 +318,8 @@ slice_cap = float(chat["capacity_requests_per_s"]) - base_cap
 slice_use = np.clip(rps - base_cap, 0, slice_cap)
 ours["cp_spike_reserve_idle_slice"] = float(np.mean(slice_use / slice_cap < idle_utilisation)) if slice_cap > 0 else 1.0
 ours["cp_spike_reserve_idle_fleet"] = capacity.idle_share(rps, float(chat["capacity_requests_per_s"]), idle_utilisation)
+
+# %% tags=["remove-input"]
 figures.record("cp_idle_threshold", idle_utilisation, "fraction")
 figures.record("cp_reserve_slice_idle", ours["cp_spike_reserve_idle_slice"], "fraction")
 figures.record("cp_chat_nodes", chat["nodes"], "count")
@@ -349,13 +353,15 @@ figures.record("cp_max_over_median", rps.max() / p50, "ratio")
 # viral incident's size. The line is the monthly bill at each owned percentile, computed in the page;
 # red marks the cheapest (several percentiles tie when they own the same whole nodes).
 
-# %% tags=["hide-input"]
+# %%
 percentiles = np.arange(0, 100.5, 0.5)
 hybrid = capacity.hybrid_cost(load, percentile=percentiles, step_s=step_s, node_requests_per_s=node_rps,
                               node_usd_per_hour=node_usd_per_hour, api_usd_per_request=api_usd_per_request,
                               hours=days * 24, sizing_requests=plan)
 monthly = hybrid.assign(**{c: hybrid[c] / months for c in ("owned_usd", "api_usd", "total_usd", "overflow_requests")})
 node_request_usd = node_usd_per_hour / 3600 / node_rps
+
+# %% tags=["remove-input"]
 figures.record("cp_node_request", node_request_usd, "usd_per_request")
 figures.glue_text("cp_api_model", overflow_api[1])
 figures.glue_text("cp_api_host", overflow_api[0])
@@ -381,6 +387,7 @@ peak_fleet_cost = float(capacity.whole_nodes(rps.max(), node_rps)) * node_usd_pe
 figures.record("cp_peak_fleet_cost", peak_fleet_cost, "usd_per_month")
 figures.record("cp_peak_vs_hybrid", peak_fleet_cost / best_cost, "ratio")
 
+# %% tags=["hide-input"]
 # The in-page what-if: owned nodes and overflow per percentile, for a few viral-incident sizes.
 viral_options = sorted({1.0, float(shapes.loc["viral-incident", "multiple_low"]), viral_multiple,
                         float(shapes.loc["viral-incident", "multiple_high"]), 200.0})
@@ -457,7 +464,7 @@ alt.layer(line, best_dot).add_params(hourly_param, api_param, viral_param).prope
 # reserve level in the page, and red marks the cheapest (percentiles that reserve the same whole
 # nodes tie).
 
-# %% tags=["hide-input"]
+# %%
 llama = model_shapes[model_shapes["model"] == cold_start_model].iloc[0]
 cold_load_s = float(kv_cache.weight_bytes(llama["total_params_billions"], weight_bytes_per_param)) / (model_load_gb_per_s * 1e9)
 ours["cp_cold_load_70b"] = cold_load_s
@@ -471,6 +478,8 @@ best_reserve = capacity.cheapest(reserve_month)
 # Whole nodes: the percentile of the forecast load the cheapest reserve actually covers.
 reserve_covers = 100 * float(np.mean(plan_rps <= best_reserve["reserved_nodes"] * node_rps))
 ours["cp_reserve_p50"] = reserve_covers
+
+# %% tags=["remove-input"]
 figures.glue_text("cp_reserve_provider", offers.loc[reserve_offer, "provider"])
 figures.record("cp_reserve_discount", reserve_discount, "fraction")
 figures.record("cp_cold_load_s", cold_load_s, "count")
@@ -492,6 +501,7 @@ figures.record("cp_floor_cost", floor_nodes * node_usd_per_hour * hours_per_mont
 figures.record("cp_spike_line_low", (p95_nodes - floor_nodes) * node_usd_per_hour * hours_per_month, "usd_per_month")
 figures.record("cp_spike_line_high", (p99_nodes - floor_nodes) * node_usd_per_hour * hours_per_month, "usd_per_month")
 
+# %% tags=["hide-input"]
 reserve_data = reserve_month[["percentile", "reserved_nodes", "on_demand_node_hours", "node_starts"]].copy()
 discount_param = alt.param(name="reserve_discount", value=reserve_discount, bind=alt.binding_range(
     min=0.0, max=0.7, step=0.01, name="reserve discount (share off on-demand) "))
@@ -519,7 +529,7 @@ alt.layer(rline, rdot).add_params(discount_param).properties(width=480, height=3
 # In Jupyter, the widgets below re-simulate the quarter with other spike sizes and price the
 # guide's rules and the hybrid at any owned percentile, through `lib.costs.capacity`:
 
-# %%
+# %% tags=["hide-input"]
 def what_if(launch: float, viral: float, owned_percentile: float) -> None:
     t = make_traffic(launch, viral)
     table = capacity.rule_costs(t["requests"].to_numpy(), t["day"].to_numpy(), rules, step_s=step_s,
@@ -558,13 +568,15 @@ if not for_html_book:
 # neither (its example is AWS). The cold-load time matches weights read at
 # {glue:text}`cp_load_rate` GB per second, a single NVMe drive; a faster store loads sooner.
 
-# %%
+# %% tags=["remove-input"]
 ours["cp_lambda_reserve_low"] = float(spot.loc["lambda-reserved", "discount_frac_low"])
 figures.record("cp_load_rate", model_load_gb_per_s, "count")
+
+# %%
 comparison = guide.comparison_table(claims, ours)
-figures.glue_text("cp_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("cp_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("cp_answer", (

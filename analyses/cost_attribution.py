@@ -73,7 +73,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.data import tables
 from lib.data.paths import project_root, resolve
@@ -111,10 +111,12 @@ snapshot_banner(all_prices, api_prices_csv)
 # {glue:text}`fo_n_models` models. Of the {glue:text}`fo_input_tokens` input tokens,
 # {glue:text}`fo_cached_share` were read from the cache.
 
-# %% tags=["hide-input"]
+# %%
 totals = attribution.attribute(con).iloc[0]
 by_model = attribution.attribute(con, ["provider", "model"])
 by_day = attribution.attribute(con, ["day"])
+
+# %% tags=["remove-input"]
 figures.record("fo_n_calls", totals["calls"], "count")
 figures.record("fo_n_tenants", len(attribution.attribute(con, ["tenant"])), "count")
 figures.record("fo_n_features", len(attribution.attribute(con, ["feature"])), "count")
@@ -145,10 +147,12 @@ show_table(first_rows.assign(timestamp=first_rows["timestamp"].astype(str)))
 # from the SQL by even a fraction of a cent, and the tests check that the per-call costs of the
 # whole log sum to the attribution total exactly.
 
-# %% tags=["hide-input"]
+# %%
 by_tf = attribution.attribute(con, ["tenant", "feature"])
 by_tenant = attribution.showback(by_tf)
 by_feature = attribution.showback(by_tf, who="feature")
+
+# %% tags=["remove-input"]
 figures.record("fo_total_usd", totals["cost_usd"], "usd")
 figures.record_conclusion("fo_top_tenant", by_tenant["tenant"].iloc[0])
 figures.record("fo_top_tenant_usd", by_tenant["cost_usd"].iloc[0], "usd")
@@ -160,6 +164,7 @@ figures.glue_text("fo_unpriced_text", "Every call had a price." if unpriced == 0
     f"{unpriced:,} calls need a price the price table leaves blank; they are counted but not costed, "
     f"so the totals are a lower bound."))
 
+# %% tags=["hide-input"]
 # Re-price a seeded sample of calls with the plain reference and compare, call by call, exactly.
 cur = con.execute(f"""WITH priced AS ({attribution.PRICED_CALLS_SQL})
     SELECT provider, model, input_tokens, cache_read_tokens, output_tokens, cost_micro_usd
@@ -245,7 +250,7 @@ show_table(m[["book_provider", "model", "calls", "input_tokens", "cache_read_tok
 #
 # This section reads `price_history.csv` whatever price list the rest of the chapter runs on.
 
-# %% tags=["hide-input"]
+# %%
 price_hist = tables.load_price_history(price_history_csv)
 hist_path = calllog.ensure_call_log(project_root() / call_log_cache_dir, history_n_calls, seed=seed,
                                     start_date=history_start_date, days=history_days)
@@ -256,6 +261,8 @@ at_today = attribution.attribute(now_con, ["day"])
 hist_total = attribution.attribute(hist_con).iloc[0]
 now_total = attribution.attribute(now_con).iloc[0]
 assert int(hist_total["unpriced_calls"]) == 0 and int(now_total["unpriced_calls"]) == 0
+
+# %% tags=["hide-input"]
 hist_models = attribution.attribute(hist_con, ["provider", "model"])
 first_day, last_day = at_date["day"].min(), at_date["day"].max()
 hist_table = attribution.price_table(price_hist)
@@ -344,9 +351,11 @@ show_table(used[["book_provider", "model", "valid_from", "valid_to", "input_usd_
 # file, row, column and reason; it never writes a zero or a negative cost. The first calls of the
 # log above, written back ({glue:text}`fo_hist_written_rows` rows, {glue:text}`fo_hist_written_unpriced` unpriced):
 
-# %% tags=["hide-input"]
+# %%
 costed_path = project_root() / call_log_cache_dir / "history_costed.parquet"
 written = attribution.write_costed_log(hist_path, costed_path, price_hist, source="book price history")
+
+# %% tags=["remove-input"]
 figures.record("fo_hist_written_rows", written["rows"], "count")
 figures.record("fo_hist_written_unpriced", written["unpriced"], "count")
 costed_head = con.execute(f"SELECT * FROM read_parquet('{costed_path}') LIMIT 4").df()
@@ -362,11 +371,13 @@ show_table(costed_head[[calllog.COL_TIME, calllog.COL_MODEL, calllog.COL_INPUT, 
 # feature, {glue:text}`fo_cheap_feature` at {glue:text}`fo_cheap_feature_per_call`. Cost per call
 # is the "per-task" dashboard the guide asks for, short of knowing which calls resolved a task.
 
-# %% tags=["hide-input"]
+# %%
 feat = attribution.attribute(con, ["feature"])
 feat["usd_per_call"] = feat["cost_usd"] / feat["calls"]
 feat["share"] = feat["cost_usd"] / feat["cost_usd"].sum()
 feat = feat.sort_values(["usd_per_call", "feature"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+# %% tags=["remove-input"]
 figures.record_conclusion("fo_dear_feature", feat["feature"].iloc[0])
 figures.record("fo_dear_feature_per_call", feat["usd_per_call"].iloc[0], "usd_per_request")
 figures.record_conclusion("fo_cheap_feature", feat["feature"].iloc[-1])
@@ -391,11 +402,13 @@ show_table(feat[["feature", "calls", "cost_usd", "share", "usd_per_call"]].renam
 #
 # **Try it here.** The slider sets the token-share weight; every bar is recomputed in the page.
 
-# %% tags=["hide-input"]
+# %%
 hourly = attribution.attribute(con, ["tenant", "hour"])
 hourly["tokens"] = hourly["input_tokens"] + hourly["output_tokens"]
 alloc = attribution.allocate_shared_cluster(hourly[["tenant", "hour", "tokens"]], shared_cluster_usd_per_month,
                                             token_weight=token_weight, quantile=peak_quantile)
+
+# %% tags=["remove-input"]
 gainer = alloc.loc[alloc["usd_difference"].idxmax()]
 loser = alloc.loc[alloc["usd_difference"].idxmin()]
 figures.record("fo_cluster_usd", shared_cluster_usd_per_month, "usd_per_month")
@@ -444,9 +457,11 @@ alt.Chart(alloc[["tenant", "token_share", "peak_share", "usd_by_tokens"]]).mark_
 # calls "at risk" in its unit-economics dashboards and far from its healthy range. A product that
 # meets that range must earn more than its marked-up AI usage, for instance from seats.
 
-# %% tags=["hide-input"]
+# %%
 markup = markup_example_price_usd / markup_example_cost_usd
 invoice = attribution.chargeback_invoice(by_tf, markup) if unpriced == 0 else None
+
+# %% tags=["remove-input"]
 figures.record("fo_markup", markup, "ratio")
 ours["fo_markup_3x"] = markup
 ours["fo_cost_revenue_healthy"] = 1 / markup
@@ -481,14 +496,14 @@ show_table(table.rename(columns={"cost_usd": "showback: cost", "share": "showbac
 #
 # **Try it here.** The slider moves the alert multiple; the red line and the flagged days follow.
 
-# %% tags=["hide-input"]
+# %%
 total_alerts = alerts.spend_alerts(by_day, multiple=alert_multiple, window_days=alert_window_days)
 daily_tenant = attribution.attribute(con, ["tenant", "day"])
 tenant_alerts = alerts.spend_alerts(daily_tenant, multiple=alert_multiple, window_days=alert_window_days,
                                     by=("tenant",))
 fired = tenant_alerts[tenant_alerts["alert"]]
 
-
+# %% tags=["remove-input"]
 def day_list(frame: pd.DataFrame, with_tenant: bool = False) -> str:
     if frame.empty:
         return "no day"
@@ -515,6 +530,7 @@ if injected is not None:
 else:
     figures.glue_text("fo_runaway_text", "No loop was injected into this log.")
 
+# %% tags=["hide-input"]
 line_data = total_alerts[["day", "cost_usd", "trailing_mean"]].assign(day=lambda f: f["day"].dt.strftime("%Y-%m-%d"))
 mult = alt.param(name="alert_mult", value=alert_multiple,
                  bind=alt.binding_range(min=1.1, max=3, step=0.05, name="alert multiple "))
@@ -541,7 +557,7 @@ flags = base.mark_point(color="#c23b4b", size=160, shape="triangle-up", filled=T
 # {glue:text}`fo_capped_day_usd`. On every other tenant-day the caps refuse
 # {glue:text}`fo_false_refusals` calls.
 
-# %% tags=["hide-input"]
+# %%
 calls = attribution.per_call_costs(con, columns=("ts", "day", "tenant"))
 caps = alerts.baseline_caps(daily_tenant, multiple=cap_multiple, baseline_days=cap_baseline_days)
 tenants = sorted(daily_tenant["tenant"].unique())
@@ -549,6 +565,8 @@ codes = pd.Categorical(calls["tenant"], categories=tenants).codes
 admitted = alerts.apply_daily_caps(codes, calls["day"].to_numpy(), calls["cost_usd"].to_numpy(),
                                    caps.reindex(tenants).fillna(np.inf).to_numpy())
 calls["admitted"] = admitted
+
+# %% tags=["hide-input"]
 # The tenant-day to show: the injected loop's, or else the tenant-day with the highest alert ratio.
 if injected is not None:
     show_tenant, show_day = injected.tenant, pd.Timestamp(start_date) + pd.Timedelta(days=injected.day)
@@ -594,7 +612,7 @@ cum_lines = alt.Chart(cum).mark_line(point=True).encode(
 # `lib.finops.alerts.GuardrailWhatIf` (the same answers as `guardrail_outcome`, with what the sliders
 # do not move computed once): how many tenant-days alert, and how much spend the caps refuse.
 
-# %%
+# %% tags=["hide-input"]
 def guardrails(alert_mult: float, cap_mult: float) -> None:
     out = guard.outcome(cap_mult, alert_mult)
     show_table(pd.DataFrame([out]), {"tenant_days_alerted": "count", "spend_usd": "usd", "refused_usd": "usd",
@@ -622,9 +640,9 @@ if not for_html_book:
 
 # %%
 comparison = guide.comparison_table(claims, ours)
-figures.glue_text("fo_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("fo_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("fo_answer", (

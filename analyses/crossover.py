@@ -65,7 +65,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, ownership, selfhost
 from lib.data import tables
@@ -125,6 +125,8 @@ spend_open = float(ownership.breakeven_spend_usd_per_year(open_price, c_guide, o
 tokens_open = float(ownership.breakeven_tokens_per_year(open_price, c_guide, ops)) if open_hosts else float("nan")
 spend_frontier = (float(ownership.breakeven_spend_usd_per_year(frontier_price, c_guide, ops))
                   if frontier_hosts else float("nan"))
+
+# %% tags=["remove-input"]
 record("xo_ops", ops, "usd_per_year")
 record("xo_max_rent", guide_max_rent_usd_per_hour, "usd")
 record("xo_min_util", guide_min_utilisation, "fraction")
@@ -197,6 +199,8 @@ for r in rental_prices:
     t = ownership.breakeven_tokens_per_year(open_price, c, ops) if open_hosts else np.full(len(table_utils), np.nan)
     rows.append({"rent (per hour)": r, **{f"{u:.0%} busy": (figures.fmt_number(x / 1e12, 3) if np.isfinite(x) else "never")
                                           for u, x in zip(table_utils, t)}})
+
+# %% tags=["remove-input"]
 show_table(pd.DataFrame(rows), {"rent (per hour)": "usd"})
 
 # %% [markdown]
@@ -220,6 +224,8 @@ be_tokens = h200_year / guide_mixed * 1e6
 frontier_rows = prices[prices["model"] == frontier_model].dropna(subset=["input_usd_per_mtok", "output_usd_per_mtok"])
 simple_mean = float(((frontier_rows["input_usd_per_mtok"] + frontier_rows["output_usd_per_mtok"]) / 2).median()) \
     if len(frontier_rows) else float("nan")
+
+# %% tags=["remove-input"]
 record("xo_h200_year", h200_year, "usd_per_year")
 record("xo_guide_mixed", guide_mixed, "usd_per_mtok")
 record("xo_be_tokens", be_tokens, "tokens")
@@ -256,6 +262,8 @@ if not open_hosts:
 best = hybrid.loc[hybrid["total_usd"].idxmin()] if open_hosts else hybrid.iloc[0]
 all_hosted = float(hybrid.loc[hybrid["clusters"] == 0, "total_usd"].iloc[0])
 peak_total = float(hybrid.loc[hybrid["clusters"] == peak_k, "total_usd"].iloc[0])
+
+# %% tags=["remove-input"]
 record("xo_load_mean", load_mean_tokens_per_s, "tokens_per_s")
 record("xo_best_k", best["clusters"], "count")
 record("xo_best_share", best["self_hosted_share"], "fraction")
@@ -297,7 +305,7 @@ line = alt.Chart(week).mark_line(color="#c0392b").encode(
 # %% [markdown]
 # In Jupyter the break-even runs through `lib.costs.ownership.breakeven_spend_usd_per_year`:
 
-# %%
+# %% tags=["hide-input"]
 def crossover_what_if(rent_usd_per_hour: float, utilisation: float, ops_usd_per_year: float,
                       hosted_usd_per_mtok: float) -> None:
     c = float(selfhost.selfhost_usd_per_mtok(rent_usd_per_hour, tps, utilisation))
@@ -329,11 +337,13 @@ if not for_html_book:
 
 # %%
 comparison = guide.comparison_table(claims, ours)
+
+# %% tags=["remove-input"]
 record("xo_agree_rel", guide.AGREE_REL, "fraction")
 record("xo_rounding_rel", guide.ROUNDING_REL, "fraction")
-figures.glue_text("xo_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("xo_verdicts", comparison)
 
 # %% [markdown]
 # How to read them. The guide does not say how it reached its grey zone. Against an open model's

@@ -50,7 +50,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import fleet, selfhost
 from lib.data import tables
@@ -254,7 +254,7 @@ saving_chart
 # %% [markdown]
 # **What if**, in Jupyter: the sliders run `lib.costs.fleet` for a batch job and for serving.
 
-# %%
+# %% tags=["hide-input"]
 def spot_what_if(discount: float, evicted_per_month: float, checkpoint_hours: float, restart: float,
                  fallback_hours: float) -> None:
     batch = float(fleet.spot_batch_saving(discount, evicted_per_month, checkpoint_hours, restart))
@@ -284,9 +284,9 @@ if not for_html_book:
 
 # %% tags=["hide-input"]
 comparison = guide.comparison_table(claims, ours)
-figures.glue_text("cs_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("cs_verdicts", comparison)
 
 # %% tags=["remove-input"]
 cheapest = priced.sort_values("usd_per_m").iloc[0]

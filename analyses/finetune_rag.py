@@ -53,7 +53,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import adaptation as ad
 from lib.costs import api
@@ -235,7 +235,7 @@ alt.Chart(lines).transform_calculate(
 # %% [markdown]
 # In Jupyter, the same break-evens run through `lib.costs.adaptation` for any volume and horizon:
 
-# %%
+# %% tags=["hide-input"]
 def payback_whatif(volume: int, months: int, end: str) -> None:
     show_table(shown(payback_table(general, volume, months, end)))
 
@@ -317,9 +317,9 @@ show_table(pd.DataFrame({
 
 # %%
 comparison = guide.comparison_table(claims, {k: v for k, v in ours.items() if not pd.isna(v)})
-figures.glue_text("ft_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("ft_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("ft_answer", (

@@ -196,7 +196,7 @@ accepted = base.transform_calculate(ok="datum.miss_share <= tolerance ? 1 : 0").
 # **What if**, in Jupyter: `lib.book.reliability.counts_within` counts the figures within any
 # tolerance you choose.
 
-# %%
+# %% tags=["hide-input"]
 def accepted_at(tolerance_share: float) -> None:
     c = reliability.counts_within(verdicts, tolerance_share)
     print(f"{c['within']} of {c['checked']} checked figures miss by at most {tolerance_share:.0%}; "

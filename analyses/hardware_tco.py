@@ -70,7 +70,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import kv_cache, ownership, selfhost
 from lib.data import tables
@@ -365,7 +365,7 @@ figures.record_conclusion("tco_all_levers_winner", "owning" if together["owned Ã
 # %% [markdown]
 # In Jupyter the same question runs through `lib.costs.ownership.owned_vs_rented`:
 
-# %%
+# %% tags=["hide-input"]
 def tco_what_if(usd_per_kwh: float, colo_usd_per_kw_month: float, years_of_use: int, boxes: float,
                 rent_usd_per_hour: float) -> None:
     r = ownership.owned_vs_rented(**{**levers_args, "usd_per_kwh": usd_per_kwh,
@@ -594,9 +594,9 @@ record("tco_used_h100_share", float(used_table.set_index("accelerator").loc["H10
 comparison = guide.comparison_table(claims, ours)
 record("tco_agree_rel", guide.AGREE_REL, "fraction")
 record("tco_rounding_rel", guide.ROUNDING_REL, "fraction")
-figures.glue_text("tco_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("tco_verdicts", comparison)
 
 # %% [markdown]
 # How to read the disagreements. The guide's TCO table prices power at about

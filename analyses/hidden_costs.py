@@ -78,7 +78,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, hidden
 from lib.data import tables
@@ -284,7 +284,7 @@ for name, scale in (("small", 0.1), ("large", 10.0)):
 # In Jupyter, the same calculator runs through `lib.costs.hidden.what_if`, which can also
 # move sampling, egress, live-traffic grading and fallbacks:
 
-# %%
+# %% tags=["hide-input"]
 def hidden_what_if(yearly_spend: float, retried: float, logged: float, egress: float, judged: float,
                    fallback: float) -> None:
     table = hidden.what_if(rates, workload, api_usd_per_month=yearly_spend / 12, failure_rate=retried,
@@ -501,9 +501,9 @@ figures.record("hc_obs_full_share", float(full_logging.loc["observability", "sha
 figures.record("hc_obs_sampled_share", ours["hc_obs_share"], "fraction")
 
 comparison = guide.comparison_table(claims, ours)
-figures.glue_text("hc_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("hc_verdicts", comparison)
 
 # %% tags=["remove-input"]
 in_band = guide_low <= total_low / monthly_bill and total_high / monthly_bill <= guide_high

@@ -59,7 +59,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api
 from lib.costs import kv_cache as kv
@@ -234,7 +234,7 @@ alt.Chart(chart_data).transform_calculate(
 # In Jupyter, `lib.costs.kv_cache` answers the same question for any model, accelerator and
 # server size:
 
-# %%
+# %% tags=["hide-input"]
 def fit_what_if(model: str, accelerator: str, gpus: int, context: int, kv_precision: str,
                 weight_precision: str) -> None:
     m = shapes[shapes["model"] == model].iloc[0]
@@ -350,9 +350,9 @@ figures.record("lc_guide_128k", stated["lc_kv_128k"], "bytes")
 figures.record("lc_ctx_128k_binary", 128 * 1024, "tokens")
 figures.record("lc_mha_128k_binary", kv.kv_bytes_per_request(128 * 1024, mha_per_token), "bytes")
 comparison = guide.comparison_table(claims, ours, missing=no_cached_tier)
-figures.glue_text("lc_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("lc_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("lc_answer", (

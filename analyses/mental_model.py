@@ -54,7 +54,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, levers, selfhost
 from lib.data import tables
@@ -156,7 +156,7 @@ show_table(retry_table, {"retry factor": "count", "monthly cost": "usd_per_month
 # `lib.costs.levers.monthly_cost_usd` for any model in the price table. (In this HTML page there
 # is no Python kernel; the lever chart further down has controls that work here.)
 
-# %%
+# %% tags=["hide-input"]
 def monthly_for(model: str, users: int, messages_per_user_per_month: int, input_tokens: int,
                 output_tokens: int, retry_factor: float) -> None:
     row = book_prices[book_prices["model"] == model].iloc[0]
@@ -264,7 +264,7 @@ lever_chart
 # %% [markdown]
 # In Jupyter the same question runs through `lib.costs.levers.lever_stack`:
 
-# %%
+# %% tags=["hide-input"]
 def stack(**multipliers: float) -> None:
     p = levers.lever_stack(list(multipliers.values()))
     print(f"the stack leaves {figures.fmt_ratio(p)} of the baseline: {figures.fmt_ratio(1 / p)} cheaper")
@@ -316,9 +316,9 @@ show_table(pd.DataFrame({"utilisation": util, "self-hosted $ per M output tokens
 comparison = guide.comparison_table(claims, ours)
 figures.record("mm_agree_rel", guide.AGREE_REL, "fraction")
 figures.record("mm_rounding_rel", guide.ROUNDING_REL, "fraction")
-figures.glue_text("mm_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("mm_verdicts", comparison)
 
 # %% [markdown]
 # How to read the mismatches: the lever product is plain arithmetic, so a gap there is in how the

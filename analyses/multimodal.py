@@ -56,7 +56,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api
 from lib.costs import multimodal as mm
@@ -288,7 +288,7 @@ alt.Chart(rule_frame).transform_calculate(
 # %% [markdown]
 # In Jupyter, `lib.costs.multimodal` does the same for any rule and price:
 
-# %%
+# %% tags=["hide-input"]
 def image_request(rule_id: str, width: int, height: int, images: int, text_tokens: int, output_tokens: int,
                   input_usd_per_mtok: float, output_usd_per_mtok: float) -> None:
     per_image = float(mm.image_tokens(rule_by_id[rule_id], width, height))
@@ -351,9 +351,9 @@ figures.record("mmod_vs_book_month", vs_book * visual_search_queries_per_month, 
 
 # %% tags=["hide-input"]
 comparison = guide.comparison_table(claims, ours)
-figures.glue_text("mmod_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("mmod_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("mmod_answer", (

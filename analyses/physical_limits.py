@@ -57,7 +57,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import kv_cache, roofline as rf
 from lib.data import tables
@@ -380,7 +380,7 @@ show_table(prec.reset_index()[["setup", "weight_bytes", "max_batch", "ceiling_to
 # model and request shape in the data. (This HTML page has no Python kernel; the chart above has
 # controls that work here.)
 
-# %%
+# %% tags=["hide-input"]
 def ceiling_for(accelerator: str, accelerators: int, model_id: str, weights: str, kv: str, batch: int,
                 input_tokens: int, output_tokens: int) -> None:
     r = rf.what_if(specs, shapes, accelerator, accelerators, model_id, weights, kv, batch, input_tokens,
@@ -438,9 +438,9 @@ figures.glue_text("rf_int4_guide_range", f"{figures.fmt_ratio(stated.loc['rf_int
 figures.record("rf_int4_guide_2x", stated.loc["rf_int4_2x", "guide_value"], "ratio")
 figures.record("rf_b200_node_hbm", ours["rf_b200_node_hbm"], "bytes")
 comparison = guide.comparison_table(claims, ours)
-figures.glue_text("rf_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("rf_verdicts", comparison)
 
 # %% tags=["remove-input"]
 impossible = checked[checked["physically"] == "impossible"]

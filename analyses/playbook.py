@@ -59,7 +59,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, batching, playbook
 from lib.costs import roofline as rf
@@ -241,7 +241,7 @@ chart.mark_bar().encode(
 # %% [markdown]
 # In Jupyter, the same question runs through `lib.costs.playbook.apply_levers`:
 
-# %%
+# %% tags=["hide-input"]
 def bill_with(requests_per_month: int, levers_on: tuple[str, ...]) -> None:
     w = playbook.apply_levers(levers, unit_cost * requests_per_month, input_cost_share=input_share,
                               enabled=levers_on)
@@ -339,9 +339,9 @@ figures.record("pb_quant_int4", ours["pb_quantize_int4"], "ratio")
 figures.record("pb_effort_ratio", ours["pb_effort_fifth"], "ratio")
 figures.record("pb_guide_effort", claims.set_index("claim_id").loc["pb_effort_fifth", "guide_value"], "ratio")
 comparison = guide.comparison_table(claims, ours)
-figures.glue_text("pb_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("pb_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("pb_answer", (

@@ -208,7 +208,7 @@ count = alt.Chart(chart_data).transform_filter(keep).transform_aggregate(
 # In Jupyter, `lib.prices.disagreements.disagreements(prices, threshold)` gives the same table for
 # any threshold and field (the widget filters the spreads, computed once, with `beyond`):
 
-# %%
+# %% tags=["hide-input"]
 spread_cells = dis.spreads(prices)
 
 

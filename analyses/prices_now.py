@@ -173,7 +173,7 @@ x_scale = alt.Scale(type="log")
 # %% [markdown]
 # In Jupyter, `lib.prices.compare.price_changes` answers the same question for any request:
 
-# %%
+# %% tags=["hide-input"]
 def changes_for(input_tokens: int, output_tokens: int) -> None:
     table = compare.price_changes(guide_book, now_book, input_tokens=input_tokens, output_tokens=output_tokens)
     show_table(table[["provider", "model", "request_guide", "request_now", "request_change", "imported"]],

@@ -45,7 +45,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import value_index as vi
 from lib.data import tables
@@ -133,7 +133,7 @@ alt.Chart(ratings).mark_rect(stroke="white", strokeWidth=2).encode(
 # %% [markdown]
 # In Jupyter, the same filter is `lib.costs.value_index.filter_providers`:
 
-# %%
+# %% tags=["hide-input"]
 def privacy_filter(tier: str, no_training: bool, private_only: bool, eu_or_own_region: bool) -> None:
     kept = vi.filter_providers(privacy, tier=tier, no_training=no_training, private_only=private_only,
                                eu_or_own_region=eu_or_own_region)
@@ -311,9 +311,9 @@ figures.glue_text("pv_order_reading", "On the models it ranks that have a size, 
 figures.glue_text("pv_unranked", " and ".join(m for m in companion_ranked if m not in ranks))
 figures.record("pv_gpt41_guide", float(claims.set_index("claim_id").loc["pv_gpt41_params", "guide_value"]), "count")
 comparison = guide.comparison_table(claims, ours)
-figures.glue_text("pv_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("pv_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("pv_answer", (

@@ -56,7 +56,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, procurement
 from lib.data import tables
@@ -399,7 +399,7 @@ alt.layer(
 # In Jupyter, the widgets below price every channel at any spend and under any of the guide's
 # committed-use ladders, through `lib.costs.procurement.channel_bills`:
 
-# %%
+# %% tags=["hide-input"]
 def bills_at(monthly_list_spend: float, schedule: str) -> None:
     steps = offers[(offers["schedule"] == schedule)].copy()
     steps["min_spend_usd_per_month"] = steps["min_spend_usd_per_month"].fillna(steps["min_spend_usd_per_year"] / 12)
@@ -439,9 +439,9 @@ ours["ep_commit_openai_50k"] = at(by_offer.loc["openai-50k-month", "min_spend_us
 ours["ep_commit_250k_year"] = at(by_offer.loc["api-commit-250k-year", "monthly threshold"])
 ours["ep_azure_parity"] = float(by_channel.loc["azure-openai", ["premium_frac_low", "premium_frac_high"]].mean())
 comparison = guide.comparison_table(claims, ours)
-figures.glue_text("ep_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("ep_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("ep_answer", (

@@ -66,7 +66,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, product
 from lib.data import tables
@@ -400,7 +400,7 @@ alt.Chart(what_if_data).mark_circle(size=70, opacity=0.9).encode(
 # %% [markdown]
 # In Jupyter the same what-if, with a free tier, runs through `lib.costs.product.your_product`:
 
-# %%
+# %% tags=["hide-input"]
 def your_product(model: str, users: int, requests_per_user: int, input_tokens: int, output_tokens: int,
                  seat_usd: float, paying_share: float, free_usage: float) -> None:
     row = what_if_data[what_if_data["label"] == model].iloc[0]
@@ -449,9 +449,9 @@ figures.record("pr_o3_book_message", sens.loc["o3", "usd_per_user_month"] / base
 figures.record("pr_n_products", len(products), "count")
 sens_missing = {f"pr_sens_{c}_{k}": why for c, why in sens["why_na"].items() for k in ("cost", "margin")}
 comparison = guide.comparison_table(claims, ours, missing=sens_missing)
-figures.glue_text("pr_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("pr_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("pr_answer", (

@@ -67,7 +67,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, caching
 from lib.costs.api import Rates
@@ -289,7 +289,7 @@ alt.Chart(chart_frame).transform_calculate(
 # %% [markdown]
 # In Jupyter, the same what-if runs through `lib.costs.caching.daily_prefix_cost_usd`:
 
-# %%
+# %% tags=["hide-input"]
 def caching_what_if(prefix: int, messages: int, hit_rate: float, one_hour_tier: bool) -> None:
     tiers = example.assign(cache_write_1h_usd_per_mtok=example["cache_write_1h_usd_per_mtok"].fillna(
         example["cache_write_5m_usd_per_mtok"]))
@@ -546,9 +546,9 @@ show_table(pd.DataFrame({
 
 # %%
 comparison = guide.comparison_table(claims, ours, missing=no_cache_price)
-figures.glue_text("pc_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("pc_verdicts", comparison)
 
 # %% tags=["remove-input"]
 saving, example_text = example["saving_frac"], f"{prefix_tokens:,}-token prompt, {messages_per_day:,} messages a day"

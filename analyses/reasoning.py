@@ -67,7 +67,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, reasoning
 from lib.data import tables
@@ -513,7 +513,7 @@ figures.record("rs_roi_pass_bound", routed_pass, "fraction")
 # In Jupyter, the same questions run through `lib.costs.reasoning`: pick a model, R and a routing
 # mix.
 
-# %%
+# %% tags=["hide-input"]
 def reasoning_what_if(model: str, thinking_ratio: float, input_tokens: int, visible_tokens: int,
                       easy_pct: int, hard_pct: int) -> None:
     pid = {price(p)["model"].iloc[0]: p for p in model_ids}[model]
@@ -564,9 +564,9 @@ implied_visible = [fr.set_index("effort").loc[e, f"thinking_tokens_{end}"] / (st
 figures.record("rs_frontier_visible_low", min(implied_visible), "tokens")
 figures.record("rs_frontier_visible_high", max(implied_visible), "tokens")
 comparison = guide.comparison_table(claims, ours)
-figures.glue_text("rs_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("rs_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("rs_answer", (

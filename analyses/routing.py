@@ -66,7 +66,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, routing
 from lib.data import tables
@@ -315,7 +315,7 @@ alt.Chart(two_models).transform_calculate(
 # %% [markdown]
 # In Jupyter, the same question runs through `lib.costs.routing` with every input free:
 
-# %%
+# %% tags=["hide-input"]
 def per_correct_whatif(wrong_answer_usd: float, dear_usd: float, dear_acc: float, cheap_usd: float,
                        cheap_acc: float) -> None:
     w = routing.wrong_answer_breakeven_usd(dear_usd, dear_acc, cheap_usd, cheap_acc)
@@ -390,9 +390,9 @@ classify_row = patterns[patterns["role"] == "classifier"].iloc[0]
 figures.record("rt_classifier_vs_sonnet", routing.saving_frac(request_cost(*dear_model), classifier_routed), "fraction")
 ours["rt_classification_cost"] = float(classify_row["usd_per_call"])
 comparison = guide.comparison_table(claims, {k: v for k, v in ours.items() if not pd.isna(v)})
-figures.glue_text("rt_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("rt_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("rt_answer", (

@@ -52,7 +52,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, ownership, selfhost
 from lib.data import tables
@@ -253,7 +253,7 @@ curves
 # %% [markdown]
 # In Jupyter the same question runs through `lib.costs.ownership.selfhost_what_if`:
 
-# %%
+# %% tags=["hide-input"]
 def what_if(hourly_usd: float, output_tokens_per_s: float, input_tokens_per_s: float, utilisation: float,
             ops_usd_per_year: float, clusters: int) -> None:
     r = ownership.selfhost_what_if(hourly_usd, output_tokens_per_s, input_tokens_per_s, utilisation,
@@ -288,9 +288,9 @@ if not for_html_book:
 comparison = guide.comparison_table(claims, ours)
 record("sh_agree_rel", guide.AGREE_REL, "fraction")
 record("sh_rounding_rel", guide.ROUNDING_REL, "fraction")
-figures.glue_text("sh_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("sh_verdicts", comparison)
 
 # %% [markdown]
 # How to read the gaps. The guide rounds the rent to {glue:text}`sh_guide_second` a second before

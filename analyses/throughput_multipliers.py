@@ -51,7 +51,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import roofline as rf, selfhost
 from lib.data import tables
@@ -189,7 +189,7 @@ diamonds = alt.Chart(chart_data).mark_point(shape="diamond", size=90, filled=Tru
 # **What if**, in Jupyter: the sliders below recompute every step's cost with
 # `lib.costs.selfhost.selfhost_usd_per_mtok` for any hourly price and utilisation.
 
-# %%
+# %% tags=["hide-input"]
 hosted = prices[(prices["model"] == hosted_model)].dropna(subset=["output_usd_per_mtok"])
 if len(hosted):
     cheapest = hosted.sort_values("output_usd_per_mtok").iloc[0]
@@ -246,9 +246,9 @@ if not for_html_book:
 figures.record("tm_spec_ours", ours["tm_spec_effective"], "tokens_per_s")
 figures.record("tm_spec_guide", stated.loc["tm_spec_effective", "guide_value"], "tokens_per_s")
 comparison = guide.comparison_table(claims, ours)
-figures.glue_text("tm_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("tm_verdicts", comparison)
 
 # %% tags=["remove-input"]
 n_impossible = int((stack["physically"] == "impossible").sum())

@@ -48,7 +48,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api
 from lib.data import tables
@@ -296,7 +296,7 @@ alt.Chart(chart_data).mark_circle(size=70, opacity=0.9).encode(
 # In Jupyter, the same question runs through `lib.costs.api.cost_table`, which also knows the
 # cache, batch and long-context tiers:
 
-# %%
+# %% tags=["hide-input"]
 def monthly_bills(input_tokens: int, output_tokens: int, requests: int, batch: bool) -> None:
     table = api.cost_table(paid, input_tokens=input_tokens, output_tokens=output_tokens, requests_per_day=requests,
                            days_per_month=days_per_month, batch=batch).dropna(subset=["usd_per_request"])
@@ -349,9 +349,9 @@ figures.record("ue_gemini_pro_cost", ours["ue_query_gemini_pro"], "usd_per_reque
 figures.record("ue_gemini_pro_guide", guide_values["ue_query_gemini_pro"], "usd_per_request")
 comparison = guide.comparison_table(claims, ours)
 comparison["guide's implied input"] = comparison["claim_id"].map(implied_thinking)
-figures.glue_text("ue_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
-show_table(comparison.drop(columns="claim_id"))
+
+# %% tags=["remove-input"]
+publish.verdicts("ue_verdicts", comparison)
 
 # %% tags=["remove-input"]
 figures.glue_text("ue_answer", (
