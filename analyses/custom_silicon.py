@@ -87,6 +87,8 @@ sil = silicon.set_index("option_id")
 tpu = sil.loc["tpu-v5p-4"]
 inf2 = sil.loc["inf2-48xlarge"]
 tpu_cost = float(selfhost.selfhost_usd_per_mtok(tpu["hourly_usd"], tpu["tokens_per_s"], tpu["utilisation"]))
+
+# %% tags=["hide-input"]
 inf2_guide_cost = float(inf2["stated_usd_per_mtok"])  # the guide's only performance figure for Inferentia2
 # Tokens/s at which the instance's hourly price gives the guide's cost per million at its utilisation.
 inf2_tps = inf2["hourly_usd"] / (inf2_guide_cost / selfhost.TOKENS_PER_MTOK * selfhost.SECONDS_PER_HOUR
@@ -103,6 +105,8 @@ for host in api_hosts:
     rows.append(dict(option=f"{host} API", kind="per-token API", usd_per_m=price))
 options = pd.DataFrame(rows)
 options["saving vs H100"] = 1 - options["usd_per_m"] / h100_cost
+
+# %% tags=["remove-input"]
 ours.update(cs_tpu_cost=tpu_cost, cs_tpu_cheaper=1 - tpu_cost / h100_cost, cs_matrix_tpu=1 - tpu_cost / h100_cost,
             cs_inf2_cheaper=1 - inf2_guide_cost / h100_cost, cs_inf2_band=1 - inf2_guide_cost / h100_cost)
 saving = options.set_index("option")["saving vs H100"]
@@ -192,6 +196,8 @@ batch_high = float(fleet.spot_batch_saving(aws["discount_frac_high"], aws["evict
 serve = fleet.spot_serving_hourly_usd(1.0, np.array([aws["discount_frac_high"], aws["discount_frac_low"]]),
                                       np.array([aws["eviction_per_month_low"], aws["eviction_per_month_high"]]),
                                       fallback_hours_per_eviction)
+
+# %% tags=["remove-input"]
 figures.record("cs_aws_disc_low", aws["discount_frac_low"], "fraction")
 figures.record("cs_aws_disc_high", aws["discount_frac_high"], "fraction")
 figures.record("cs_aws_evict_low", aws["eviction_per_month_low"], "fraction")
@@ -282,7 +288,7 @@ if not for_html_book:
 # Inferentia2 and TPU v5p save more than the bands it gives for the same silicon, and Cerebras's
 # per-token price saves a little more than the band the matrix gives it.
 
-# %% tags=["hide-input"]
+# %%
 comparison = guide.comparison_table(claims, ours)
 
 # %% tags=["remove-input"]

@@ -101,10 +101,12 @@ snapshot_banner(all_prices, api_prices_csv)
 # {glue:text}`ft_small_b` B model replacing a {glue:text}`ft_base_b` B one should cost about
 # {glue:text}`ft_size_ratio` less per token, in proportion to the parameters. {glue:text}`ft_unpriced`
 
-# %% tags=["hide-input"]
+# %%
 prompt_extra = extra_tokens_cost(general.loc["prompting", "price_id"], general.loc["prompting", "extra_input_tokens_low"])
 rag_tokens = float(ad.extra_input_tokens(general.loc[["rag"]])[0])
 rag_extra = extra_tokens_cost(general.loc["rag", "price_id"], rag_tokens)
+
+# %% tags=["remove-input"]
 figures.record("ft_prompt_tokens", general.loc["prompting", "extra_input_tokens_low"], "tokens")
 figures.record("ft_prompt_extra", prompt_extra, "usd_per_request")
 figures.record("ft_calls_month", calls_per_month, "count")
@@ -268,12 +270,14 @@ if not for_html_book:
 # section prices at {glue:text}`ft_data_prep_low` and up; with it the fine-tune's first year costs
 # {glue:text}`ft_tk_ft_with_data`, and the ranking holds.
 
-# %% tags=["hide-input"]
+# %%
 stated = pd.Series(ad.per_call_usd(tickets, all_prices, stated=True), index=tickets.index)
 guide_year = pd.Series(ad.annual_cost_usd(tickets["setup_low"], stated, ticket_calls_per_year,
                                           tickets["monthly_fixed_usd"]), index=tickets.index)
 book_year = pd.Series(ad.annual_cost_usd(tickets["setup_low"], tickets["per_call"], ticket_calls_per_year,
                                          tickets["monthly_fixed_usd"]), index=tickets.index)
+
+# %% tags=["remove-input"]
 ft_claim = float(claim_rows.loc["ft_tk_finetune", "guide_value"])
 figures.record("ft_tk_calls", ticket_calls_per_year, "count")
 figures.record("ft_tk_prompt_guide", guide_year["tk_prompting"], "usd_per_year")

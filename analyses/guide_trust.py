@@ -53,14 +53,16 @@ from lib.data import tables
 charts.use_book_style(for_html_book)
 claims = tables.load_guide_claims(guide_claims_csv)
 prices = tables.load_api_prices(api_prices_csv)
-recorded_figures, recorded_conclusions = reliability.read_records(figures_csv, conclusions_csv)
-verdicts = reliability.claim_verdicts(claims, recorded_figures, recorded_conclusions)
-titles = reliability.chapter_titles(analyses_dir, toc_yml)
-counts = reliability.verdict_counts(verdicts)
 
 # %% tags=["remove-input"]
 snapshot_banner(prices, api_prices_csv)
 snapshot_banner(claims, guide_claims_csv, what="guide claims")
+
+# %%
+recorded_figures, recorded_conclusions = reliability.read_records(figures_csv, conclusions_csv)
+verdicts = reliability.claim_verdicts(claims, recorded_figures, recorded_conclusions)
+titles = reliability.chapter_titles(analyses_dir, toc_yml)
+counts = reliability.verdict_counts(verdicts)
 
 # %% [markdown]
 # ## How a verdict is given
@@ -218,8 +220,10 @@ if not for_html_book:
 #
 # And: {glue:text}`gt_worst_3`
 
-# %% tags=["hide-input"]
+# %%
 worst = reliability.worst_cases(verdicts, worst_n)
+
+# %% tags=["remove-input"]
 figures.record("gt_worst_n", len(worst), "count")
 
 

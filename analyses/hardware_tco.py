@@ -128,6 +128,8 @@ owned_total = float(table.loc["Total", total_col])
 rented_total = float(ownership.rental_usd(base["rental_usd_per_hour"], years))
 breakeven_rate = owned_total / (years * selfhost.HOURS_PER_YEAR)
 colo_rate = base["colo_usd_per_year"] / (base["power_kw"] * ownership.MONTHS_PER_YEAR)
+
+# %% tags=["remove-input"]
 record("tco_capex", base["capex_usd"], "usd")
 record("tco_years", years, "count")
 record("tco_kwh", base["usd_per_kwh"], "usd")
@@ -166,10 +168,14 @@ show_table(table.rename_axis("line item").reset_index(), {c: "usd" for c in tabl
 h100_kw = float(platforms.loc["8x-h100-sxm", "power_kw"])
 b200_kw = float(platforms.loc["8x-b200-sxm", "power_kw"])
 power_year = float(ownership.power_usd_per_year(h100_kw, base["usd_per_kwh"]))
+
+# %% tags=["remove-input"]
 record("tco_power_year", power_year, "usd_per_year")
 record("tco_power_day", power_year / 365, "usd_per_day")
 record("tco_purchase", h100_purchase_usd, "usd")
 record("tco_power_vs_capex", power_year / h100_purchase_usd, "fraction")
+
+# %% tags=["hide-input"]
 air = cooling.loc["air"]
 regional = pd.DataFrame([
     {"region": r["region"], "USD per kWh": float(r[f"usd_per_kwh_{end}"]),
@@ -211,7 +217,7 @@ record("tco_colo_low_year", float(ownership.colo_usd_per_year(h100_kw, colo_low)
 # {glue:text}`tco_colo_low` per kW-month the H100 node's floor space costs
 # {glue:text}`tco_colo_low_year` a year, several times its electricity.
 
-# %%
+# %% tags=["remove-input"]
 record("tco_colo_low", colo_low, "usd")
 record("tco_colo_vs_power", float(ownership.colo_usd_per_year(h100_kw, colo_low)) / power_year, "ratio")
 
@@ -228,7 +234,6 @@ record("tco_colo_vs_power", float(ownership.colo_usd_per_year(h100_kw, colo_low)
 
 # %%
 maint_frac = base["maintenance_usd_per_year"] / base["capex_usd"]
-record("tco_maint_frac", maint_frac, "fraction")
 plat = platforms.reset_index()
 plat["capex_mid"] = (plat["capex_usd_low"] + plat["capex_usd_high"]) / 2
 plat["owned_usd_per_year"] = ownership.owned_usd_per_year(
@@ -236,7 +241,7 @@ plat["owned_usd_per_year"] = ownership.owned_usd_per_year(
     maint_frac, base["ops_usd_per_year"])
 plat["breakeven_usd_per_hour"] = ownership.owned_usd_per_hour(plat["owned_usd_per_year"])
 
-
+# %% tags=["hide-input"]
 def _verdict(r: pd.Series) -> str:
     if pd.isna(r["rental_usd_per_hour_low"]):
         return "no rental price stated"
@@ -248,6 +253,7 @@ def _verdict(r: pd.Series) -> str:
 
 
 plat["verdict"] = plat.apply(_verdict, axis=1)
+record("tco_maint_frac", maint_frac, "fraction")
 for _, r in plat.iterrows():
     figures.record_conclusion("tco_buy_or_rent_" + r["platform_id"].replace("-", "_"), r["verdict"])
 counts = plat["verdict"].value_counts()
@@ -331,8 +337,12 @@ opex_year = float(ownership.owned_usd_per_year(0.0, 1, kw, base["usd_per_kwh"], 
                                                colo_rate, 0.0, base["ops_usd_per_year"])) \
     + base["maintenance_usd_per_year"]
 rent_year = float(ownership.rental_usd(base["rental_usd_per_hour"], 1))
+
+# %% tags=["remove-input"]
 record("tco_opex_year", opex_year, "usd_per_year")
 record("tco_opex_vs_rent", opex_year / rent_year, "fraction")
+
+# %% tags=["hide-input"]
 swing = float(claims.set_index("claim_id").loc["tco_rent_swing", "guide_value"])
 long_life = float(tco.loc[h200_id, "years"])  # the life the guide's second example assumes
 levers_args = dict(capex_usd=base["capex_usd"], years=years, power_kw=kw, usd_per_kwh=base["usd_per_kwh"],
@@ -350,6 +360,8 @@ changes = {
 }
 changes["all of these together"] = {k: v for d in list(changes.values())[1:] if "rental_usd_per_hour" not in d
                                     for k, v in d.items()}
+
+# %%
 lever_rows = []
 for label, change in changes.items():
     r = ownership.owned_vs_rented(**{**levers_args, **change})
@@ -357,6 +369,8 @@ for label, change in changes.items():
                        "owned ÷ rented": r["owned_over_rented"], "owning = renting at (per hour)":
                            r["breakeven_usd_per_hour"]})
 lever_table = pd.DataFrame(lever_rows)
+
+# %% tags=["remove-input"]
 show_table(lever_table, {"owned": "usd", "rented": "usd", "owned ÷ rented": "ratio",
                          "owning = renting at (per hour)": "usd"})
 together = lever_table.iloc[-1]
@@ -402,6 +416,8 @@ production["platform"] = production["platform_id"].map(platforms["platform"])
 production["at stated utilisation"] = selfhost.selfhost_usd_per_mtok(
     production["hourly_usd"], production["output_tokens_per_s"], production_utilisation)
 production["at full load"] = selfhost.selfhost_usd_per_mtok(production["hourly_usd"], production["output_tokens_per_s"])
+
+# %% tags=["remove-input"]
 record("tco_prod_util", production_utilisation, "fraction")
 record("tco_prod_factor", 1 / production_utilisation, "ratio")
 prod_claims = {"8xh100-rental": "tco_prod_h100_rental", "8xh100-owned": "tco_prod_h100_owned",
@@ -458,6 +474,8 @@ for sid in (h200_id, b200_id):
                      mtok_tps=float(ownership.usd_per_mtok_from_yearly(per_year, tokens_tps)),
                      tps=float(prod_row["output_tokens_per_s"].iloc[0]))
 h2, b2 = long[h200_id], long[b200_id]
+
+# %% tags=["remove-input"]
 hs = tco.loc[h200_id]
 hosted_row = prices[prices["model"] == hosted_model]
 sonnet_in = float(hosted_row["input_usd_per_mtok"].dropna().iloc[0]) if hosted_row["input_usd_per_mtok"].notna().any() \
@@ -536,6 +554,8 @@ ctx = np.array(contexts, dtype=float)
 kv_req = kv_cache.kv_bytes_per_request(ctx, kv_tok)
 fit_gh = kv_cache.requests_fitting_in_hbm((gh200_hbm_gb + gh200_lpddr_gb) * 1e9, w, kv_req)
 fit_b2 = kv_cache.requests_fitting_in_hbm(b200_node_gb * 1e9, w, kv_req)
+
+# %% tags=["hide-input"]
 ctx_table = pd.DataFrame({"context (tokens)": ctx, "KV per request": kv_req, "fit on GH200 (HBM + LPDDR)": fit_gh,
                           "fit on 8× B200": fit_b2, "GH200 per $/hour": fit_gh / gh_rent,
                           "8× B200 per $/hour": fit_b2 / b2_rent})
@@ -576,6 +596,8 @@ for _, u in used.iterrows():
                       "used per GPU (high)": u["used_usd_per_gpu_high"], "8 used GPUs (mid)": 8 * mid,
                       "new 8-GPU node (mid)": new_mid, "used ÷ new": 8 * mid / new_mid})
 used_table = pd.DataFrame(used_rows)
+
+# %% tags=["remove-input"]
 show_table(used_table, {"used per GPU (low)": "usd", "used per GPU (high)": "usd", "8 used GPUs (mid)": "usd",
                         "new 8-GPU node (mid)": "usd", "used ÷ new": "fraction"})
 record("tco_used_h100_share", float(used_table.set_index("accelerator").loc["H100 SXM", "used ÷ new"]),
@@ -592,6 +614,8 @@ record("tco_used_h100_share", float(used_table.set_index("accelerator").loc["H10
 
 # %%
 comparison = guide.comparison_table(claims, ours)
+
+# %% tags=["remove-input"]
 record("tco_agree_rel", guide.AGREE_REL, "fraction")
 record("tco_rounding_rel", guide.ROUNDING_REL, "fraction")
 
