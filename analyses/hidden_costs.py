@@ -166,11 +166,13 @@ figures.record("hc_requests_month", requests_per_month, "count")
 # a month ({glue:text}`hc_share_low` of the API bill). At the high end they add
 # {glue:text}`hc_total_high` ({glue:text}`hc_share_high`).
 
-# %% tags=["hide-input"]
+# %%
 all_costs = hidden.monthly_costs(rates, workload)
 used = hidden.book_rows(rates)
 used_costs = hidden.monthly_costs(used, workload)
 total_low, total_high = hidden.total_overhead(used_costs)
+
+# %% tags=["remove-input"]
 figures.record("hc_total_low", total_low, "usd_per_month")
 figures.record("hc_total_high", total_high, "usd_per_month")
 figures.record("hc_share_low", total_low / monthly_bill, "fraction")
@@ -209,8 +211,10 @@ show_table(
 # high ends of the total, split by vector. The two dashed lines are the guide's
 # {glue:text}`hc_guide_low` and {glue:text}`hc_guide_high`.
 
-# %% tags=["hide-input"]
+# %%
 vectors = hidden.by_vector(used_costs)
+
+# %% tags=["remove-input"]
 claim_values = claims.set_index("claim_id")["guide_value"]
 guide_low, guide_high = float(claim_values["hc_total_share_low"]), float(claim_values["hc_total_share_high"])
 figures.record("hc_guide_low", guide_low, "fraction")
@@ -228,6 +232,7 @@ priced_vectors = vectors[vectors["share_high"] > 0]
 smallest = priced_vectors.loc[priced_vectors["share_high"].idxmin()]
 figures.record_conclusion("hc_smallest_vector", VECTOR_NAMES[smallest["vector"]])
 
+# %% tags=["hide-input"]
 terms = hidden.scaling_terms(used, workload)
 terms["vector"] = terms["vector"].replace({"eval_judge": "eval"}).map(VECTOR_NAMES)
 summed = terms.groupby("vector", sort=False).sum(numeric_only=True).reset_index()
@@ -347,11 +352,13 @@ figures.record("hc_pii_ratio", pii_month / monthly_bill, "ratio")
 # - **Re-embedding a corpus** at the guide's rate costs {glue:text}`hc_reembed` per pass.
 
 
-# %% tags=["hide-input"]
+# %%
 one_turn = hidden.history_tokens(1, agent_tokens_per_turn)
 ours["hc_agent_10turn"] = hidden.history_tokens(agent_turns, agent_tokens_per_turn) / one_turn
 ours["hc_retry_2x"] = hidden.retry_multiplier(1.0, 1)
 ours["hc_retry_bug_day"] = retry_bug_usd_per_day * hidden.retry_multiplier(1.0, retry_bug_retries)
+
+# %% tags=["remove-input"]
 ours["hc_tool_calls_low"] = float(tool_calls_low)
 ours["hc_tool_calls_high"] = float(tool_calls_high)
 ours["hc_reembed"] = embed_usd_each * embed_chunks
@@ -384,10 +391,12 @@ figures.record("hc_reembed", ours["hc_reembed"], "usd")
 # deposit. The money is lost by launching before the tier has been raised, not by the tier
 # itself.
 
-# %% tags=["hide-input"]
+# %%
 limits = tables.load_rate_limits(rate_limits_csv)
 rpm = requests_per_month / (days_per_month * 24 * 60)
 overshoot = hidden.rate_limit_overshoot(limits, rpm, input_tokens_per_request, output_tokens_per_request)
+
+# %% tags=["remove-input"]
 ours["hc_ratelimit_overshoot"] = float(overshoot["overshoot"].median())
 spend_rows = limits.set_index("limit_id")
 figures.record("hc_rpm", rpm, "count")
@@ -500,6 +509,7 @@ full_logging = hidden.what_if(rates, workload, logged_share=1.0).set_index("vect
 figures.record("hc_obs_full_share", float(full_logging.loc["observability", "share_high"]), "fraction")
 figures.record("hc_obs_sampled_share", ours["hc_obs_share"], "fraction")
 
+# %%
 comparison = guide.comparison_table(claims, ours)
 
 # %% tags=["remove-input"]

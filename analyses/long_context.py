@@ -94,10 +94,12 @@ snapshot_banner(shapes, model_shapes_csv, what="model shapes")
 # model actually shares each KV head among {glue:text}`lc_group` query heads (grouped-query
 # attention, GQA), so a token takes {glue:text}`lc_gqa_per_token`.
 
-# %% tags=["hide-input"]
+# %%
 llama = shape(guide_model_id)
 mha_per_token = float(kv.kv_bytes_per_token(llama["layers"], llama["attention_heads"], llama["head_dim"], BYTES["FP16"]))
 gqa_per_token = float(kv.kv_bytes_per_token(llama["layers"], llama["kv_heads"], llama["head_dim"], BYTES["FP16"]))
+
+# %% tags=["remove-input"]
 figures.record("lc_mha_per_token", mha_per_token, "bytes")
 figures.record("lc_gqa_per_token", gqa_per_token, "bytes")
 figures.record("lc_group", llama["attention_heads"] / llama["kv_heads"], "count")
@@ -140,9 +142,13 @@ for _, m in shapes.iterrows():
         rows.append(row)
 memory = pd.DataFrame(rows)
 money = [c for c in memory.columns if c.endswith(tuple(kv_precisions))]
+
+# %%
 ctx_128k, ctx_1m = context_tokens
 mha_128k = float(kv.kv_bytes_per_request(ctx_128k, mha_per_token))
 gqa_128k = float(kv.kv_bytes_per_request(ctx_128k, gqa_per_token))
+
+# %% tags=["remove-input"]
 ours.update(lc_kv_per_token=mha_per_token, lc_kv_128k=mha_128k, lc_kv_1m=float(kv.kv_bytes_per_request(ctx_1m, mha_per_token)),
             lc_kv_100_users=concurrent_users * mha_128k, lc_gqa_factor=mha_per_token / gqa_per_token, lc_gqa_128k=gqa_128k,
             lc_int8_halves=BYTES["INT8"] / BYTES["FP16"], lc_int4_quarters=BYTES["INT4"] / BYTES["FP16"])
@@ -170,7 +176,7 @@ show_table(memory, {"context window": "tokens", **{c: "bytes" for c in money}})
 # with {glue:text}`lc_node_prec` weights (tensor-parallel, so weights and KV are spread across
 # the GPUs); {glue:text}`lc_reserved` of memory is held back for activations.
 
-# %% tags=["hide-input"]
+# %%
 weights_single = float(kv.weight_bytes(llama["total_params_billions"], BYTES[weight_precision_single_gpu]))
 weights_node = float(kv.weight_bytes(llama["total_params_billions"], BYTES[weight_precision_node]))
 hbm = specs["hbm_gb"].to_numpy(dtype=float) * kv.GB
@@ -181,6 +187,8 @@ for prec in kv_precisions:
     fit[f"1 GPU, {prec} KV"] = kv.requests_fitting_in_hbm(hbm, weights_single, each, reserved_frac)
     fit[f"{gpus_per_node} GPUs, {prec} KV"] = kv.requests_fitting_in_hbm(gpus_per_node * hbm, weights_node, each,
                                                                        reserved_frac)
+
+# %% tags=["remove-input"]
 h100_hbm = float(specs.set_index("accelerator").loc["H100 SXM", "hbm_gb"]) * kv.GB
 figures.record("lc_mha_over_h100", mha_128k / h100_hbm, "ratio")
 figures.record("lc_h100_hbm", h100_hbm, "bytes")
@@ -294,11 +302,13 @@ figures.record("lc_gpt5_ratio", ours["lc_tier_gpt5"], "ratio")
 # to {glue:text}`lc_doc_cached_with_storage` and the saving down to
 # {glue:text}`lc_doc_saving_with_storage`.
 
-# %% tags=["hide-input"]
+# %%
 doc_row = book_prices[(book_prices["provider"] == doc_provider) & (book_prices["model"] == doc_model)]
 first = float(api.over_threshold_cost_usd(doc_row, input_tokens=doc_input_tokens, output_tokens=doc_output_tokens)[0])
 cached = float(api.over_threshold_cost_usd(doc_row, input_tokens=0, cached_read_tokens=doc_input_tokens,
                                            output_tokens=doc_output_tokens)[0])
+
+# %% tags=["hide-input"]
 # Why a figure is n/a when the prices in use give no long-context tier or cached long rate ("" when they do).
 no_tier = api.missing_reason(doc_row, ["long_context_threshold_tokens"])
 no_cached_tier = api.missing_reason(doc_row, ["long_context_threshold_tokens", "long_cached_input_usd_per_mtok"])
@@ -343,12 +353,14 @@ show_table(pd.DataFrame([
 # The model as published uses GQA, which the guide's next paragraph applies; its
 # {glue:text}`lc_gqa_128k` per request is the figure that describes Llama 3.3 70B.
 
-# %% tags=["hide-input"]
+# %% tags=["remove-input"]
 stated = claims.set_index("claim_id")["guide_value"]
 figures.record("lc_guide_per_token", stated["lc_kv_per_token"], "bytes")
 figures.record("lc_guide_128k", stated["lc_kv_128k"], "bytes")
 figures.record("lc_ctx_128k_binary", 128 * 1024, "tokens")
 figures.record("lc_mha_128k_binary", kv.kv_bytes_per_request(128 * 1024, mha_per_token), "bytes")
+
+# %%
 comparison = guide.comparison_table(claims, ours, missing=no_cached_tier)
 
 # %% tags=["remove-input"]

@@ -92,6 +92,8 @@ ratios = paid.assign(
 )[["provider", "model", "input_usd_per_mtok", "output_usd_per_mtok", "output_to_input",
    "output_share_of_reference_request"]]
 median_ratio = float(ratios["output_to_input"].median())
+
+# %% tags=["remove-input"]
 ours["mm_output_input_ratio"] = median_ratio
 figures.record("mm_models_priced", len(ratios), "count")
 figures.record("mm_ratio_median", median_ratio, "ratio")
@@ -135,6 +137,8 @@ guide_rule = alt.Chart(band).mark_rect(opacity=0.15, color="#e07b39").encode(x="
 example = book_prices[book_prices["model"] == example_model].iloc[0]
 daily = float(levers.monthly_cost_usd(example_users, example_messages_per_user_per_day, example_tokens_per_message,
                                       0, example["input_usd_per_mtok"], example["output_usd_per_mtok"]))
+
+# %% tags=["remove-input"]
 ours["mm_intro_daily_input_cost"] = daily
 figures.record("mm_example_users", example_users, "count")
 figures.record("mm_example_messages", example_messages_per_user_per_day, "count")
@@ -143,6 +147,8 @@ figures.glue_text("mm_example_model", example_model)
 figures.record("mm_example_price", example["input_usd_per_mtok"], "usd_per_mtok")
 figures.record("mm_example_daily", daily, "usd_per_day")
 figures.record("mm_example_monthly", daily * days_per_month, "usd_per_month")
+
+# %% tags=["hide-input"]
 retry_table = pd.DataFrame({
     "retry factor": retry_factors,
     "monthly cost": levers.monthly_cost_usd(
@@ -194,6 +200,8 @@ reference_model = "Claude Sonnet 4.6"
 long_ratio = levers.request_cost_ratio(*long_shape, *short_shape, ratios["output_to_input"].to_numpy())
 sonnet_ratio = float(long_ratio[ratios["model"].to_numpy() == reference_model][0])
 long_claim = claims.set_index("claim_id").loc["mm_long_query_ratio"]
+
+# %% tags=["remove-input"]
 ours["mm_long_query_ratio"] = sonnet_ratio
 figures.record("mm_long_guide", long_claim["guide_value"], "ratio")
 figures.record("mm_long_in", long_shape[0], "tokens")
@@ -222,13 +230,19 @@ figures.record("mm_long_needed_k", levers.price_ratio_for_request_cost_ratio(
 product = levers.lever_stack(cost_levers["multiplier"])
 strong_end = cost_levers["multiplier_low"].fillna(cost_levers["multiplier"])
 product_low = levers.lever_stack(strong_end)
+
+# %% tags=["remove-input"]
 ours.update(mm_lever_product=product, mm_lever_factor=1 / product, mm_all_five_right=1 / product,
             mm_vllm_spread=1 / product)
 figures.record("mm_lever_product", product, "ratio")
 figures.record("mm_lever_factor", 1 / product, "ratio")
 figures.record("mm_lever_product_low", product_low, "ratio")
 figures.record("mm_lever_factor_low", 1 / product_low, "ratio")
+
+# %%
 waterfall = levers.lever_waterfall(cost_levers, baseline_usd=100.0)
+
+# %% tags=["remove-input"]
 show_table(
     waterfall.assign(example=cost_levers["example"].to_numpy())[
         ["lever", "example", "multiplier", "usd_after", "cumulative_multiplier"]
@@ -291,6 +305,8 @@ if not for_html_book:
 hosted_out = paid["output_usd_per_mtok"]
 util = np.array(utilisations)
 selfhost_out = selfhost.selfhost_usd_per_mtok(scenario["hourly_usd"], scenario["output_tokens_per_s"], util)
+
+# %% tags=["remove-input"]
 ours.update(mm_hosted_output_low=float(hosted_out.min()), mm_hosted_output_high=float(hosted_out.max()),
             mm_selfhost_output_low=float(selfhost_out.min()), mm_selfhost_output_high=float(selfhost_out.max()))
 figures.record("mm_hosted_low", hosted_out.min(), "usd_per_mtok")
@@ -314,6 +330,8 @@ show_table(pd.DataFrame({"utilisation": util, "self-hosted $ per M output tokens
 
 # %%
 comparison = guide.comparison_table(claims, ours)
+
+# %% tags=["remove-input"]
 figures.record("mm_agree_rel", guide.AGREE_REL, "fraction")
 figures.record("mm_rounding_rel", guide.ROUNDING_REL, "fraction")
 

@@ -96,7 +96,7 @@ snapshot_banner(rules, image_token_rules_csv, what="image token rules")
 # {glue:text}`mmod_video_share`. The audio path, transcription then a text call, costs
 # {glue:text}`mmod_audio` a minute.
 
-# %% tags=["hide-input"]
+# %%
 shape_rows = []
 for name, (text_in, media, out) in request_shapes.items():
     split = mm.multimodal_request_cost_usd(text_input_tokens=text_in, media_tokens=media, output_tokens=out,
@@ -106,6 +106,8 @@ for name, (text_in, media, out) in request_shapes.items():
                        "input USD": float(split["input_usd"]), "output USD": float(split["output_usd"]),
                        "total": float(split["total_usd"]), "input share": float(split["input_share"])})
 shapes_table = pd.DataFrame(shape_rows).set_index("request")
+
+# %% tags=["remove-input"]
 in_rate, out_rate = example_input_usd_per_mtok / 1e6, example_output_usd_per_mtok / 1e6
 text, vision, video = (shapes_table.loc[k] for k in request_shapes)
 vision_no_image = vision["text in"] * in_rate + vision["output"] * out_rate
@@ -182,9 +184,13 @@ figures.record("mmod_openai_base", o["base_tokens"], "tokens")
 figures.record("mmod_openai_tile", o["tokens_per_tile"], "tokens")
 figures.record("mmod_openai_tile_px", o["tile_px"], "count")
 figures.record("mmod_openai_low", lo["base_tokens"], "tokens")
+
+# %%
 side = 1024
 ours.update(mmod_1024_openai=round(tokens("openai-high-detail", side, side)),
             mmod_1024_anthropic=round(tokens("anthropic-docs", side, side)))
+
+# %% tags=["remove-input"]
 figures.record("mmod_side", side, "count")
 figures.record("mmod_1024_anthropic_tokens", ours["mmod_1024_anthropic"], "tokens")
 figures.record("mmod_1024_openai_tokens", ours["mmod_1024_openai"], "tokens")
@@ -324,12 +330,14 @@ if not for_html_book:
 # {glue:text}`mmod_vs_book_month`. Under OpenAI's tile rule a {glue:text}`mmod_side`-pixel image is
 # {glue:text}`mmod_1024_openai_tokens` tokens rather than the example's round figure.
 
-# %% tags=["hide-input"]
+# %%
 text_in, media, out = request_shapes["one image"]
 vs_price = all_prices[all_prices["price_id"] == visual_search_price_id]
 book_gpt4o = all_prices[all_prices["price_id"] == rule_price_ids["OpenAI"]]
 vs_query = float(api.request_cost_usd(vs_price, input_tokens=text_in + media, output_tokens=out)[0])
 vs_book = float(api.request_cost_usd(book_gpt4o, input_tokens=text_in + media, output_tokens=out)[0])
+
+# %% tags=["remove-input"]
 ours.update(mmod_visual_search_query=vs_query, mmod_visual_search_month=vs_query * visual_search_queries_per_month)
 figures.record("mmod_vs_image", media, "tokens")
 figures.record("mmod_vs_text", text_in, "tokens")
@@ -349,7 +357,7 @@ figures.record("mmod_vs_book_month", vs_book * visual_search_queries_per_month, 
 # that multimodal models cost several times a text-only equivalent, name no token counts or
 # model, so they are not checked.
 
-# %% tags=["hide-input"]
+# %%
 comparison = guide.comparison_table(claims, ours)
 
 # %% tags=["remove-input"]

@@ -100,6 +100,8 @@ reference = rf.what_if(specs, shapes, reference_accelerator, reference_accelerat
 batch_one = rf.what_if(specs, shapes, reference_accelerator, reference_accelerators, reference_model,
                        reference_weight_precision, reference_kv_precision, 1, reference_input_tokens,
                        reference_output_tokens, reserved_frac)
+
+# %% tags=["remove-input"]
 figures.glue_text("rf_ref_node", f"{reference_accelerators}× {reference_accelerator}")
 figures.glue_text("rf_ref_model", model_name)
 figures.glue_text("rf_ref_wprec", reference_weight_precision)
@@ -202,6 +204,8 @@ for kv_prec in (reference_kv_precision, "FP8"):
 b1 = rf.evaluate_cases(nodes.assign(
     model_id=reference_model, weight_precision=reference_weight_precision, kv_precision=reference_kv_precision,
     input_tokens=reference_input_tokens, output_tokens=reference_output_tokens, batch=1), specs, shapes, reserved_frac)
+
+# %% tags=["hide-input"]
 by_accel = pd.DataFrame({
     "node": nodes["accelerators"].astype(str) + "× " + nodes["accelerator"],
     f"requests that fit ({reference_kv_precision} KV)": fit_rows[0]["max_batch"].to_numpy(),
@@ -246,6 +250,8 @@ ceiling_in_claim_units = np.select(
     [evaluated["ceiling_requests_per_s"], evaluated["ceiling_input_tokens_per_s"]],
     evaluated["ceiling_tokens_per_s"])
 ratio = rf.claim_ratio(claim_rows["guide_value"].to_numpy(dtype=float), ceiling_in_claim_units)
+
+# %% tags=["hide-input"]
 checked = pd.DataFrame({
     "claim_id": evaluated["claim_id"].to_numpy(),
     "the guide says": claim_rows["quote"].to_numpy(),
@@ -259,6 +265,8 @@ checked = pd.DataFrame({
     "physically": rf.possibility(ratio),
     "bound": evaluated["bound"].to_numpy(),
 })
+
+# %% tags=["remove-input"]
 guide.record_ceiling_checks(claims, dict(zip(checked["claim_id"], checked["ceiling"])))
 figures.record("rf_n_claims", len(checked), "count")
 figures.record("rf_n_impossible", int((checked["physically"] == "impossible").sum()), "count")
@@ -316,6 +324,8 @@ one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#333", strokeDash=[
 # %%
 pub = rf.evaluate_cases(published, specs, shapes, reserved_frac)
 pub_share = pub["output_tokens_per_s"] / pub["ceiling_tokens_per_s"]
+
+# %% tags=["remove-input"]
 figures.record("rf_pub_min", pub_share.min(), "fraction")
 figures.record("rf_pub_max", pub_share.max(), "fraction")
 figures.record("rf_pub_factor", (1 / pub_share).max(), "ratio")
@@ -360,6 +370,8 @@ prec = rf.evaluate_cases(precision_setups.assign(
     input_tokens=reference_input_tokens, output_tokens=reference_output_tokens, batch=precision_batch),
     specs, shapes, reserved_frac, count_prefill=False).set_index("setup")
 base = prec.loc["FP16 weights, FP16 KV", "ceiling_tokens_per_s"]
+
+# %% tags=["remove-input"]
 ours["rf_fp8_doubles"] = prec.loc["FP8 weights, FP8 KV", "ceiling_tokens_per_s"] / base
 ours["rf_int4_3to4x"] = ours["rf_int4_2x"] = prec.loc["INT4 weights, FP8 KV", "ceiling_tokens_per_s"] / base
 fits = [f.set_index("accelerator").loc[reference_accelerator, "max_batch"] for f in fit_rows]
@@ -437,6 +449,8 @@ figures.glue_text("rf_int4_guide_range", f"{figures.fmt_ratio(stated.loc['rf_int
                   f"{figures.fmt_ratio(stated.loc['rf_int4_3to4x', 'guide_high'])}")
 figures.record("rf_int4_guide_2x", stated.loc["rf_int4_2x", "guide_value"], "ratio")
 figures.record("rf_b200_node_hbm", ours["rf_b200_node_hbm"], "bytes")
+
+# %%
 comparison = guide.comparison_table(claims, ours)
 
 # %% tags=["remove-input"]

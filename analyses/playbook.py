@@ -108,6 +108,8 @@ snapshot_banner(all_prices, api_prices_csv)
 # %% tags=["hide-input"]
 basis_words = {"bill": "the bill", "input_cost": "the input part", "output_cost": "the output part",
                "self_hosted": "the self-hosted part"}
+
+# %%
 ref_price = price_of(*reference_model)
 unit_cost = float(api.request_cost_usd(ref_price, input_tokens=reference_input_tokens,
                                        output_tokens=reference_output_tokens)[0])
@@ -116,6 +118,8 @@ input_share = input_cost / unit_cost
 baseline = unit_cost * reference_requests_per_month
 cheap_cost = float(api.request_cost_usd(price_of(*routing_cheap_model), input_tokens=reference_input_tokens,
                                         output_tokens=reference_output_tokens)[0])
+
+# %% tags=["remove-input"]
 figures.record("pb_requests", reference_requests_per_month, "count")
 figures.record("pb_n_levers", len(levers), "count")
 figures.record("pb_ref_in", reference_input_tokens, "tokens")
@@ -156,12 +160,14 @@ show_table(
 # self-hosting from about {glue:text}`pb_selfhost_volume`, each counted on the bill left when the lever's
 # turn comes.
 
-# %% tags=["hide-input"]
+# %%
 waterfall = playbook.apply_levers(levers, baseline, input_cost_share=input_share)
 final = float(waterfall["usd_after"].iloc[-1])
 reduction = playbook.total_reduction(waterfall)
 idle = waterfall[~waterfall["applied"]]
 biggest = waterfall.loc[waterfall["usd_saved"].idxmax()]
+
+# %% tags=["remove-input"]
 figures.record("pb_final", final, "usd_per_month")
 figures.record("pb_total_reduction", reduction, "fraction")
 figures.record("pb_total_factor", 1 / (1 - reduction), "ratio")
@@ -338,6 +344,8 @@ figures.record("pb_quant_fp8", ours["pb_quantize_fp8"], "ratio")
 figures.record("pb_quant_int4", ours["pb_quantize_int4"], "ratio")
 figures.record("pb_effort_ratio", ours["pb_effort_fifth"], "ratio")
 figures.record("pb_guide_effort", claims.set_index("claim_id").loc["pb_effort_fifth", "guide_value"], "ratio")
+
+# %%
 comparison = guide.comparison_table(claims, ours)
 
 # %% tags=["remove-input"]

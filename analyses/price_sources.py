@@ -51,7 +51,7 @@ import ipywidgets as widgets
 from IPython.display import display
 import pandas as pd
 
-from lib.book import charts, figures, guide
+from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.data import tables
 from lib.prices import disagreements as dis
@@ -128,11 +128,13 @@ if not openrouter_json:
 # a mapping question, not a typo, and the table cannot tell the two apart. It names the sources at
 # each end so that the reader can.
 
-# %% tags=["hide-input"]
+# %%
 spread = dis.spreads(prices)
 found = dis.disagreements(prices, disagreement_threshold)
 pairs = dis.disagreeing_pairs(prices, disagreement_threshold)
 finite = found[found["ratio"] < float("inf")]
+
+# %% tags=["remove-input"]
 figures.record("ps_n_cells", len(spread), "count")
 figures.record("ps_n_disagree", len(found), "count")
 figures.record("ps_threshold", disagreement_threshold, "fraction")
@@ -241,8 +243,10 @@ if not for_html_book:
 # of the provider's own that the norms do not cover. {glue:text}`ps_n_breaks` prices break their
 # norm: {glue:text}`ps_breaks_by_source`.
 
-# %% tags=["hide-input"]
+# %%
 breaks = dis.ratio_breaks(prices, norms)
+
+# %% tags=["remove-input"]
 for field, (_, ratios, tol) in dis.expected_ratios(norms).items():
     # Exact multiples (1.25, not a rounded 1.2): the norms are the data being shown.
     figures.glue_text(f"ps_norm_{field}", " or ".join(f"{r:g}×" for r in ratios))
@@ -301,7 +305,7 @@ def median_ratio(provider: str, numerator: str, denominator: str) -> float:
     rows = guide_book[guide_book["provider"] == provider]
     return float((rows[numerator] / rows[denominator]).dropna().median())
 
-
+# %%
 ours = {
     "ps_openai_cache_share": median_ratio("OpenAI", "cached_input_usd_per_mtok", "input_usd_per_mtok"),
     "ps_anthropic_read_share": median_ratio("Anthropic", "cached_input_usd_per_mtok", "input_usd_per_mtok"),
@@ -309,8 +313,9 @@ ours = {
     "ps_google_read_share": median_ratio("Google", "cached_input_usd_per_mtok", "input_usd_per_mtok"),
 }
 comparison = guide.comparison_table(claims, ours)
-figures.glue_text("ps_verdicts", guide.verdict_summary(comparison))
-guide.record_verdicts(comparison)
+
+# %% tags=["remove-input"]
+publish.verdicts("ps_verdicts", comparison, show=False)  # shown below, claim ids and all
 figures.record("ps_anthropic_1h_vs_5m", ours["ps_anthropic_1h_write"], "ratio")
 show_table(comparison)
 

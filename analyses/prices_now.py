@@ -87,9 +87,11 @@ snapshot_banner(now_book, imported_prices_csv, what="prices now")
 # {glue:text}`pn_n_issues` price fields it could not take as they stand; each is listed here with
 # the reason. A blank field is never filled in with a guess.
 
-# %% tags=["hide-input"]
+# %%
 changes = compare.price_changes(guide_book, now_book, input_tokens=reference_input_tokens,
                                 output_tokens=reference_output_tokens)
+
+# %% tags=["remove-input"]
 figures.record("pn_n_models", len(changes), "count")
 figures.record("pn_n_imported", int(changes["imported"].sum()), "count")
 figures.record("pn_n_kept", int((~changes["imported"]).sum()), "count")
@@ -212,12 +214,14 @@ def headline_figures(prices: pd.DataFrame) -> dict[str, float]:
                                           output_tokens=reference_output_tokens),
     }
 
-
+# %%
 then_figures, now_figures = headline_figures(guide_book), headline_figures(now_book)
 then_table = guide.comparison_table(claims, then_figures)
 # Today's prices are data from outside the guide: a miss there is a price that moved.
 now_table = guide.comparison_table(claims, now_figures, checked_against="outside_data")
 holds_now = now_table["verdict"].isin(guide.HOLDS)
+
+# %% tags=["remove-input"]
 for claim_id, verdict in zip(now_table["claim_id"], now_table["verdict"]):
     figures.record_conclusion(f"pn_now_{claim_id}", verdict)
 figures.glue_text("pn_claims_summary", (
@@ -229,8 +233,11 @@ show_table(pd.DataFrame({
     "at today's prices": now_table["book"], "verdict now": now_table["verdict"],
 }))
 
+# %%
 mixed = {"input_tokens": mixed_input_tokens, "output_tokens": mixed_output_tokens}
 (then_cheapest, _), (now_cheapest, _) = (compare.cheapest(p, frontier_models, **mixed) for p in (guide_book, now_book))
+
+# %% tags=["remove-input"]
 figures.record_conclusion("pn_cheapest_frontier_guide", then_cheapest[1])
 figures.record_conclusion("pn_cheapest_frontier_now", now_cheapest[1])
 figures.record_conclusion("pn_cache_ranking_guide",

@@ -77,10 +77,12 @@ snapshot_banner(all_prices, api_prices_csv)
 # {glue:text}`pv_max_days` days. The others in that tier ({glue:text}`pv_unstated_names`) state
 # no number of days, only "short-term" or "ephemeral" logs, or none at all.
 
-# %% tags=["hide-input"]
+# %%
 privacy["tier"] = vi.privacy_tier(privacy)
 matches = int((privacy["tier"] == privacy["companion_tier"]).sum())
 enterprise_days = privacy.loc[privacy["companion_tier"] == "enterprise", "retention_days_max"]
+
+# %% tags=["remove-input"]
 figures.record("pv_n_providers", len(privacy), "count")
 figures.record("pv_tier_matches", matches, "count")
 figures.record("pv_max_days", float(enterprise_days.max()), "count")
@@ -171,9 +173,11 @@ if not for_html_book:
 # {glue:text}`pv_class_matches` of the {glue:text}`pv_n_classed` models that both sides
 # classify.
 
-# %% tags=["hide-input"]
+# %%
 priced = vi.attach_prices(params, book_prices)
 index = vi.value_index(priced, output_share, bytes_per_param)
+
+# %% tags=["hide-input"]
 index["count basis"] = index["params_basis"].map(vi.basis_label)
 index["$/M per B params (range)"] = [
     "—" if pd.isna(lo) else (f"{lo:.3g}" if abs(hi - lo) < 5e-4 * hi else f"{lo:.3g}–{hi:.3g}")
@@ -291,12 +295,14 @@ alt.layer(span, dots).properties(
 #   companion's {glue:text}`pv_sonnet_context_guide`. Its price cannot be explained by a long context it
 #   does not have.
 
-# %% tags=["hide-input"]
+# %%
 four = [m for m in companion_ranked if by_model.loc[m, "params_basis"] != "unknown"]
 ranks = vi.rank_among(index, four)
 for claim_id, model in (("pv_rank_gpt41", "GPT-4.1"), ("pv_rank_mistral_large2", "Mistral Large 2"),
                         ("pv_rank_gpt35", "GPT-3.5-turbo"), ("pv_rank_sonnet", "Claude 3.5 Sonnet")):
     ours[claim_id] = float(ranks.get(model, np.nan))
+
+# %% tags=["remove-input"]
 ours["pv_gpt41_params"] = float(by_model.loc["GPT-4.1", "total_params_billions_low"]) * 1e9
 ours["pv_sonnet_context"] = float(by_model.loc["Claude 3.5 Sonnet", "context_tokens"])
 figures.record("pv_sonnet_context", ours["pv_sonnet_context"], "tokens")
@@ -310,6 +316,8 @@ figures.glue_text("pv_order_reading", "On the models it ranks that have a size, 
                   + " > ".join(our_order) + "; the companion's is " + " > ".join(stated_order) + ".")
 figures.glue_text("pv_unranked", " and ".join(m for m in companion_ranked if m not in ranks))
 figures.record("pv_gpt41_guide", float(claims.set_index("claim_id").loc["pv_gpt41_params", "guide_value"]), "count")
+
+# %%
 comparison = guide.comparison_table(claims, ours)
 
 # %% tags=["remove-input"]

@@ -151,11 +151,13 @@ show_table(overview)
 # **Try it here.** The slider sets the monthly spend at list price; each bar is the channel's bill
 # range, computed in the page, and it drops as the spend crosses each committed-use threshold.
 
-# %% tags=["hide-input"]
+# %%
 bills = pd.concat([channels, procurement.channel_bills(channels, ladder, list_usd_per_month=list_per_month,
                                                        calls_per_month=calls_per_month).drop(columns="channel_id")],
                   axis=1)
 priced = bills[bills["bill_mid_usd"].notna()]
+
+# %% tags=["remove-input"]
 figures.record("ep_requests_per_day", requests_per_day, "count")
 figures.record("ep_req_in", request_input_tokens, "tokens")
 figures.record("ep_req_out", request_output_tokens, "tokens")
@@ -319,13 +321,15 @@ show_table(api_offers[["schedule", "provider", "monthly threshold", "discount_fr
 # table prices the same model on Bedrock at {glue:text}`ep_llama_table_bedrock`. The book uses the
 # host table's price and keeps the section's as a second row of `data/api_prices.csv`.
 
-# %% tags=["hide-input"]
+# %%
 llama = prices[prices["open_weight"] & prices["model"].str.startswith("Llama")]
 pair = llama.pivot_table(index="model", columns="provider", values="input_usd_per_mtok", aggfunc="size").index
 costs = llama.assign(usd=request_usd(llama)).pivot_table(index="model", columns="provider", values="usd")
 both = costs[["Bedrock", premium_reference_host]].dropna()
 both.columns.name = None
 both = both.assign(premium=procurement.premium_frac(both["Bedrock"], both[premium_reference_host]))
+
+# %% tags=["hide-input"]
 sonnet = prices[(prices["model"] == reference_model[1]) & prices["provider"].isin(["Bedrock", reference_model[0]])]
 # A price snapshot may lack a row or a price: each lookup then gives NaN, which reads "n/a" below.
 sonnet_cost = {p: float(c) for p, c in zip(sonnet["provider"], request_usd(sonnet))}

@@ -113,12 +113,14 @@ snapshot_banner(all_prices, api_prices_csv)
 # The guide wants revenue per user to be at least {glue:text}`pr_healthy_multiple` its AI cost.
 # {glue:text}`pr_healthy_verdict`
 
-# %% tags=["hide-input"]
+# %%
 econ = product.product_economics(products, all_prices)
 by = econ.set_index("product_id")
 spec = products.set_index("product_id")
 chat, support, research, visual, b2b = (by.loc[k] for k in
                                         ("chat_saas", "support_agent", "research_tool", "visual_search", "b2b_saas"))
+
+# %% tags=["remove-input"]
 ours.update(
     pr_chat_message=chat["usd_per_request"], pr_chat_user_month=chat["usd_per_user_month"],
     pr_chat_margin=chat["gross_margin"],
@@ -235,8 +237,10 @@ def apply_change(change: dict) -> dict:
             "margin_change": float(product.margin_change(base_row["usd_per_user_month"], per_user, seat)),
             "thinking": thinking}
 
-
+# %%
 sensitivity = pd.DataFrame([apply_change(c) for c in sensitivity_changes])
+
+# %% tags=["remove-input"]
 sens = sensitivity.set_index("change_id")
 guide_value = claims.set_index("claim_id")["guide_value"]
 for cid in ("haiku", "opus", "cache", "double", "viral", "o3"):
@@ -314,11 +318,13 @@ alt.Chart(sens_chart).mark_bar().encode(
 # to {glue:text}`pr_break_even_high` at the guide's usage shares. Below it, the margin problem is
 # the free tier, not the paying users.
 
-# %% tags=["hide-input"]
+# %%
 free_full = float(product.free_cost_per_paid_user(conversion_frac, base_row["usd_per_user_month"]))
 free_low, free_high = (float(product.free_cost_per_paid_user(conversion_frac, base_row["usd_per_user_month"] * s))
                        for s in (free_usage_frac_low, free_usage_frac_high))
 budget = free_budget_share_of_revenue * seat
+
+# %% tags=["remove-input"]
 ours.update(pr_free_per_paid=float(product.free_users_per_paid(conversion_frac)), pr_free_cost_per_paid=free_full)
 figures.record("pr_conversion", conversion_frac, "fraction")
 figures.record("pr_free_per_paid", ours["pr_free_per_paid"], "count")
@@ -440,7 +446,7 @@ if not for_html_book:
 # not the chat message, which costs {glue:text}`pr_o3_book_message`. The guide's free-tier
 # figure is right arithmetic on a free user who uses as much as a paying one.
 
-# %% tags=["hide-input"]
+# %% tags=["remove-input"]
 figures.record("pr_opus_implied", guide_value["pr_sens_opus_cost"] / base_messages, "usd_per_request")
 figures.record("pr_opus_book", sens.loc["opus", "usd_per_user_month"] / base_messages, "usd_per_request")
 figures.record("pr_o3_guide_query", guide_value["pr_sens_o3_cost"] / base_messages, "usd_per_request")
@@ -448,6 +454,8 @@ figures.record("pr_o3_ue_in", guide_o3_query_input_tokens, "tokens")
 figures.record("pr_o3_book_message", sens.loc["o3", "usd_per_user_month"] / base_messages, "usd_per_request")
 figures.record("pr_n_products", len(products), "count")
 sens_missing = {f"pr_sens_{c}_{k}": why for c, why in sens["why_na"].items() for k in ("cost", "margin")}
+
+# %%
 comparison = guide.comparison_table(claims, ours, missing=sens_missing)
 
 # %% tags=["remove-input"]
