@@ -148,7 +148,7 @@ show_table(
 # {glue:text}`pc_cached_low` to {glue:text}`pc_cached_high`. Over a year caching saves
 # {glue:text}`pc_year_saving_low` to {glue:text}`pc_year_saving_high` depending on the provider.
 
-# %% tags=["hide-input"]
+# %%
 day_kw = dict(prefix_tokens=prefix_tokens, fresh_input_tokens=fresh_input_tokens, output_tokens=output_tokens,
               messages_per_day=messages_per_day)
 example["no_cache_day"] = caching.daily_no_cache_cost_usd(example, **day_kw)
@@ -157,6 +157,8 @@ example["cached_day"] = caching.daily_prefix_cost_usd(
     cache_hours_per_day=example["storage_hours"].to_numpy(), **day_kw)
 example["saving_year"] = (example["no_cache_day"] - example["cached_day"]) * days_per_year
 example["saving_frac"] = 1 - example["cached_day"] / example["no_cache_day"]
+
+# %% tags=["remove-input"]
 keys = {"Claude Sonnet 4.6": "sonnet", "GPT-4o": "gpt4o", "Gemini 2.5 Pro": "gemini_pro", "DeepSeek V3": "deepseek"}
 example["key"] = example["model"].map(keys)
 for _, r in example.iterrows():
@@ -342,10 +344,12 @@ sonnet_row = example[sonnet]
 def sonnet_day(hit_rate: float) -> float:
     return float(caching.daily_prefix_cost_usd(sonnet_row, hit_rate=hit_rate, **day_kw)[0])
 
-
+# %%
 sonnet_reads = float(caching.break_even_reads_per_write(
     sonnet_row["input_usd_per_mtok"], sonnet_row["cached_input_usd_per_mtok"],
     sonnet_row["cache_write_5m_usd_per_mtok"])[0])
+
+# %% tags=["remove-input"]
 figures.record("pc_good_low", good_hit_rate_low, "fraction")
 figures.record("pc_good_high", good_hit_rate_high, "fraction")
 figures.record("pc_bad", bad_hit_rate, "fraction")
@@ -389,7 +393,7 @@ band = pd.DataFrame({"low": [good_hit_rate_low], "high": [good_hit_rate_high]})
 # {glue:text}`pc_google_reads_guide` reads per write, corresponds to holding it about
 # {glue:text}`pc_google_hold_for_guide` hours.
 
-# %% tags=["hide-input"]
+# %%
 pay = pd.DataFrame([
     {"model": r["model"], "tier": tier, "reads per write to pay": float(caching.break_even_reads_per_write(
         r["input_usd_per_mtok"], r["cached_input_usd_per_mtok"], r[column]))}
@@ -397,6 +401,8 @@ pay = pd.DataFrame([
     for tier, column in (("default", "cache_write_5m_usd_per_mtok"), ("1 hour", "cache_write_1h_usd_per_mtok"))
     if not pd.isna(r[column])
 ], columns=["model", "tier", "reads per write to pay"])
+
+# %% tags=["hide-input"]
 sonnet_1h = pay.loc[(pay["model"] == "Claude Sonnet 4.6") & (pay["tier"] == "1 hour"), "reads per write to pay"]
 anthropic_1h = float(sonnet_1h.iloc[0]) if len(sonnet_1h) else np.nan
 no_sonnet_1h_price = api.missing_reason(example[sonnet], [*cache_prices, "cache_write_1h_usd_per_mtok"])
@@ -456,7 +462,11 @@ short_ttl = cache_term("Anthropic", "Claude Sonnet 4.6", "ttl_minutes_low")
 long_ttl = cache_term("Anthropic", "Claude Sonnet 4.6", "ttl_minutes_high")
 s_in, s_read = float(sonnet_row["input_usd_per_mtok"].iloc[0]), float(sonnet_row["cached_input_usd_per_mtok"].iloc[0])
 s_w5, s_w1 = float(sonnet_row["cache_write_5m_usd_per_mtok"].iloc[0]), float(sonnet_row["cache_write_1h_usd_per_mtok"].iloc[0])
+
+# %%
 tier_break_even = float(caching.longer_ttl_break_even_accesses(s_w5, s_w1, s_read))
+
+# %% tags=["remove-input"]
 ours["pc_1h_break_even"] = tier_break_even
 figures.record("pc_write_5m_mult", write_5m_mult, "count")
 figures.record("pc_write_1h_mult", write_1h_mult, "count")
@@ -480,13 +490,15 @@ alt.Chart(hour).mark_line(point=True).encode(
     f"One hour of a {prefix_tokens:,}-token prefix on Claude Sonnet 4.6",
     subtitle="Starting cold; each read refreshes the cache's lifetime"))
 
-# %% tags=["hide-input"]
+# %%
 dd = sonnet_row
 dd_kw = dict(prefix_tokens=prefix_tokens, messages_per_day=deep_dive_calls)
 dd_none = float(caching.daily_no_cache_cost_usd(dd, **dd_kw)[0])
 dd_5m = float(caching.daily_prefix_cost_usd(dd, hit_rate=1 - 1 / deep_dive_calls_per_write_5m, **dd_kw)[0])
 dd_1h = float(caching.daily_prefix_cost_usd(dd, hit_rate=1 - 1 / deep_dive_calls_per_write_1h, write_tier="1h",
                                             **dd_kw)[0])
+
+# %% tags=["remove-input"]
 ours.update(pc_dd_nocache=dd_none, pc_dd_5m=dd_5m, pc_dd_5m_saving=1 - dd_5m / dd_none, pc_dd_1h=dd_1h,
             pc_dd_1h_saving=1 - dd_1h / dd_none, pc_dd_5m_factor=dd_none / dd_5m, pc_dd_1h_factor=dd_none / dd_1h)
 figures.record("pc_dd_calls", deep_dive_calls, "count")
@@ -513,13 +525,15 @@ figures.record("pc_guide_factor_high", claims.set_index("claim_id").loc["pc_dd_5
 # traffic keeps missing: {glue:text}`pc_inval_warm_low` to {glue:text}`pc_inval_warm_high` per
 # edit on Sonnet.
 
-# %% tags=["hide-input"]
+# %%
 one = caching.invalidation_cost_usd(example, prefix_tokens=prefix_tokens)
 per_tenant = caching.invalidation_cost_usd(example, prefix_tokens=prefix_tokens, live_caches=tenants_with_own_cache)
 messages_per_hour = messages_per_day / 24
 warm = {h: caching.invalidation_cost_usd(example, prefix_tokens=prefix_tokens,
                                          warmup_misses_per_cache=h * messages_per_hour)
         for h in (warmup_hours_low, warmup_hours_high)}
+
+# %% tags=["remove-input"]
 figures.record("pc_inval_one_low", one.min(), "usd", missing=no_cache_price)
 figures.record("pc_inval_one_high", one.max(), "usd", missing=no_cache_price)
 figures.record("pc_tenants", tenants_with_own_cache, "count")

@@ -132,6 +132,8 @@ effort_claims = {
     "rs_effort_r1": ("deepseek-r1-default", "deepseek-deepseek-r1"),
     "rs_effort_deep_think": ("gemini-deep-think-default", "google-gemini-2-5-pro"),
 }
+
+# %%
 effort_rows = []
 for claim_id, (effort_id, price_id) in effort_claims.items():
     thinking = effort_tokens(effort_id)
@@ -143,6 +145,8 @@ for claim_id, (effort_id, price_id) in effort_claims.items():
                         "output bill × visible": float(reasoning.output_multiplier(r)),
                         "priced at": price(price_id)["model"].iloc[0], "per request": c})
 effort_table = pd.DataFrame(effort_rows)
+
+# %% tags=["remove-input"]
 o3_by_effort = effort_table[effort_table["model"] == "o3"].set_index("effort")["per request"]
 ours["rs_r1_o3_gap"] = ours["rs_effort_o3_high"] / ours["rs_effort_r1"]
 ours["rs_o3_high_top"] = cost("openai-o3", effort_input_tokens, effort_visible_tokens, 20_000)
@@ -182,8 +186,10 @@ figures.record("rs_o3_vs_gpt5", ours["rs_bill_10_50x"], "ratio")
 # implies a different thinking count from its effort table; that is checked in the API prices
 # chapter, claim `ap_query_o3_medium`, and not repeated here.)
 
-# %% tags=["hide-input"]
+# %%
 coding_sonnet, coding_o3 = example_cost("coding-sonnet"), example_cost("coding-o3-medium")
+
+# %% tags=["remove-input"]
 ours.update(rs_coding_sonnet=coding_sonnet, rs_coding_o3=coding_o3, rs_coding_ratio=coding_o3 / coding_sonnet,
             rs_coding_sonnet_year=coding_sonnet * queries_per_year, rs_coding_o3_year=coding_o3 * queries_per_year)
 figures.record("rs_coding_in", examples.loc["coding-o3-medium", "input_tokens"], "tokens")
@@ -207,13 +213,15 @@ figures.record("rs_coding_o3_year", coding_o3 * queries_per_year, "usd_per_year"
 # that share of the whole worst-case bill, {glue:text}`rs_cap_expected_whole`; the cap limits
 # thinking tokens only, so the book uses the first reading.
 
-# %% tags=["hide-input"]
+# %%
 cap = examples.loc["cap-opus-budget-8000"]
 opus = price("anthropic-claude-opus-4x").iloc[0]
 cap_worst = example_cost("cap-opus-budget-8000")
 cap_off = example_cost("cap-opus-no-thinking")
 expected_thinking = float(reasoning.expected_thinking_tokens_under_cap(cap["thinking_cap_tokens"], mean_fraction_of_cap))
 cap_expected = example_cost("cap-opus-budget-8000", thinking=expected_thinking)
+
+# %% tags=["remove-input"]
 ours.update(rs_cap_thinking=cap["thinking_tokens"] * opus["output_usd_per_mtok"] / 1e6,
             rs_cap_output=cap["visible_output_tokens"] * opus["output_usd_per_mtok"] / 1e6,
             rs_cap_input=cap["input_tokens"] * opus["input_usd_per_mtok"] / 1e6,
@@ -264,9 +272,11 @@ show_table(pd.DataFrame(gpqa_rows), {"thinking tokens": "tokens", "visible token
 # the output bill would be {glue:text}`rs_r10` the visible output's, and at the guide's
 # hardest-task R = {glue:text}`rs_guide_r_high`, {glue:text}`rs_r30`.
 
-# %% tags=["hide-input"]
+# %%
 guide_r_medium = float(claims.set_index("claim_id").loc["rs_r_o3_medium", "guide_value"])
 r_effort_table = float(reasoning.thinking_ratio(effort_tokens("o3-medium"), effort_visible_tokens))
+
+# %% tags=["remove-input"]
 ours.update(rs_r_o3_medium=r_effort_table, rs_r10_multiplier=float(reasoning.output_multiplier(guide_r_medium)),
             rs_r30_multiplier=float(reasoning.output_multiplier(guide_hardest_r)))
 figures.record("rs_guide_r_medium", guide_r_medium, "count")
@@ -289,9 +299,11 @@ figures.record("rs_r30", reasoning.output_multiplier(guide_hardest_r), "ratio")
 # {glue:text}`rs_research_premium`). At o3's book price the same maths problem would cost
 # {glue:text}`rs_deepmath_book`.
 
-# %% tags=["hide-input"]
+# %%
 deepmath, deepmath_chat = example_cost("deep-math-o3"), example_cost("deep-math-gpt5-chat")
 research, research_chat = example_cost("research-opus-thinking"), example_cost("research-opus-chat")
+
+# %% tags=["remove-input"]
 dm = examples.loc["deep-math-o3"]
 ours.update(rs_deepmath_o3=deepmath, rs_deepmath_gpt5=deepmath_chat, rs_deepmath_premium=deepmath / deepmath_chat,
             rs_research_opus=research, rs_research_chat=research_chat, rs_research_premium=research / research_chat)
@@ -342,12 +354,14 @@ alt.Chart(what_if_data).mark_bar().encode(
 # {glue:text}`rs_frontier_high_span` in cost for a quality gain at most
 # {glue:text}`rs_frontier_high_gain_extra` above the medium box's best.
 
-# %% tags=["hide-input"]
+# %%
 fr = frontier.copy()
 fr["amp_low"] = reasoning.output_multiplier(reasoning.thinking_ratio(fr["thinking_tokens_low"].astype(float),
                                                                      chat_visible_tokens))
 fr["amp_high"] = reasoning.output_multiplier(reasoning.thinking_ratio(fr["thinking_tokens_high"].astype(float),
                                                                       chat_visible_tokens))
+
+# %% tags=["remove-input"]
 amp = fr.set_index("effort")
 ours.update(rs_frontier_low_lo=amp.loc["low", "amp_low"], rs_frontier_low_hi=amp.loc["low", "amp_high"],
             rs_frontier_medium_lo=amp.loc["medium", "amp_low"], rs_frontier_medium_hi=amp.loc["medium", "amp_high"],
@@ -356,6 +370,8 @@ figures.record("rs_chat_visible", chat_visible_tokens, "tokens")
 figures.record("rs_frontier_high_span", amp.loc["high", "amp_high"] / amp.loc["high", "amp_low"], "ratio")
 figures.record("rs_frontier_high_gain_extra",
                amp.loc["high", "quality_gain_frac_high"] - amp.loc["medium", "quality_gain_frac_high"], "fraction")
+
+# %% tags=["hide-input"]
 fr["gain_low_pct"] = 100 * fr["quality_gain_frac_low"]
 fr["gain_high_pct"] = 100 * fr["quality_gain_frac_high"]
 base = alt.Chart(fr[fr["effort"] != "none"])
@@ -429,7 +445,7 @@ show_table(bc[["query_class", "effort", "thinking_tokens_low", "thinking_tokens_
 # on the GPQA request ({glue:text}`rs_tier_models`) gives {glue:text}`rs_blend_book` blended
 # against {glue:text}`rs_all_hard_book`: routing still cuts the bill by {glue:text}`rs_blend_ratio_book`.
 
-# %% tags=["hide-input"]
+# %%
 shape = examples.loc[tier_request_example]
 book_tier_cost = {}
 for tier, (pid, effort_name) in book_tiers.items():
@@ -439,6 +455,8 @@ for tier, (pid, effort_name) in book_tiers.items():
     book_tier_cost[tier] = cost(pid, shape["input_tokens"], shape["visible_output_tokens"], thinking)
 blend_guide = reasoning.blended_cost_usd(routing_mix, guide_tier_cost_usd)
 blend_book = reasoning.blended_cost_usd(routing_mix, book_tier_cost)
+
+# %% tags=["remove-input"]
 ours.update(rs_routing_blended=blend_guide, rs_routing_all_hard=guide_tier_cost_usd["hard"],
             rs_routing_ratio=guide_tier_cost_usd["hard"] / blend_guide, rs_tier_easy=book_tier_cost["easy"],
             rs_tier_medium=book_tier_cost["medium"], rs_tier_hard=book_tier_cost["hard"])
@@ -496,10 +514,12 @@ alt.Chart(mix_data).transform_calculate(
 # high-effort pass rate, is {glue:text}`rs_roi_pass_bound`. The guide's figure assumes the
 # queries it routes to reasoning gain far more from it than the average, which it does not say.
 
-# %% tags=["hide-input"]
+# %%
 budget_medium = float(claims.set_index("claim_id").loc["rs_budget_math", "guide_value"])
 routed_cost = reasoning.blended_cost_usd(roi_routed_mix, {"chat": roi_chat_cost_usd, "medium": budget_medium})
 routed_pass = reasoning.blended_cost_usd(roi_routed_mix, {"chat": roi_chat_pass, "medium": roi_high_pass})
+
+# %% tags=["remove-input"]
 guide_routed_cost = float(claims.set_index("claim_id").loc["rs_roi_routed_cost", "guide_value"])
 ours.update(rs_roi_routed_cost=routed_cost, rs_roi_routed_pass=routed_pass)
 figures.record("rs_roi_chat_share", roi_routed_mix["chat"], "fraction")
@@ -552,7 +572,7 @@ if not for_html_book:
 # model for them: its per-request ranges for chat and reasoning requests in general, its cost of a
 # routing classifier, and the share of reasoning cost it says routing saves in mixed workloads.
 
-# %% tags=["hide-input"]
+# %% tags=["remove-input"]
 opus2000 = effort.set_index("effort_id").loc["opus-budget-2000"]
 figures.record("rs_opus2000_at_o3", cost("openai-o3", effort_input_tokens, effort_visible_tokens,
                                          opus2000["avg_thinking_tokens"]), "usd_per_request")
@@ -563,6 +583,8 @@ implied_visible = [fr.set_index("effort").loc[e, f"thinking_tokens_{end}"] / (st
                    for e in ("low", "medium", "high") for end, tag in (("low", "lo"), ("high", "hi"))]
 figures.record("rs_frontier_visible_low", min(implied_visible), "tokens")
 figures.record("rs_frontier_visible_high", max(implied_visible), "tokens")
+
+# %%
 comparison = guide.comparison_table(claims, ours)
 
 # %% tags=["remove-input"]

@@ -195,7 +195,7 @@ base_chart = alt.Chart(points).encode(
 # {glue:text}`rt_book_aggr_save` for the aggressive one, which puts DeepSeek R1 (with its thinking
 # tokens) where the guide wrote "reasoning" at the price of Opus.
 
-# %% tags=["hide-input"]
+# %%
 worked = patterns[patterns["pattern"].str.startswith("worked_")]
 stated = routing.summarise(worked, worked["stated_usd_per_call"]).set_index("pattern")
 priced = summary.loc[["worked_routing", "worked_aggressive"]]
@@ -203,6 +203,8 @@ none_day = queries_per_day * stated.loc["worked_routing", "baseline_usd"]
 routed_day = queries_per_day * stated.loc["worked_routing", "routed_usd"]
 aggr_day = queries_per_day * stated.loc["worked_aggressive", "routed_usd"]
 shares = worked[(worked["pattern"] == "worked_routing") & (worked["role"] == "route")].set_index("route")["traffic_share"]
+
+# %% tags=["remove-input"]
 figures.record("rt_ex_queries", queries_per_day, "count")
 figures.record("rt_ex_easy", shares.iloc[0], "fraction")
 figures.record("rt_ex_medium", shares.iloc[1], "fraction")
@@ -264,13 +266,15 @@ show_table(
 # **Try it here.** The slider sets the price of a wrong answer; the bars recompute each model's
 # cost per correct answer in the page.
 
-# %% tags=["hide-input"]
+# %%
 dear_book = request_cost(*dear_model)
 cheap_book = request_cost(*cheap_model)
 w_star = routing.wrong_answer_breakeven_usd(dear_stated_usd_per_call, dear_accuracy, cheap_stated_usd_per_call,
                                             cheap_accuracy)
 w_star_book = (routing.wrong_answer_breakeven_usd(dear_book, dear_accuracy, cheap_book, cheap_accuracy)
                if not (math.isnan(dear_book) or math.isnan(cheap_book)) else math.nan)
+
+# %% tags=["remove-input"]
 w_customer = wrong_answer_examples_usd[-1]
 figures.record("rt_dear_call", dear_stated_usd_per_call, "usd_per_request")
 figures.record("rt_dear_acc", dear_accuracy, "fraction")
@@ -354,10 +358,12 @@ if not for_html_book:
 # hours; a slow leak below the threshold is never caught by it at all, which is why the guide adds an
 # alert on an unusual model mix.
 
-# %% tags=["hide-input"]
+# %%
 classifier_routed = summary.loc["classifier", "routed_usd"]
 task_unrouted = float(routing.cost_per_task_usd(request_cost(*dear_model), calls_per_task, task_success_rate)[()])
 task_routed = float(routing.cost_per_task_usd(classifier_routed, calls_per_task, task_success_rate)[()])
+
+# %% tags=["remove-input"]
 figures.record("rt_task_calls", calls_per_task, "count")
 figures.record("rt_task_success", task_success_rate, "fraction")
 figures.record("rt_task_unrouted", task_unrouted, "usd")
@@ -385,10 +391,12 @@ show_table(pd.DataFrame({"spend rate (× usual)": runaway_multiples,
 # model than its range: its figure fits hosts priced close together, not the whole table. The
 # classification cost is the guide's reasoning-routing figure, here for a GPT-5 nano call.
 
-# %%
+# %% tags=["remove-input"]
 classify_row = patterns[patterns["role"] == "classifier"].iloc[0]
 figures.record("rt_classifier_vs_sonnet", routing.saving_frac(request_cost(*dear_model), classifier_routed), "fraction")
 ours["rt_classification_cost"] = float(classify_row["usd_per_call"])
+
+# %%
 comparison = guide.comparison_table(claims, {k: v for k, v in ours.items() if not pd.isna(v)})
 
 # %% tags=["remove-input"]

@@ -91,6 +91,8 @@ snapshot_banner(prices, api_prices_csv)
 # %%
 full = ownership.selfhost_what_if(hourly, tps_out, tps_in, 1.0, 0.0, 1.0)
 requests_per_s = tps_out / request_output_tokens
+
+# %% tags=["remove-input"]
 record("sh_hourly", hourly, "usd")
 record("sh_rent_year", full["usd_per_year"], "usd_per_year")
 record("sh_rent_second", hourly / selfhost.SECONDS_PER_HOUR, "usd")
@@ -125,6 +127,8 @@ hosted_blended = pd.Series(
 hosted_median = float(hosted_blended.median()) if len(hosted_blended) else float("nan")
 breakeven_util = (float(ownership.breakeven_utilisation(hourly, tps_out + tps_in, hosted_median))
                   if len(hosted_blended) else float("nan"))
+
+# %% tags=["remove-input"]
 figures.glue_text("sh_hosted_model", hosted_model)
 record("sh_hosts", len(hosted_blended), "count")
 record("sh_hosted_low", hosted_blended.min() if len(hosted_blended) else float("nan"), "usd_per_mtok")
@@ -165,6 +169,8 @@ per_util = pd.DataFrame({
     "$ per M tokens, blended": selfhost.selfhost_usd_per_mtok(hourly, tps_out + tps_in, util),
 })
 per_util["vs hosted median"] = per_util["$ per M tokens, blended"] / hosted_median
+
+# %% tags=["remove-input"]
 show_table(per_util, {"utilisation": "fraction", "cost multiplier": "ratio", "$ per M output": "usd_per_mtok",
                       "$ per M input": "usd_per_mtok", "$ per M tokens, blended": "usd_per_mtok",
                       "vs hosted median": "ratio"})
@@ -193,15 +199,19 @@ if len(hosted_blended) and 0.3 in by_u.index:
 # team's share down to {glue:text}`sh_max_ops_share` of the rent takes
 # {glue:text}`sh_clusters_needed` clusters.
 
-# %%
+# %% tags=["hide-input"]
 ops_total = float(sum(ops_lines_usd_per_year.values()))
 show_table(pd.DataFrame({"line": list(ops_lines_usd_per_year) + ["Total"],
                          "USD a year": list(ops_lines_usd_per_year.values()) + [ops_total]}),
            {"USD a year": "usd_per_year"})
+
+# %%
 one = ownership.selfhost_what_if(hourly, tps_out, tps_in, 1.0, ops_per_year, 1.0)
 one30 = ownership.selfhost_what_if(hourly, tps_out, tps_in, 0.3, ops_per_year, 1.0)
 ten = ownership.selfhost_what_if(hourly, tps_out, tps_in, 1.0, ops_per_year, clusters_sharing_ops)
 needed = float(ownership.clusters_for_ops_share(hourly, ops_per_year, max_ops_share_of_rent))
+
+# %% tags=["remove-input"]
 record("sh_ops", ops_per_year, "usd_per_year")
 record("sh_ops_vs_rent", ops_per_year / full["usd_per_year"], "ratio")
 record("sh_one_cluster_year", one["usd_per_year"], "usd_per_year")
@@ -286,6 +296,8 @@ if not for_html_book:
 
 # %%
 comparison = guide.comparison_table(claims, ours)
+
+# %% tags=["remove-input"]
 record("sh_agree_rel", guide.AGREE_REL, "fraction")
 record("sh_rounding_rel", guide.ROUNDING_REL, "fraction")
 

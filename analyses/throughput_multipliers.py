@@ -93,12 +93,16 @@ ceiling = rf.stack_ceilings(steps, specs, shapes, accelerator, accelerators, mod
                             output_tokens, reserved_frac)
 share = rf.claim_ratio(tps, ceiling)
 our_cost = selfhost.selfhost_usd_per_mtok(hourly_usd, tps, steps["utilisation"].to_numpy(dtype=float))
+
+# %% tags=["hide-input"]
 stack = pd.DataFrame({
     "step": steps["step"], "change": steps["change"], "batch": steps["batch"],
     "guide tokens/s": tps, "ceiling tokens/s": ceiling, "claim ÷ ceiling": share,
     "physically": rf.possibility(share), "utilisation": steps["utilisation"],
     "guide $/M output": guide_cost, "book $/M output": our_cost,
 })
+
+# %% tags=["remove-input"]
 guide.record_ceiling_checks(claims, {f"tm_tps_{s}": float(c) for s, c in zip(steps["step_id"], ceiling)})
 for step_id, cost in zip(steps["step_id"], our_cost):
     ours[f"tm_cost_{step_id}"] = float(cost)
@@ -242,9 +246,11 @@ if not for_html_book:
 # {glue:text}`tm_spec_ours` from its own speed-up and share (time-weighted), more than the
 # {glue:text}`tm_spec_guide` it states.
 
-# %% tags=["hide-input"]
+# %% tags=["remove-input"]
 figures.record("tm_spec_ours", ours["tm_spec_effective"], "tokens_per_s")
 figures.record("tm_spec_guide", stated.loc["tm_spec_effective", "guide_value"], "tokens_per_s")
+
+# %%
 comparison = guide.comparison_table(claims, ours)
 
 # %% tags=["remove-input"]

@@ -122,13 +122,15 @@ show_table(
 # ({glue:text}`ue_dearest_model`), a factor of {glue:text}`ue_fifteen_spread`; a day of traffic
 # runs from {glue:text}`ue_cheapest_day` to {glue:text}`ue_dearest_day`.
 
-# %% tags=["hide-input"]
+# %%
 costs = fifteen.assign(usd_per_request=api.request_cost_usd(
     fifteen, input_tokens=reference_input_tokens, output_tokens=reference_output_tokens,
     thinking_tokens=fifteen["thinking"].to_numpy()))
 costs["usd_per_day"] = costs["usd_per_request"] * requests_per_day
 costs["usd_per_month"] = costs["usd_per_day"] * days_per_month
 costs = costs.sort_values(["usd_per_request", "label"], kind="stable").reset_index(drop=True)
+
+# %% tags=["remove-input"]
 cheap15, dear15 = costs.iloc[0], costs.iloc[-1]
 figures.record("ue_ref_in", reference_input_tokens, "tokens")
 figures.record("ue_ref_out", reference_output_tokens, "tokens")
@@ -252,12 +254,14 @@ alt.Chart(speed_data).mark_circle(size=90, opacity=0.9).encode(
 # **Try it here.** The sliders change the query and the volume; the chart recomputes every
 # model's monthly bill in the page (log scale: each grid line is ten times the last).
 
-# %% tags=["hide-input"]
+# %%
 per_query = api.cost_table(paid, input_tokens=reference_input_tokens, output_tokens=reference_output_tokens,
                            requests_per_day=requests_per_day, days_per_month=days_per_month)
 cheapest, dearest = per_query.iloc[0], per_query.iloc[-1]
 label_of = paid.set_index(["provider", "model"])["label"]
 spread = dearest["usd_per_request"] / cheapest["usd_per_request"]
+
+# %% tags=["remove-input"]
 figures.record("ue_n_paid", len(paid), "count")
 figures.record("ue_all_cheapest_cost", cheapest["usd_per_request"], "usd_per_request")
 figures.record_conclusion("ue_all_cheapest_model", label_of[(cheapest["provider"], cheapest["model"])])
@@ -268,6 +272,7 @@ figures.record("ue_spread_orders_all", np.log10(spread), "orders_of_magnitude")
 figures.record("ue_all_cheapest_month", cheapest["usd_per_month"], "usd_per_month")
 figures.record("ue_all_dearest_month", dearest["usd_per_month"], "usd_per_month")
 
+# %% tags=["hide-input"]
 chart_data = paid[["label", "provider", "input_usd_per_mtok", "output_usd_per_mtok"]]
 in_tokens = alt.param(name="in_tokens", value=reference_input_tokens,
                       bind=alt.binding_range(min=100, max=100_000, step=100, name="input tokens per request "))
@@ -325,7 +330,7 @@ if not for_html_book:
 # arithmetic slip in the guide: at the very prices its table lists, the query costs
 # {glue:text}`ue_gemini_pro_cost`, not the guide's {glue:text}`ue_gemini_pro_guide`.
 
-# %%
+# %% tags=["hide-input"]
 claim_models = {
     "gpt5": ("OpenAI", "GPT-5"), "gpt4o": ("OpenAI", "GPT-4o"), "gpt4o_mini": ("OpenAI", "GPT-4o mini"),
     "o3_medium": ("OpenAI", "o3"), "opus": ("Anthropic", "Claude Opus 4.x"),
@@ -334,6 +339,8 @@ claim_models = {
     "deepseek_v3": ("DeepSeek", "DeepSeek V3"), "deepseek_r1": ("DeepSeek", "DeepSeek R1"),
     "llama33_together": ("Together", "Llama 3.3 70B"),
 }
+
+# %%
 by_model = costs.set_index(["provider", "model"])
 implied_thinking = {}
 for key, (provider, model) in claim_models.items():
@@ -344,9 +351,13 @@ for key, (provider, model) in claim_models.items():
         stated = float(guide_values[f"ue_query_{key}"])
         billed_out = (stated * 1e6 - reference_input_tokens * row["input_usd_per_mtok"]) / row["output_usd_per_mtok"]
         implied_thinking[f"ue_query_{key}"] = f"{billed_out - reference_output_tokens:,.0f} thinking tokens"
+
+# %% tags=["remove-input"]
 figures.record("ue_n_guide_rows", len(claim_models), "count")
 figures.record("ue_gemini_pro_cost", ours["ue_query_gemini_pro"], "usd_per_request")
 figures.record("ue_gemini_pro_guide", guide_values["ue_query_gemini_pro"], "usd_per_request")
+
+# %%
 comparison = guide.comparison_table(claims, ours)
 comparison["guide's implied input"] = comparison["claim_id"].map(implied_thinking)
 
