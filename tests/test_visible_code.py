@@ -178,7 +178,7 @@ def visible_code_blocks(html: str) -> list[str]:
 
 
 def test_built_page_shows_the_call_and_not_the_bookkeeping(built_book):
-    page = (built_book / "api_prices.html").read_text(encoding="utf-8")
+    page = (built_book / "book" / "api_prices.html").read_text(encoding="utf-8")
     blocks = visible_code_blocks(page)
     assert not [b for b in blocks if re.search(r"figures\.record|glue_text|show_table|record_verdicts", b)]
     # The teaching calls are there to read (so an everything-hidden page fails too).
