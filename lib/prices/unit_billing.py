@@ -19,7 +19,6 @@ applies; the float table and the Decimal bill agree to float rounding (tests che
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -43,8 +42,9 @@ class UnitPriceError(BillingError):
     """A unit usage that the price list cannot price, or a quantity that is not one."""
 
 
-def _text(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else str(value)
+def _texts(column: pd.Series) -> pd.Series:
+    """A key column as plain text, blank for missing, without a Python call per row."""
+    return column.astype("string").fillna("").astype(object)
 
 
 def price_list_rows(prices: pd.DataFrame, price_list: str = GUIDE_PRICE_LIST) -> pd.DataFrame:
@@ -67,7 +67,7 @@ def _check_usage(usage: pd.DataFrame) -> pd.DataFrame:
         r = usage.iloc[i]
         raise UnitPriceError(f"unit usage row {i} ({r['model']}, {r['unit']}): quantity {r['quantity']} is not a "
                              "finite number of units at or above zero")
-    unknown = sorted(set(usage["unit"].map(_text)) - set(UNITS))
+    unknown = sorted(set(_texts(usage["unit"])) - set(UNITS))
     if unknown:
         raise UnitPriceError(f"unit(s) {', '.join(map(repr, unknown))} are not priced units; "
                              f"the units are {', '.join(UNITS)}")
@@ -85,9 +85,10 @@ def price_units(usage: pd.DataFrame, prices: pd.DataFrame, *, price_list: str = 
     """
     qty = _check_usage(usage)
     rows = price_list_rows(prices, price_list)
-    left = pd.DataFrame({c: usage[c].map(_text) if c in usage.columns else "" for c in (*_MATCH_ON, "provider")})
+    left = pd.DataFrame({c: _texts(usage[c]).to_numpy() if c in usage.columns else "" for c in (*_MATCH_ON, "provider")},
+                        index=range(len(usage)))
     left["_i"] = np.arange(len(usage))
-    right = pd.DataFrame({c: rows[c].map(_text) for c in _MATCH_ON})
+    right = pd.DataFrame({c: _texts(rows[c]) for c in _MATCH_ON})
     right["provider_priced"] = rows["provider"].to_numpy()
     right["unit_price_id"] = rows["unit_price_id"].to_numpy()
     right["price_usd"] = rows["price_usd"].astype(float).to_numpy()
