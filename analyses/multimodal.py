@@ -368,7 +368,7 @@ billing_rules = tables.load_billing_rules(billing_rules_csv)
 snapshot_banner(unit_prices, unit_prices_csv, what="unit prices")
 # Each unit is shown for the quantity its prices are quoted in (a minute is 60 seconds).
 shown_quantity = {"image_generated": 1, "image_input": 1, "audio_second": 60, "video_second": 1,
-                  "character": 1_000_000, "embedding_token": 1_000_000, "rerank_search": 1_000, "web_search": 1_000}
+                  "character": 1_000_000, "embedding_token": 1_000_000, "rerank_search": 1_000}
 # Where the outside list prices an item in another unit: DALL-E 3 at Azure, per pixel of a 1024×1024 image.
 outside_as = {"guide-openai-dall-e-3": ("image_pixel", "standard 1024x1024", 1024 * 1024)}
 guide_units = unit_billing.price_list_rows(unit_prices).reset_index(drop=True)

@@ -117,6 +117,7 @@ def test_the_provider_column_is_optional_where_the_model_is_unambiguous():
     ({"model": ["tts-1"], "unit": ["character"], "quantity": [1], "provider": ["Azure OpenAI"]},
      "cannot price 'tts-1' character from Azure OpenAI"),
     ({"model": ["tts-1"], "unit": ["minute"], "quantity": [1]}, "'minute' are not priced units"),
+    ({"model": ["GPT-4o"], "unit": ["web_search"], "quantity": [1]}, "bill them with the token usage"),
     ({"model": ["tts-1"], "unit": ["character"], "quantity": [-3]}, "quantity -3 is not a finite number"),
     ({"model": ["tts-1"], "unit": ["character"], "quantity": [float("nan")]}, "is not a finite number"),
     ({"model": ["tts-1"], "unit": ["character"], "quantity": ["lots"]}, "is not a finite number"),
@@ -131,7 +132,7 @@ def test_usage_it_cannot_price_is_refused_by_name(usage, message):
 
 def test_every_unpriced_row_is_named_at_once():
     usage = pd.DataFrame({"model": ["tts-1", "Nope A", "Veo 3", "Nope B"], "quantity": [1, 1, 1, 1],
-                          "unit": ["character", "character", "video_second", "web_search"]})
+                          "unit": ["character", "character", "video_second", "rerank_search"]})
     with pytest.raises(UnitPriceError) as info:
         price_units(usage, PRICES)
     text = str(info.value)

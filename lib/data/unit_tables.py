@@ -26,15 +26,16 @@ UNIT_DESCRIPTIONS: dict[str, str] = {
     "character": "a character of text turned into speech (text to speech)",
     "rerank_search": "one rerank search (a query against its candidate documents)",
     "embedding_token": "a token embedded",
-    "web_search": "one web-search tool call",
 }
+# Web-search fees are not here: they are per call of a chat model, in billing_rules.csv
+# (``web_search_usd_per_k``), billed by lib.prices.billing from ``Usage.web_searches``.
 UNITS: tuple[str, ...] = tuple(UNIT_DESCRIPTIONS)
 
 # The most one unit can plausibly cost (USD). A price whose per_quantity was dropped ("$2.00 per
 # 1,000 searches" typed as 2.00 per 1) lands far above these, and is refused with that reason.
 MAX_USD_PER_UNIT: dict[str, float] = {
     "image_generated": 5.0, "image_pixel": 1e-5, "image_input": 1.0, "audio_second": 0.1,
-    "video_second": 10.0, "character": 1e-3, "rerank_search": 0.1, "embedding_token": 1e-5, "web_search": 0.1,
+    "video_second": 10.0, "character": 1e-3, "rerank_search": 0.1, "embedding_token": 1e-5,
 }
 assert set(MAX_USD_PER_UNIT) == set(UNITS)
 

@@ -68,6 +68,9 @@ def _check_usage(usage: pd.DataFrame) -> pd.DataFrame:
         raise UnitPriceError(f"unit usage row {i} ({r['model']}, {r['unit']}): quantity {r['quantity']} is not a "
                              "finite number of units at or above zero")
     unknown = sorted(set(_texts(usage["unit"])) - set(UNITS))
+    if "web_search" in unknown:
+        raise UnitPriceError("web searches are a per-call fee of the chat model's provider: bill them with the "
+                             "token usage (Usage.web_searches, at billing_rules.csv's web_search_usd_per_k)")
     if unknown:
         raise UnitPriceError(f"unit(s) {', '.join(map(repr, unknown))} are not priced units; "
                              f"the units are {', '.join(UNITS)}")
