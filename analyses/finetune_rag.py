@@ -334,20 +334,20 @@ search = [unit_billing.UnitUse(rerank_model, "rerank_search", rerank_searches_pe
 per_k = unit_billing.price_units(pd.DataFrame({"model": [rerank_model], "unit": ["rerank_search"], "quantity": [1_000]}),
                                  unit_prices)["usd"].item()
 rerank_call = float(unit_billing.bill_with_units(search, unit_prices).total)
-rag_price = all_prices[all_prices["price_id"] == general.loc["rag", "price_id"]]
+rag_pid = general.loc["rag", "price_id"]  # billed at the book's row for that model, as the table above is
 figures.record("ft_u_rerank_price", per_k, "usd")
 figures.glue_text("ft_u_rerank_model", rerank_model)
 figures.record("ft_u_searches", rerank_searches_per_call, "count")
 figures.record("ft_u_rerank_call", rerank_call, "usd_per_request")
 figures.record("ft_u_rerank_share", rerank_call / rag_extra, "fraction", missing="no price for the RAG model")
 figures.record("ft_u_rerank_month", rerank_call * calls_per_month, "usd_per_month")
-if len(rag_price):  # a price feed without the model leaves the token part out, and says so
+if rag_pid in price_rows:  # a price feed without the model leaves the token part out, and says so
     rag_call = unit_billing.bill_with_units(search, unit_prices, usage=Usage(input=round(rag_tokens)),
-                                            price_row=rag_price.iloc[0], rules=billing_rules)
+                                            price_row=price_rows[rag_pid].iloc[0], rules=billing_rules)
     show_table(rag_call.as_frame().rename(columns={"rate_usd": "rate (USD)", "per_units": "per", "usd": "USD"}),
                {"quantity": "count", "rate (USD)": "usd", "per": "count", "USD": "usd"})
 else:
-    display(f"The data in use has no price row {general.loc['rag', 'price_id']}: only the search is billed here.")
+    display(f"The data in use has no price row {rag_pid}: only the search is billed here.")
 
 # %% [markdown]
 # ## The guide's figures beside ours
