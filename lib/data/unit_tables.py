@@ -11,6 +11,8 @@ Kept apart from ``lib.data.tables`` (which registers it) so that module does not
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from lib.data.validation import Column, Problem, TableSpec
@@ -85,7 +87,7 @@ UNIT_PRICES = TableSpec(
 )
 
 
-def load_unit_prices(path: str = "data/unit_prices.csv") -> pd.DataFrame:
+def load_unit_prices(path: str | Path = "data/unit_prices.csv") -> pd.DataFrame:
     """Every per-unit price row (the guide's and each outside price list's), validated."""
     from lib.data.tables import load  # late: lib.data.tables imports this module to register it
 
