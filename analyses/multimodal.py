@@ -371,30 +371,18 @@ shown_quantity = {"image_generated": 1, "image_input": 1, "audio_second": 60, "v
                   "character": 1_000_000, "embedding_token": 1_000_000, "rerank_search": 1_000}
 # Where the outside list prices an item in another unit: DALL-E 3 at Azure, per pixel of a 1024×1024 image.
 outside_as = {"guide-openai-dall-e-3": ("image_pixel", "standard 1024x1024", 1024 * 1024)}
-guide_units = unit_billing.price_list_rows(unit_prices).reset_index(drop=True)
-outside_units = unit_billing.price_list_rows(unit_prices, outside_unit_price_list)
-asked = guide_units.assign(quantity=guide_units["unit"].map(shown_quantity))
-at_guide = unit_billing.price_units(asked, unit_prices)
-rows_out = []
-for i, r in asked.iterrows():
-    unit, variant, qty = outside_as.get(r["unit_price_id"], (r["unit"], r["variant"], r["quantity"]))
-    match = outside_units[(outside_units["model"] == r["model"]) & (outside_units["unit"] == unit)
-                          & (outside_units["variant"].fillna("") == ("" if pd.isna(variant) else variant))]
-    rows_out.append(float(unit_billing.price_units(match.assign(quantity=qty), unit_prices,
-                                                   price_list=outside_unit_price_list)["usd"].iloc[0])
-                    if len(match) else float("nan"))
+both = unit_billing.side_by_side(unit_prices, outside_unit_price_list, shown_quantity, outside_as=outside_as)
 unit_table = pd.DataFrame({
-    "provider": guide_units["provider"], "model": guide_units["model"], "variant": guide_units["variant"].fillna(""),
-    "priced per": [f"{q:,} {u}" for q, u in zip(asked["quantity"], asked["unit"])],
-    "guide (USD)": at_guide["usd"], f"{outside_unit_price_list} (USD)": rows_out,
-    "guide section": guide_units["source"],
+    "provider": both["provider"], "model": both["model"], "variant": both["variant"],
+    "priced per": [f"{q:,.0f} {u}" for q, u in zip(both["quantity"], both["unit"])],
+    "guide (USD)": both["usd"], f"{outside_unit_price_list} (USD)": both["outside_usd"],
+    "guide section": both["source"], "outside ÷ guide": both["outside_over"],
 })
-unit_table["outside ÷ guide"] = unit_table[f"{outside_unit_price_list} (USD)"] / unit_table["guide (USD)"]
 show_table(unit_table, {"guide (USD)": "usd", f"{outside_unit_price_list} (USD)": "usd", "outside ÷ guide": "ratio"})
 compared = unit_table.dropna(subset=["outside ÷ guide"])
 same = compared[(compared["outside ÷ guide"] - 1).abs() < 1e-9]
 differ = compared.drop(same.index)
-figures.record("mmod_u_guide_count", len(guide_units), "count")
+figures.record("mmod_u_guide_count", len(both), "count")
 figures.record("mmod_u_compared", len(compared), "count")
 figures.record("mmod_u_same", len(same), "count")
 figures.glue_text("mmod_u_outside_list", outside_unit_price_list)
@@ -404,7 +392,7 @@ figures.glue_text("mmod_u_differ_text", ("the others differ: " + ", ".join(
 unchecked = unit_table[unit_table["outside ÷ guide"].isna()]["model"].tolist()
 figures.glue_text("mmod_u_unchecked", ", ".join(unchecked[:-1]) + f" or {unchecked[-1]}" if len(unchecked) > 1
                   else (unchecked[0] if unchecked else "none of them"))
-by_id = dict(zip(guide_units["unit_price_id"], range(len(guide_units))))
+by_id = dict(zip(both["unit_price_id"], range(len(both))))
 
 
 def outside(price_id: str) -> float:
@@ -436,7 +424,7 @@ ours.update(
 # video, speech and rerank searches go on a bill the same way: `unit_billing.bill_with_units`.
 
 # %% tags=["hide-input"]
-whisper = guide_units[guide_units["unit"] == "audio_second"].iloc[0]
+whisper = both[both["unit"] == "audio_second"].iloc[0]
 call_in, _, call_out = request_shapes["text only"]
 illustrative = {"provider": "OpenAI", "model": "illustrative text model", "input_usd_per_mtok": example_input_usd_per_mtok,
                 "output_usd_per_mtok": example_output_usd_per_mtok}

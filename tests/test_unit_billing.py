@@ -16,7 +16,7 @@ from lib.data.unit_tables import MAX_USD_PER_UNIT, UNITS
 from lib.data.validation import DataValidationError
 from lib.prices.billing import BillingError, Usage, bill_api_row
 from lib.prices.unit_billing import (GUIDE_PRICE_LIST, UnitPriceError, UnitUse, bill_with_units, price_units,
-                                     unit_lines)
+                                     side_by_side, unit_lines)
 from tests.conftest import BAD_DATA, ROOT
 
 PRICES = tables.load_unit_prices()
@@ -227,3 +227,39 @@ def test_the_outside_list_prices_the_same_request_from_its_own_rows():
     b = bill_with_units([UnitUse(whisper["model"], "audio_second", 60)], PRICES, price_list=whisper["price_list"])
     assert b.total == 60 * Decimal(whisper["price_usd"]) / Decimal(whisper["per_quantity"])
     assert b.lines[0].note == f"unit price {whisper['unit_price_id']}"
+
+
+# --- the guide's list beside an outside one --------------------------------------------------------
+
+def test_side_by_side_prices_each_guide_row_and_finds_the_same_item_outside():
+    outside_list = next(x for x in LISTS if x != GUIDE_PRICE_LIST)
+    quantities = {u: 1_000 for u in UNITS}
+    table = unit_billing_side_by_side(outside_list, quantities)
+    guide_rows = [r for r in RAW if r["price_list"] == GUIDE_PRICE_LIST]
+    assert table["unit_price_id"].tolist() == [r["unit_price_id"] for r in guide_rows]
+    assert table["usd"].tolist() == pytest.approx([1_000 * float(r["price_usd"]) / int(r["per_quantity"])
+                                                   for r in guide_rows], rel=1e-12)
+    for r, (_, row) in zip(guide_rows, table.iterrows()):
+        same = [o for o in RAW if o["price_list"] == outside_list and o["model"] == r["model"]
+                and o["unit"] == r["unit"] and o["variant"] == r["variant"]]
+        if same:
+            assert row["outside_usd"] == pytest.approx(1_000 * float(same[0]["price_usd"]) / int(same[0]["per_quantity"]))
+            assert row["outside_over"] == pytest.approx(row["outside_usd"] / row["usd"])
+        else:
+            assert pd.isna(row["outside_usd"]) and pd.isna(row["outside_over"])
+
+
+def test_side_by_side_can_compare_an_item_priced_in_another_unit():
+    outside_list = next(x for x in LISTS if x != GUIDE_PRICE_LIST)
+    pixel = next(o for o in RAW if o["price_list"] == outside_list and o["unit"] == "image_pixel")
+    image = next(r for r in RAW if r["price_list"] == GUIDE_PRICE_LIST and r["model"] == pixel["model"])
+    table = unit_billing_side_by_side(outside_list, {u: 1 for u in UNITS},
+                                      outside_as={image["unit_price_id"]: ("image_pixel", pixel["variant"], 512 * 512)})
+    row = table[table["unit_price_id"] == image["unit_price_id"]].iloc[0]
+    assert row["outside_usd"] == pytest.approx(512 * 512 * float(pixel["price_usd"]))
+    with pytest.raises(UnitPriceError, match="no quantity to show for unit"):
+        unit_billing_side_by_side(outside_list, {"character": 1})
+
+
+def unit_billing_side_by_side(outside_list, quantities, **kw):
+    return side_by_side(PRICES, outside_list, quantities, **kw)

@@ -19,6 +19,7 @@ applies; the float table and the Decimal bill agree to float rounding (tests che
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -128,6 +129,38 @@ def price_units(usage: pd.DataFrame, prices: pd.DataFrame, *, price_list: str = 
     return out
 
 
+def side_by_side(prices: pd.DataFrame, outside_list: str, quantities: Mapping[str, float], *,
+                 outside_as: Mapping[str, tuple[str, str | None, float]] | None = None,
+                 price_list: str = GUIDE_PRICE_LIST) -> pd.DataFrame:
+    """Each row of ``price_list`` priced for ``quantities[unit]``, beside the same item on ``outside_list``.
+
+    The same item is the same model, unit and variant; ``outside_as`` maps a unit_price_id to the
+    (unit, variant, quantity) the outside list prices it in instead (Azure prices a DALL-E 3 image
+    per pixel). An item the outside list lacks reads NaN there. Returns unit_price_id, provider,
+    model, variant, unit, quantity, source, ``usd`` (this list), ``outside_usd`` and ``outside_over``.
+    """
+    rows = price_list_rows(prices, price_list).reset_index(drop=True)
+    missing = sorted(set(rows["unit"]) - set(quantities))
+    if missing:
+        raise UnitPriceError(f"no quantity to show for unit(s) {', '.join(missing)}")
+    asked = rows.assign(quantity=rows["unit"].map(quantities).astype(float))
+    ours = price_units(asked, prices, price_list=price_list)
+    outside = price_list_rows(prices, outside_list)
+    remap = dict(outside_as or {})
+    there = []
+    for _, r in asked.iterrows():
+        unit, variant, qty = remap.get(r["unit_price_id"], (r["unit"], r["variant"], r["quantity"]))
+        same = outside[(outside["model"] == r["model"]) & (outside["unit"] == unit)
+                       & (_texts(outside["variant"]) == ("" if pd.isna(variant) else str(variant)))]
+        there.append(float(price_units(same.assign(quantity=qty), prices, price_list=outside_list)["usd"].iloc[0])
+                     if len(same) else math.nan)
+    out = rows[["unit_price_id", "provider", "model", "variant", "unit"]].assign(
+        variant=_texts(rows["variant"]), quantity=asked["quantity"], source=rows["source"], usd=ours["usd"].to_numpy(),
+        outside_usd=there)
+    out["outside_over"] = out["outside_usd"] / out["usd"]
+    return out
+
+
 # --- one request: tokens and units on one bill ----------------------------------------------------
 
 @dataclass(frozen=True)
@@ -187,5 +220,5 @@ def bill_with_units(units: Sequence[UnitUse], unit_prices: pd.DataFrame, *, pric
     return replace(tokens, lines=tokens.lines + extra, total=tokens.total + sum((ln.usd for ln in extra), ZERO))
 
 
-__all__ = ["GUIDE_PRICE_LIST", "UnitPriceError", "UnitUse", "price_list_rows", "price_units", "unit_lines",
+__all__ = ["GUIDE_PRICE_LIST", "UnitPriceError", "UnitUse", "price_list_rows", "price_units", "side_by_side", "unit_lines",
            "bill_with_units"]
