@@ -28,6 +28,11 @@
 # Data this chapter reads (paths relative to the project root).
 api_prices_csv = "data/api_prices.csv"
 adaptation_costs_csv = "data/adaptation_costs.csv"
+unit_prices_csv = "data/unit_prices.csv"
+billing_rules_csv = "data/billing_rules.csv"
+# A RAG call's reranker (book assumption: one search per query, on the reranker the guide prices).
+rerank_model = "Rerank v3"
+rerank_searches_per_call = 1
 guide_claims_csv = "data/guide_claims.csv"
 # The guide's reference volume for its per-call examples.
 calls_per_month = 1_000_000
@@ -310,6 +315,43 @@ show_table(pd.DataFrame({
     "a year at the price list": book_year,
 }), {"tokens per call": "tokens", "setup": "usd", "guide's rate per M": "usd_per_mtok",
      "a year at the guide's rate": "usd_per_year", "a year at the price list": "usd_per_year"})
+
+# %% [markdown]
+# ## Retrieval's own meter
+#
+# The RAG call above pays only for its retrieved tokens. A stack that reranks its candidates down to
+# a few, as the guide's FAQ advises, also pays the reranker by the search: at the guide's
+# {glue:text}`ft_u_rerank_price` per thousand searches for {glue:text}`ft_u_rerank_model`,
+# {glue:text}`ft_u_searches` search a call adds {glue:text}`ft_u_rerank_call`, which is
+# {glue:text}`ft_u_rerank_share` of what the retrieved tokens cost ({glue:text}`ft_rag_extra`), or
+# {glue:text}`ft_u_rerank_month` a month at the reference volume; the guide's per-call figure leaves
+# it out. Billed as one request, the retrieved context at the model's token price and the search at
+# its unit price:
+
+# %% tags=["hide-input"]
+from lib.prices import unit_billing
+from lib.prices.billing import Usage
+
+unit_prices = tables.load_unit_prices(unit_prices_csv)
+billing_rules = tables.load_billing_rules(billing_rules_csv)
+search = [unit_billing.UnitUse(rerank_model, "rerank_search", rerank_searches_per_call)]
+per_k = unit_billing.price_units(pd.DataFrame({"model": [rerank_model], "unit": ["rerank_search"], "quantity": [1_000]}),
+                                 unit_prices)["usd"].item()
+rerank_call = float(unit_billing.bill_with_units(search, unit_prices).total)
+rag_pid = general.loc["rag", "price_id"]  # billed at the book's row for that model, as the table above is
+figures.record("ft_u_rerank_price", per_k, "usd")
+figures.glue_text("ft_u_rerank_model", rerank_model)
+figures.record("ft_u_searches", rerank_searches_per_call, "count")
+figures.record("ft_u_rerank_call", rerank_call, "usd_per_request")
+figures.record("ft_u_rerank_share", rerank_call / rag_extra, "fraction", missing="no price for the RAG model")
+figures.record("ft_u_rerank_month", rerank_call * calls_per_month, "usd_per_month")
+if rag_pid in price_rows:  # a price feed without the model leaves the token part out, and says so
+    rag_call = unit_billing.bill_with_units(search, unit_prices, usage=Usage(input=round(rag_tokens)),
+                                            price_row=price_rows[rag_pid].iloc[0], rules=billing_rules)
+    show_table(rag_call.as_frame().rename(columns={"rate_usd": "rate (USD)", "per_units": "per", "usd": "USD"}),
+               {"quantity": "count", "rate (USD)": "usd", "per": "count", "USD": "usd"})
+else:
+    display(f"The data in use has no price row {rag_pid}: only the search is billed here.")
 
 # %% [markdown]
 # ## The guide's figures beside ours

@@ -26,6 +26,10 @@
 # Data this chapter reads (paths relative to the project root).
 api_prices_csv = "data/api_prices.csv"
 image_token_rules_csv = "data/image_token_rules.csv"
+unit_prices_csv = "data/unit_prices.csv"
+billing_rules_csv = "data/billing_rules.csv"
+# The outside price list the guide's per-unit prices are checked against (a price_list of unit_prices.csv).
+outside_unit_price_list = "litellm-1.110.2"
 guide_claims_csv = "data/guide_claims.csv"
 # The guide's illustrative prices for its request shapes (USD per million tokens).
 example_input_usd_per_mtok = 1.0
@@ -349,6 +353,101 @@ figures.record("mmod_vs_queries", visual_search_queries_per_month, "count")
 figures.record("mmod_vs_month", vs_query * visual_search_queries_per_month, "usd_per_month")
 figures.record("mmod_vs_book_query", vs_book, "usd_per_request")
 figures.record("mmod_vs_book_month", vs_book * visual_search_queries_per_month, "usd_per_month")
+
+# %% [markdown]
+# ## Priced per unit, not per token
+#
+# Some of what the guide prices is not billed by the token: a generated image, a second of
+# generated video, a character read aloud, a minute transcribed, a rerank search, and embeddings
+# by the million tokens. The guide lists {glue:text}`mmod_u_guide_count` such prices. They are in
+# `data/unit_prices.csv` as stated (a price for a quantity of a unit), beside the same items in
+# LiteLLM's price database ({glue:text}`mmod_u_outside_list`) where it has them, and
+# `lib.prices.unit_billing` prices any usage table against either list. Of the
+# {glue:text}`mmod_u_compared` items both lists price, {glue:text}`mmod_u_same` cost the same and
+# {glue:text}`mmod_u_differ_text`. The outside list has no price for
+# {glue:text}`mmod_u_unchecked`, so those of the guide's prices are shown but not checked.
+
+# %% tags=["hide-input"]
+from lib.prices import unit_billing
+from lib.prices.billing import Usage
+
+unit_prices = tables.load_unit_prices(unit_prices_csv)
+billing_rules = tables.load_billing_rules(billing_rules_csv)
+snapshot_banner(unit_prices, unit_prices_csv, what="unit prices")
+# Each unit is shown for the quantity its prices are quoted in (a minute is 60 seconds).
+shown_quantity = {"image_generated": 1, "image_input": 1, "audio_second": 60, "video_second": 1,
+                  "character": 1_000_000, "embedding_token": 1_000_000, "rerank_search": 1_000}
+# Where the outside list prices an item in another unit: DALL-E 3 at Azure, per pixel of a 1024×1024 image.
+outside_as = {"guide-openai-dall-e-3": ("image_pixel", "standard 1024x1024", 1024 * 1024)}
+both = unit_billing.side_by_side(unit_prices, outside_unit_price_list, shown_quantity, outside_as=outside_as)
+unit_table = pd.DataFrame({
+    "provider": both["provider"], "model": both["model"], "variant": both["variant"],
+    "priced per": [f"{q:,.0f} {u}" for q, u in zip(both["quantity"], both["unit"])],
+    "guide (USD)": both["usd"], f"{outside_unit_price_list} (USD)": both["outside_usd"],
+    "guide section": both["source"], "outside ÷ guide": both["outside_over"],
+})
+show_table(unit_table, {"guide (USD)": "usd", f"{outside_unit_price_list} (USD)": "usd", "outside ÷ guide": "ratio"})
+compared = unit_table.dropna(subset=["outside ÷ guide"])
+same = compared[(compared["outside ÷ guide"] - 1).abs() < 1e-9]
+differ = compared.drop(same.index)
+figures.record("mmod_u_guide_count", len(both), "count")
+figures.record("mmod_u_compared", len(compared), "count")
+figures.record("mmod_u_same", len(same), "count")
+figures.glue_text("mmod_u_outside_list", outside_unit_price_list)
+figures.glue_text("mmod_u_differ_text", ("the others differ: " + ", ".join(
+    f"{r['model']} at {figures.fmt_ratio(r['outside ÷ guide'])}" for _, r in differ.iterrows())
+    + " the guide's price") if len(differ) else "none differs")
+unchecked = unit_table[unit_table["outside ÷ guide"].isna()]["model"].tolist()
+figures.glue_text("mmod_u_unchecked", ", ".join(unchecked[:-1]) + f" or {unchecked[-1]}" if len(unchecked) > 1
+                  else (unchecked[0] if unchecked else "none of them"))
+by_id = dict(zip(both["unit_price_id"], range(len(both))))
+
+
+def outside(price_id: str) -> float:
+    return float(unit_table.loc[by_id[price_id], f"{outside_unit_price_list} (USD)"])
+
+
+def stated(price_id: str) -> float:
+    return float(unit_table.loc[by_id[price_id], "guide (USD)"])
+
+
+ours.update(
+    mmod_u_tts1=outside("guide-openai-tts-1"), mmod_u_tts1_hd=outside("guide-openai-tts-1-hd"),
+    mmod_u_veo3=outside("guide-google-veo-3"), mmod_u_codestral_embed=outside("guide-mistral-codestral-embed"),
+    mmod_u_cohere_embed=outside("guide-cohere-embed-v3"), mmod_u_rerank=outside("guide-cohere-rerank-v3"),
+    mmod_u_whisper=outside("guide-openai-whisper"), mmod_u_faq_dalle3=outside("guide-openai-dall-e-3"),
+    mmod_u_faq_embed_3_small=outside("guide-openai-text-embedding-3-small"),
+    # The FAQ repeats three of the tear-down table's prices: checked against the table's rows.
+    mmod_u_faq_tts1=stated("guide-openai-tts-1"), mmod_u_faq_tts1_hd=stated("guide-openai-tts-1-hd"),
+    mmod_u_faq_cohere_embed=stated("guide-cohere-embed-v3"),
+)
+
+# %% [markdown]
+# **A minute of audio as one bill.** The guide's audio path transcribes a minute with Whisper and
+# sends the transcript to a text model, for about {glue:text}`mmod_u_guide_total` a minute. Billed as
+# one request, the minute of audio is a unit line at the data's Whisper price and the text call is
+# priced by the token engine, read as the section's average text request
+# ({glue:text}`mmod_u_call_in` tokens in, {glue:text}`mmod_u_call_out` out at the same illustrative
+# rates): {glue:text}`mmod_u_call` for the call and {glue:text}`mmod_u_total` for the minute. Images,
+# video, speech and rerank searches go on a bill the same way: `unit_billing.bill_with_units`.
+
+# %% tags=["hide-input"]
+whisper = both[both["unit"] == "audio_second"].iloc[0]
+call_in, _, call_out = request_shapes["text only"]
+illustrative = {"provider": "OpenAI", "model": "illustrative text model", "input_usd_per_mtok": example_input_usd_per_mtok,
+                "output_usd_per_mtok": example_output_usd_per_mtok}
+minute = unit_billing.bill_with_units([unit_billing.UnitUse(whisper["model"], "audio_second", 60)], unit_prices,
+                                      usage=Usage(input=call_in, output=call_out), price_row=illustrative,
+                                      rules=billing_rules)
+call_usd = float(sum(ln.usd for ln in minute.lines if not ln.item.startswith("audio_second")))
+ours.update(mmod_u_audio_llm_call=call_usd, mmod_u_audio_engine=float(minute.total))
+figures.record("mmod_u_guide_total", claims.set_index("claim_id").loc["mmod_u_audio_engine", "guide_value"], "usd")
+figures.record("mmod_u_call_in", call_in, "tokens")
+figures.record("mmod_u_call_out", call_out, "tokens")
+figures.record("mmod_u_call", call_usd, "usd")
+figures.record("mmod_u_total", float(minute.total), "usd")
+show_table(minute.as_frame().rename(columns={"rate_usd": "rate (USD)", "per_units": "per", "usd": "USD"}),
+           {"rate (USD)": "usd", "USD": "usd", "quantity": "count", "per": "count"})
 
 # %% [markdown]
 # ## The guide's figures beside ours

@@ -573,6 +573,8 @@ TABLES.update({
     "model_shapes.csv": MODEL_SHAPES,
     "image_token_rules.csv": IMAGE_TOKEN_RULES,
 })
+from lib.data.unit_tables import UNIT_PRICES, load_unit_prices  # noqa: E402,F401  (per-unit prices)
+TABLES["unit_prices.csv"] = UNIT_PRICES
 
 
 def load_reasoning_examples(path: str | Path = "data/reasoning_examples.csv") -> pd.DataFrame:
