@@ -99,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
     dims = dimensions(args.by)
     if args.engine not in ENGINES:
         raise CliError(f"--engine: unknown engine {args.engine!r}; choose from {', '.join(ENGINES)}", USAGE)
-    log = inputs.user_path(args.log, "the call log")
+    inputs.user_path(args.log, "the call log")
+    log = Path(args.log)  # as typed (relative to the working directory), so its errors name it as the user does
     data = inputs.data_folder(args.data_dir)
     prices, label = inputs.dated_prices(args.prices, data)
     frame = attribute_log(log, prices, inputs.billing_rules(data), dims, args.engine)

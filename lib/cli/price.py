@@ -57,6 +57,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                     "data/api_prices.csv); e.g. a snapshot in data/snapshots/")
     p.add_argument("--all-rows", action="store_true",
                    help="price every row, also the alternative quotes the book does not use")
+    p.add_argument("--top", type=count, help="show only the N cheapest models")
     p.add_argument("--data-dir", help="where billing_rules.csv (and the default prices) are")
     p.add_argument("--csv", action="store_true", help="write CSV instead of a table")
     p.add_argument("--out", help="write to this file (CSV) instead of stdout")
@@ -103,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
     if not table["cost_usd"].notna().any():
         raise CliError(f"{path}: no model can bill this request; first reason: {table['unpriced_reason'].iloc[0]}",
                        DATA_ERROR)
+    if args.top is not None:
+        table = table[table["cost_usd"].notna()].head(args.top)
     if args.csv or args.out:
         write_text(csv_text(table), args.out)
     else:
@@ -111,5 +114,7 @@ def run(args: argparse.Namespace) -> int:
         if len(priced) < len(table):
             text += (f"{len(table) - len(priced)} more model(s) cannot bill this request (a price it needs is not "
                      "stated); --csv lists each with its reason\n")
+        elif args.top is not None:
+            text += f"the {len(priced)} cheapest shown (--top {args.top})\n"
         write_text(text, None)
     return OK
