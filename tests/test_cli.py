@@ -197,7 +197,7 @@ def test_attribute_on_spark_equals_duckdb_digit_for_digit(tmp_path):
 
 # --------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("args, code, names", [
-    (["attribute", "no_such_log.csv"], exits.NO_INPUT, ["no_such_log.csv", "does not exist"]),
+    (["attribute", "no_such_log.csv"], exits.NO_INPUT, ["no_such_log.csv", "no such file", "the call log"]),
     (["attribute", str(BAD_DATA / "call_log_negative_tokens.csv"), "--prices", "data/api_prices.csv"],
      exits.DATA_ERROR, ["call_log_negative_tokens.csv", "row 2", "gen_ai.usage.input_tokens", "negative"]),
     (["attribute", str(BAD_DATA / "call_log_unknown_model.csv"), "--prices", "data/api_prices.csv"],
@@ -216,6 +216,8 @@ def test_attribute_on_spark_equals_duckdb_digit_for_digit(tmp_path):
      ["cache_read 20", "input 10"]),
     (["price", "--input-tokens", "10", "--output-tokens", "1", "--prices",
       str(BAD_DATA / "api_prices_openrouter_sentinel.csv")], exits.DATA_ERROR, ["api_prices_openrouter_sentinel.csv"]),
+    (["price", "--input-tokens", "10", "--output-tokens", "1", "--data-dir", "examples"], exits.NO_INPUT,
+     ["examples", "api_prices.csv", "no such file", "the guide's prices"]),
     (["import-prices", str(FEEDS / "litellm_thin.json"), "--as-of", "2026-02-30"], exits.USAGE,
      ["2026-02-30", "not a day of the calendar"]),
     (["import-prices", "no_such_feed.json", "--as-of", "2026-11-30"], exits.NO_INPUT, ["no_such_feed.json"]),

@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from lib.cli import attribute, import_prices, price
-from lib.cli.exits import DATA_ERROR, NO_INPUT, USAGE, CliError
+from lib.cli.exits import DATA_ERROR, NO_INPUT, CliError
 from lib.data.validation import DataValidationError
 from lib.prices.billing import BillingError
 

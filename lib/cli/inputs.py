@@ -28,9 +28,9 @@ def user_path(text: str | Path, what: str, *, folder_ok: bool = False) -> Path:
     path = Path(text).expanduser()
     path = path if path.is_absolute() else Path.cwd() / path
     if not path.exists():
-        raise CliError(f"{text}: {what} does not exist", NO_INPUT)
+        raise CliError(f"{text}: no such file or folder ({what})", NO_INPUT)
     if path.is_dir() and not folder_ok:
-        raise CliError(f"{text}: {what} is a folder; give a file", NO_INPUT)
+        raise CliError(f"{text}: a folder, not a file ({what})", NO_INPUT)
     return path
 
 

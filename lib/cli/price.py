@@ -107,7 +107,8 @@ def run(args: argparse.Namespace) -> int:
     if args.top is not None:
         table = table[table["cost_usd"].notna()].head(args.top)
     if args.csv or args.out:
-        write_text(csv_text(table), args.out)
+        if write_text(csv_text(table), args.out) is not None:
+            print(f"priced on {int(table['cost_usd'].notna().sum())} of {len(table)} models; wrote {args.out}")
     else:
         priced = table[table["cost_usd"].notna()]
         text = text_table(priced[["provider", "model", "cost_usd", "note"]], right=("cost_usd",))
