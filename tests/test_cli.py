@@ -175,6 +175,16 @@ def test_attribute_on_a_folder_of_snapshots_dates_each_snapshot_by_its_name(tmp_
     no_traceback(bad)
 
 
+def test_attribute_reads_a_parquet_log_and_the_otel_names_of_its_dimensions(tmp_path):
+    from lib.finops import calllog
+
+    log = calllog.ensure_call_log(tmp_path, 3_000, seed=5, start_date="2026-11-10", days=30)
+    proc = cli("attribute", str(log), "--by", f"{calllog.COL_MODEL},day")
+    assert proc.returncode == 0, proc.stderr
+    expected = _library_costs(tables.load_price_history(ROOT / "data" / "price_history.csv"), ["model", "day"], log)
+    assert _cli_costs(proc.stdout, ["model", "day"]) == expected and len(expected) > 30
+
+
 def test_attribute_by_nothing_is_one_row_of_totals():
     proc = cli("attribute", str(EXAMPLE_LOG), "--by", "")
     assert proc.returncode == 0, proc.stderr
@@ -233,8 +243,12 @@ def test_bad_input_is_one_message_and_the_documented_exit_code(args, code, names
 def test_the_exit_codes_are_documented_where_users_read_them():
     helptext = cli("--help").stdout
     readme = (ROOT / "README.md").read_text().split("## Use it on your own logs", 1)[1].split("\n## ", 1)[0]
-    for code in (exits.USAGE, exits.DATA_ERROR, exits.NO_INPUT, exits.CANT_CREATE, exits.LOCKED):
-        assert f"| {code} |" in helptext and f"{code}" in readme, code
+    documented = {int(c) for c in re.findall(r"^  (\d+) ", helptext, flags=re.M)}
+    codes = {exits.OK, exits.IMPORT_FAILED, exits.USAGE, exits.DATA_ERROR, exits.NO_INPUT, exits.CANT_CREATE,
+             exits.LOCKED}
+    assert documented == codes
+    for code in codes:
+        assert re.search(rf"\b{code}\b", readme), code
 
 
 # --------------------------------------------------------------------------- import-prices

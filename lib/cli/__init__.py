@@ -36,8 +36,7 @@ def parser() -> argparse.ArgumentParser:
 def _exit_codes_help() -> str:
     from lib.cli import exits
 
-    table = exits.__doc__.split("\n\n", 1)[1]
-    return "exit codes:\n" + "\n".join("  " + line for line in table.strip().splitlines())
+    return exits.__doc__.split("\n\n", 1)[1].strip()
 
 
 def main(argv: list[str] | None = None) -> int:

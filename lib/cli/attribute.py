@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib.cli import inputs
+from lib.cli.helptext import help_text
 from lib.cli.exits import OK, USAGE, CliError
 from lib.cli.output import csv_text, decimal_text, write_text
 from lib.finops import attribution, calllog
@@ -32,16 +33,16 @@ COUNT_COLUMNS = ("calls", "input_tokens", "cache_read_tokens", "cache_write_toke
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("attribute", help="attribute a call log's cost by any dimensions (DuckDB or Spark)",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=help_text(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("log", help="the call log, .csv or .parquet")
-    p.add_argument("--by", default="tenant,feature",
+    p.add_argument("--by", default="tenant,feature", metavar="DIMS",
                    help=f"comma-separated dimensions, any of {', '.join(attribution.DIMENSIONS)} "
                         "(default: tenant,feature; empty: one row of totals)")
-    p.add_argument("--prices", help="a price history (with valid_from), a price list of the api_prices.csv "
+    p.add_argument("--prices", metavar="FILE_OR_FOLDER", help="a price history (with valid_from), a price list of the api_prices.csv "
                                     "schema, or a folder of feed snapshots (default: data/price_history.csv)")
-    p.add_argument("--engine", default="duckdb", help=f"one of {', '.join(ENGINES)} (default: duckdb)")
-    p.add_argument("--out", help="write the CSV here (default: stdout, with the summary on stderr)")
-    p.add_argument("--data-dir", help="where billing_rules.csv and the default prices are")
+    p.add_argument("--engine", default="duckdb", metavar="ENGINE", help=f"one of {', '.join(ENGINES)} (default: duckdb)")
+    p.add_argument("--out", metavar="FILE", help="write the CSV here (default: stdout, with the summary on stderr)")
+    p.add_argument("--data-dir", metavar="FOLDER", help="where billing_rules.csv and the default prices are")
     p.set_defaults(run=run)
 
 

@@ -1,14 +1,14 @@
 """The command line's exit codes (from sysexits.h where one fits) and the error that carries one.
 
-| code | meaning |
-|---|---|
-| 0 | done |
-| 1 | ``import-prices`` only: the importer refused or failed (its own code, passed through unchanged) |
-| 2 | usage: an unknown option, command, dimension or engine, a count or day that is not one |
-| 65 | EX_DATAERR: an input file that is there but wrong (a malformed log, price or feed file), or a request no model can bill |
-| 66 | EX_NOINPUT: an input file or folder that does not exist |
-| 73 | EX_CANTCREAT: the output file cannot be written |
-| 75 | EX_TEMPFAIL: another command holds the checkout's lock (``import-prices``); try again later |
+exit codes:
+  0   done
+  1   import-prices only: the importer refused or failed (its own code, passed through unchanged)
+  2   usage: an unknown option, command, dimension or engine, a count or a day that is not one
+  65  EX_DATAERR: an input that is there but wrong (a malformed log, price or feed file), or a
+      request no model can bill
+  66  EX_NOINPUT: an input file or folder that does not exist
+  73  EX_CANTCREAT: the output file cannot be written
+  75  EX_TEMPFAIL: another command holds the checkout's lock (import-prices); try again later
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 
 from lib.cli import inputs
+from lib.cli.helptext import help_text
 from lib.data.dates import as_of_argument
 from lib.prices import import_cli
 from lib.prices.feeds import FEED_FORMATS
@@ -20,7 +21,7 @@ from lib.prices.feeds import FEED_FORMATS
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import-prices", help="import a LiteLLM or OpenRouter price feed into data/snapshots/",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=help_text(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("location", help="the feed: a file or an http(s) URL")
     p.add_argument("--feed", choices=FEED_FORMATS, default="litellm")
     # Checked here too, so a bad day is refused before anything is read (the importer checks it again).

@@ -17,6 +17,7 @@ from decimal import Decimal
 import pandas as pd
 
 from lib.cli import inputs
+from lib.cli.helptext import help_text
 from lib.cli.exits import DATA_ERROR, OK, CliError
 from lib.cli.output import csv_text, text_table, write_text
 from lib.prices.billing import STANDARD_TIER, BillingError, Usage, bill_api_row, rules_for
@@ -40,27 +41,27 @@ def count(text: str) -> int:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("price", help="price one request on every model of a price file, cheapest first",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--input-tokens", type=count, required=True,
+                       description=help_text(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--input-tokens", type=count, metavar="N", required=True,
                    help="prompt tokens, INCLUDING cached and cache-write tokens")
-    p.add_argument("--output-tokens", type=count, required=True, help="completion tokens, INCLUDING reasoning")
-    p.add_argument("--cached-input-tokens", type=count, default=0, help="the part of the input read from the cache")
-    p.add_argument("--cache-write-tokens", type=count, default=0,
+    p.add_argument("--output-tokens", type=count, metavar="N", required=True, help="completion tokens, INCLUDING reasoning")
+    p.add_argument("--cached-input-tokens", type=count, metavar="N", default=0, help="the part of the input read from the cache")
+    p.add_argument("--cache-write-tokens", type=count, metavar="N", default=0,
                    help="the part of the input written to the cache (5-minute write)")
-    p.add_argument("--cache-write-1h-tokens", type=count, default=0,
+    p.add_argument("--cache-write-1h-tokens", type=count, metavar="N", default=0,
                    help="the part of the input written to the cache for an hour (Anthropic)")
-    p.add_argument("--reasoning-tokens", type=count, default=0, help="the part of the output spent reasoning")
-    p.add_argument("--web-searches", type=count, default=0, help="web searches the request made")
+    p.add_argument("--reasoning-tokens", type=count, metavar="N", default=0, help="the part of the output spent reasoning")
+    p.add_argument("--web-searches", type=count, metavar="N", default=0, help="web searches the request made")
     p.add_argument("--batch", action="store_true", help="sent through the provider's batch API")
     p.add_argument("--tier", default=STANDARD_TIER, help="service tier (default: standard)")
-    p.add_argument("--prices", help="a price file of the api_prices.csv schema (default: the guide's "
+    p.add_argument("--prices", metavar="FILE", help="a price file of the api_prices.csv schema (default: the guide's "
                                     "data/api_prices.csv); e.g. a snapshot in data/snapshots/")
     p.add_argument("--all-rows", action="store_true",
                    help="price every row, also the alternative quotes the book does not use")
-    p.add_argument("--top", type=count, help="show only the N cheapest models")
-    p.add_argument("--data-dir", help="where billing_rules.csv (and the default prices) are")
+    p.add_argument("--top", type=count, metavar="N", help="show only the N cheapest models")
+    p.add_argument("--data-dir", metavar="FOLDER", help="where billing_rules.csv (and the default prices) are")
     p.add_argument("--csv", action="store_true", help="write CSV instead of a table")
-    p.add_argument("--out", help="write to this file (CSV) instead of stdout")
+    p.add_argument("--out", metavar="FILE", help="write to this file (CSV) instead of stdout")
     p.set_defaults(run=run)
 
 
