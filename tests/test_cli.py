@@ -205,6 +205,15 @@ def test_attribute_on_spark_equals_duckdb_digit_for_digit(tmp_path):
     assert "on spark" in spark.stdout
 
 
+def test_spark_without_java_is_a_clear_refusal(tmp_path):
+    pytest.importorskip("pyspark")
+    env = {k: v for k, v in ENV.items() if k != "JAVA_HOME"}
+    env["PATH"] = str(Path(sys.executable).parent)  # python, and no java
+    proc = cli("attribute", str(EXAMPLE_LOG), "--engine", "spark", env=env)
+    assert proc.returncode == exits.UNAVAILABLE and "Java" in proc.stderr, proc.stderr
+    no_traceback(proc)
+
+
 # --------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("args, code, names", [
     (["attribute", "no_such_log.csv"], exits.NO_INPUT, ["no_such_log.csv", "no such file", "the call log"]),
@@ -244,8 +253,8 @@ def test_the_exit_codes_are_documented_where_users_read_them():
     helptext = cli("--help").stdout
     readme = (ROOT / "README.md").read_text().split("## Use it on your own logs", 1)[1].split("\n## ", 1)[0]
     documented = {int(c) for c in re.findall(r"^  (\d+) ", helptext, flags=re.M)}
-    codes = {exits.OK, exits.IMPORT_FAILED, exits.USAGE, exits.DATA_ERROR, exits.NO_INPUT, exits.CANT_CREATE,
-             exits.LOCKED}
+    codes = {exits.OK, exits.IMPORT_FAILED, exits.USAGE, exits.DATA_ERROR, exits.NO_INPUT, exits.UNAVAILABLE,
+             exits.CANT_CREATE, exits.LOCKED}
     assert documented == codes
     for code in codes:
         assert re.search(rf"\b{code}\b", readme), code

@@ -13,9 +13,10 @@ reason, and they are printed as they are.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from lib.cli import attribute, import_prices, price
+from lib.cli import attribute, exits, import_prices, price
 from lib.cli.exits import DATA_ERROR, NO_INPUT, CliError
 from lib.data.validation import DataValidationError
 from lib.prices.billing import BillingError
@@ -34,8 +35,6 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _exit_codes_help() -> str:
-    from lib.cli import exits
-
     return exits.__doc__.split("\n\n", 1)[1].strip()
 
 
@@ -53,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         return _refuse(str(err), NO_INPUT)
     except ValueError as err:  # the library's refusals of a log or a price table it cannot cost
         return _refuse(str(err), DATA_ERROR)
+    except BrokenPipeError:  # `... | head`: the reader left; say nothing more, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE
     except KeyboardInterrupt:
         return _refuse("interrupted", 130)  # 128 + SIGINT, as a shell reports it
 

@@ -10,6 +10,8 @@ both engines. The CSV written has one row per group, with units in its column na
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 import tempfile
 from decimal import Decimal
@@ -19,7 +21,7 @@ import pandas as pd
 
 from lib.cli import inputs
 from lib.cli.helptext import help_text
-from lib.cli.exits import OK, USAGE, CliError
+from lib.cli.exits import OK, UNAVAILABLE, USAGE, CliError
 from lib.cli.output import csv_text, decimal_text, write_text
 from lib.finops import attribution, calllog
 
@@ -87,6 +89,17 @@ def attribute_log(log: Path, prices: pd.DataFrame, rules: pd.DataFrame, dims: li
             spark.stop()
 
 
+def check_spark() -> None:
+    """Refuse --engine spark before any work when pyspark or a Java runtime is missing."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise CliError("--engine spark needs pyspark: pip install 'inference-cost-book[spark]' (and a Java 17 "
+                       "runtime)", UNAVAILABLE) from None
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise CliError("--engine spark needs a Java runtime (Java 17): none on PATH and no JAVA_HOME", UNAVAILABLE)
+
+
 def costs_csv(frame: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
     """The result with units in its column names and the exact cost as decimal text."""
     out = pd.DataFrame({d: [str(v) for v in frame[d]] for d in dims})
@@ -100,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
     dims = dimensions(args.by)
     if args.engine not in ENGINES:
         raise CliError(f"--engine: unknown engine {args.engine!r}; choose from {', '.join(ENGINES)}", USAGE)
+    if args.engine == "spark":
+        check_spark()
     inputs.user_path(args.log, "the call log")
     log = Path(args.log)  # as typed (relative to the working directory), so its errors name it as the user does
     data = inputs.data_folder(args.data_dir)

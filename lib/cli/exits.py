@@ -7,6 +7,7 @@ exit codes:
   65  EX_DATAERR: an input that is there but wrong (a malformed log, price or feed file), or a
       request no model can bill
   66  EX_NOINPUT: an input file or folder that does not exist
+  69  EX_UNAVAILABLE: --engine spark without pyspark or without a Java runtime
   73  EX_CANTCREAT: the output file cannot be written
   75  EX_TEMPFAIL: another command holds the checkout's lock (import-prices); try again later
 """
@@ -20,6 +21,7 @@ IMPORT_FAILED = 1  # lib.prices.import_cli's own code, kept so the two entry poi
 USAGE = 2  # argparse's code for a bad command line
 DATA_ERROR = 65
 NO_INPUT = 66
+UNAVAILABLE = 69
 CANT_CREATE = 73
 LOCKED = EXIT_LOCKED  # 75: the checkout lock's code, one definition
 
