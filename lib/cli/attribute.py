@@ -78,7 +78,7 @@ def attribute_log(log: Path, prices: pd.DataFrame, rules: pd.DataFrame, dims: li
             # Spark reads Parquet; the CSV DuckDB just validated goes across typed, under its own column names.
             parquet = Path(tmp) / "calls.parquet"
             names = {**calllog.PLAIN_NAMES, **calllog.OPTIONAL_PLAIN_NAMES}
-            cols = ", ".join(f"{plain} AS {calllog._q(otel)}" for otel, plain in names.items())
+            cols = ", ".join(f'{plain} AS "{otel}"' for otel, plain in names.items())  # no quote in these names
             target = str(parquet).replace("'", "''")
             con.execute(f"COPY (SELECT {cols} FROM calls) TO '{target}' (FORMAT parquet)")
         spark = engines.spark_session(master="local[*]")
