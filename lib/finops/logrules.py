@@ -1,6 +1,9 @@
-"""The rules a call log's values must pass before any call is costed, checked in one SQL pass.
+"""The rules a call log's values must pass before any call is costed, counted first.
 
-Each rule reports the first offending row, its value and how many rows break it, as
+Three steps: screens cleared from the Parquet footer (``screen_rules``), one counting pass over the
+rest (``count_violations``), and the first offending row and value looked up only for the rules
+some row breaks (``first_offenders``): a clean log pays for one pass over its data.
+Each broken rule reports the first offending row, its value and how many rows break it, as
 ``CallLogProblem`` (file, row, column, reason). A token count must be a whole, finite number from
 0 to ``MAX_TOKENS_PER_CALL``; the rules follow the column's type (a typed Parquet column skips the
 text checks a CSV column needs), so a value past int64, an unsigned 64-bit count, ``inf`` or
