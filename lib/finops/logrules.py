@@ -1,6 +1,9 @@
-"""The rules a call log's values must pass before any call is costed, checked in one SQL pass.
+"""The rules a call log's values must pass before any call is costed, counted first.
 
-Each rule reports the first offending row, its value and how many rows break it, as
+Three steps: screens cleared from the Parquet footer (``screen_rules``), one counting pass over the
+rest (``count_violations``), and the first offending row and value looked up only for the rules
+some row breaks (``first_offenders``): a clean log pays for one pass over its data.
+Each broken rule reports the first offending row, its value and how many rows break it, as
 ``CallLogProblem`` (file, row, column, reason). A token count must be a whole, finite number from
 0 to ``MAX_TOKENS_PER_CALL``; the rules follow the column's type (a typed Parquet column skips the
 text checks a CSV column needs), so a value past int64, an unsigned 64-bit count, ``inf`` or
@@ -11,7 +14,9 @@ checks, compared as DOUBLE, so an absurd cell is reported once and can never ove
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -47,13 +52,26 @@ def validate_call_log(con: duckdb.DuckDBPyConnection, path: str | Path, price_ke
         return _validate(con, str(path), price_keys, view)
 
 
-def _token_rules(col: str, kind: str) -> tuple[list[tuple[str, str, str, str]], str, str]:
+class Rule(NamedTuple):
+    """One check of a cell: the rows where ``condition`` holds break it; ``value`` is what the message shows."""
+
+    column: str
+    condition: str  # SQL, true on a row that breaks the rule
+    value: str  # SQL, the offending value (formatted into ``reason`` as {value})
+    reason: str  # the message, a template with {value}
+    # An aggregate of COUNT/MIN/MAX over bare columns that is FALSE only when no row can break the
+    # rule; DuckDB answers such aggregates from Parquet's footer statistics without reading a page.
+    # None: the rule has no such screen and is always counted.
+    screen: str | None = None
+
+
+def _token_rules(col: str, kind: str) -> tuple[list[Rule], str, str]:
     """A token column's rules, its value as a number, and the condition that the value passed them all."""
-    rules: list[tuple[str, str, str, str]] = []
+    rules: list[Rule] = []
     text = f"CAST({_q(col)} AS VARCHAR)"
     if kind.startswith("VARCHAR"):
         num = f"TRY_CAST({_q(col)} AS DOUBLE)"
-        rules.append((col, f"TRIM({_q(col)}) <> '' AND {num} IS NULL", _q(col), "{value!r} is not a number of tokens"))
+        rules.append(Rule(col, f"TRIM({_q(col)}) <> '' AND {num} IS NULL", _q(col), "{value!r} is not a number of tokens"))
     elif kind in _INTEGER_TYPES or kind.startswith(_FLOAT_PREFIXES + ("DECIMAL",)):
         num = _q(col)
     else:
@@ -61,41 +79,40 @@ def _token_rules(col: str, kind: str) -> tuple[list[tuple[str, str, str, str]], 
     may_be_nonfinite = kind.startswith(("VARCHAR",) + _FLOAT_PREFIXES)
     finite = f"NOT (isnan({num}) OR isinf({num}))" if may_be_nonfinite else "TRUE"
     if may_be_nonfinite:
-        rules.append((col, f"{num} IS NOT NULL AND NOT ({finite})", text, "{value!r} is not a finite number of tokens"))
-    rules.append((col, f"{finite} AND {num} < 0", text, "{value} tokens: a token count cannot be negative"))
+        rules.append(Rule(col, f"{num} IS NOT NULL AND NOT ({finite})", text, "{value!r} is not a finite number of tokens"))
+    rules.append(Rule(col, f"{finite} AND {num} < 0", text, "{value} tokens: a token count cannot be negative",
+                      f"MIN({num}) < 0" if kind in _INTEGER_TYPES else None))
     if kind not in _INTEGER_TYPES:
-        rules.append((col, f"{finite} AND {num} >= 0 AND {num} <> FLOOR({num})", text,
-                      "{value} is not a whole number of tokens"))
-    rules.append((col, f"{finite} AND {num} > {MAX_TOKENS_PER_CALL}", text,
-                  f"{{value}} tokens is above the ceiling of {MAX_TOKENS_PER_CALL:,} tokens per call "
-                  f"(MAX_TOKENS_PER_CALL, ten times the largest context window): a broken or wrapped counter, "
-                  f"not usage"))
+        rules.append(Rule(col, f"{finite} AND {num} >= 0 AND {num} <> FLOOR({num})", text,
+                          "{value} is not a whole number of tokens"))
+    rules.append(Rule(col, f"{finite} AND {num} > {MAX_TOKENS_PER_CALL}", text,
+                      f"{{value}} tokens is above the ceiling of {MAX_TOKENS_PER_CALL:,} tokens per call "
+                      f"(MAX_TOKENS_PER_CALL, ten times the largest context window): a broken or wrapped counter, "
+                      f"not usage", f"MAX({num}) > {MAX_TOKENS_PER_CALL}" if kind in _INTEGER_TYPES else None))
     whole = "" if kind in _INTEGER_TYPES else f" AND {num} = FLOOR({num})"
     passed = f"({num} IS NOT NULL AND {finite} AND {num} >= 0 AND {num} <= {MAX_TOKENS_PER_CALL}{whole})"
     return rules, f"CAST({num} AS DOUBLE)", passed
 
 
-def _validate(con: duckdb.DuckDBPyConnection, file: str, price_keys: pd.DataFrame, view: str) -> int:
-    columns = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise DataValidationError([CallLogProblem(file, "required column is missing (a call log needs "
-                                                  + ", ".join(REQUIRED_COLUMNS) + ")", 0, c) for c in missing])
-    n = con.execute(f"SELECT COUNT(*) FROM {view}").fetchall()[0][0]
-    if n == 0:
-        raise DataValidationError([CallLogProblem(file, "the call log has no rows")])
+def value_rules(file: str, types: dict[str, str]) -> list[Rule]:
+    """Every rule a log with these column ``types`` (DuckDB type names, upper case) must pass.
 
-    # One pass: for each rule, how many rows break it, the first such row, and its value. The rules
-    # follow the column's type: a typed Parquet column skips the text checks a CSV column needs.
-    types = {r[0]: str(r[1]).upper() for r in con.execute(f"DESCRIBE {view}").fetchall()}
-    rules: list[tuple[str, str, str, str]] = []  # (column, condition, value expression, reason template)
+    The rules follow the column's type: a typed Parquet column skips the text checks a CSV column
+    needs. A column of a type no rule can read (a token count held as a date) is refused here.
+    """
+    rules: list[Rule] = []
     for col in REQUIRED_COLUMNS:
         text = types[col].startswith("VARCHAR")
         empty = f"{_q(col)} IS NULL" + (f" OR TRIM({_q(col)}) = ''" if text else "")
-        rules.append((col, empty, "NULL", "is empty"))
+        # TRIM strips only whitespace, and no whitespace character lies in printable ASCII ('!' to '~'):
+        # if every cell's first byte does (MIN >= '!' and MAX < chr(127), compared bytewise), no cell
+        # trims to ''. Any other first character sends the rule on to be counted, never assumed.
+        screen = f"COUNT(*) > COUNT({_q(col)})" + (f" OR MIN({_q(col)}) < '!' OR MAX({_q(col)}) >= chr(127)"
+                                                     if text else "")
+        rules.append(Rule(col, empty, "NULL", "is empty", screen))
     if types[COL_TIME].startswith("VARCHAR"):
-        rules.append((COL_TIME, f"TRIM({_q(COL_TIME)}) <> '' AND TRY_CAST({_q(COL_TIME)} AS TIMESTAMP) IS NULL",
-                      _q(COL_TIME), "{value!r} is not a timestamp"))
+        rules.append(Rule(COL_TIME, f"TRIM({_q(COL_TIME)}) <> '' AND TRY_CAST({_q(COL_TIME)} AS TIMESTAMP) IS NULL",
+                          _q(COL_TIME), "{value!r} is not a timestamp"))
     elif not types[COL_TIME].startswith(("TIMESTAMP", "DATE")):
         raise DataValidationError([CallLogProblem(file, f"holds {types[COL_TIME]}, not timestamps", 0, COL_TIME)])
     present_optional = [c for c in OPTIONAL_COLUMNS if c in types]
@@ -108,45 +125,124 @@ def _validate(con: duckdb.DuckDBPyConnection, file: str, price_keys: pd.DataFram
             raise DataValidationError([CallLogProblem(file, f"holds {types[col]}, not token counts", 0, col)]) from None
         rules += own
     both = f"{passed[COL_CACHE_READ]} AND {passed[COL_INPUT]}"
-    rules.append((COL_CACHE_READ, f"{both} AND {number[COL_CACHE_READ]} > {number[COL_INPUT]}",
-                  f"CAST({_q(COL_CACHE_READ)} AS VARCHAR) || ' > ' || CAST({_q(COL_INPUT)} AS VARCHAR)",
-                  "cached reads {value} input: input_tokens includes the cached reads (OpenTelemetry convention), "
-                  "so they cannot exceed it"))
+    rules.append(Rule(COL_CACHE_READ, f"{both} AND {number[COL_CACHE_READ]} > {number[COL_INPUT]}",
+                      f"CAST({_q(COL_CACHE_READ)} AS VARCHAR) || ' > ' || CAST({_q(COL_INPUT)} AS VARCHAR)",
+                      "cached reads {value} input: input_tokens includes the cached reads (OpenTelemetry convention), "
+                      "so they cannot exceed it"))
     if COL_CACHE_WRITE in types:
         # Input includes both cached reads and cache writes: together they cannot exceed it.
-        rules.append((COL_CACHE_WRITE,
-                      f"{passed[COL_CACHE_WRITE]} AND {passed[COL_INPUT]} AND ({passed[COL_CACHE_READ]} OR "
-                      f"{_q(COL_CACHE_READ)} IS NULL) AND COALESCE({number[COL_CACHE_READ]}, 0) + "
-                      f"{number[COL_CACHE_WRITE]} > {number[COL_INPUT]}",
-                      f"CAST({_q(COL_CACHE_READ)} AS VARCHAR) || ' + ' || CAST({_q(COL_CACHE_WRITE)} AS VARCHAR) "
-                      f"|| ' > ' || CAST({_q(COL_INPUT)} AS VARCHAR)",
-                      "cached reads + cache writes {value} input: input_tokens includes both (OpenTelemetry "
-                      "convention), so together they cannot exceed it"))
+        rules.append(Rule(COL_CACHE_WRITE,
+                          f"{passed[COL_CACHE_WRITE]} AND {passed[COL_INPUT]} AND ({passed[COL_CACHE_READ]} OR "
+                          f"{_q(COL_CACHE_READ)} IS NULL) AND COALESCE({number[COL_CACHE_READ]}, 0) + "
+                          f"{number[COL_CACHE_WRITE]} > {number[COL_INPUT]}",
+                          f"CAST({_q(COL_CACHE_READ)} AS VARCHAR) || ' + ' || CAST({_q(COL_CACHE_WRITE)} AS VARCHAR) "
+                          f"|| ' > ' || CAST({_q(COL_INPUT)} AS VARCHAR)",
+                          "cached reads + cache writes {value} input: input_tokens includes both (OpenTelemetry "
+                          "convention), so together they cannot exceed it"))
     if COL_REASONING in types:
-        rules.append((COL_REASONING, f"{passed[COL_REASONING]} AND {passed[COL_OUTPUT]} AND "
-                                     f"{number[COL_REASONING]} > {number[COL_OUTPUT]}",
-                      f"CAST({_q(COL_REASONING)} AS VARCHAR) || ' > ' || CAST({_q(COL_OUTPUT)} AS VARCHAR)",
-                      "reasoning tokens {value} output: output_tokens includes reasoning (OpenTelemetry "
-                      "convention), so reasoning cannot exceed it"))
-    selects = ", ".join(f"COUNT(*) FILTER (WHERE {cond}), MIN(__row) FILTER (WHERE {cond}), "
-                        f"ARG_MIN({value}, __row) FILTER (WHERE {cond})" for _, cond, value, _ in rules)
-    row = con.execute(f"SELECT {selects} FROM {view}").fetchall()[0]
-    problems: list[Problem] = []
-    for i, (col, _, _, reason) in enumerate(rules):
-        count, first, value = row[3 * i: 3 * i + 3]
-        if count:
-            more = f" ({count:,} rows in all)" if count > 1 else ""
-            problems.append(CallLogProblem(file, reason.format(value=value) + more, int(first), col))
+        rules.append(Rule(COL_REASONING, f"{passed[COL_REASONING]} AND {passed[COL_OUTPUT]} AND "
+                                         f"{number[COL_REASONING]} > {number[COL_OUTPUT]}",
+                          f"CAST({_q(COL_REASONING)} AS VARCHAR) || ' > ' || CAST({_q(COL_OUTPUT)} AS VARCHAR)",
+                          "reasoning tokens {value} output: output_tokens includes reasoning (OpenTelemetry "
+                          "convention), so reasoning cannot exceed it"))
+    return rules
 
+
+def screen_rules(con: duckdb.DuckDBPyConnection, view: str, rules: list[Rule]) -> list[bool]:
+    """For each rule, whether some row MAY break it: one aggregate of the rules' screens.
+
+    A rule without a screen may always be broken. Over a typed Parquet log the screens read only
+    the footer's statistics (null counts, minima and maxima), so a clean log's per-column rules cost
+    nothing; a screen that says "may" only sends the rule on to be counted.
+    """
+    screened = [i for i, r in enumerate(rules) if r.screen is not None]
+    maybe = [True] * len(rules)
+    if screened:
+        row = con.execute("SELECT " + ", ".join(f"COALESCE({rules[i].screen}, TRUE)" for i in screened)
+                          + f" FROM {view}").fetchall()[0]
+        for i, flag in zip(screened, row):
+            maybe[i] = bool(flag)
+    return maybe
+
+
+def count_violations(con: duckdb.DuckDBPyConnection, view: str, rules: list[Rule], read: Mapping[str, str] | None = None,
+                     price_keys: str | None = None) -> tuple[list[int], int]:
+    """How many rows break each rule, and how many calls name an unpriced model: ONE aggregate pass,
+    a SUM(CASE ...) per rule, counts only.
+
+    Why counts first: fetching each rule's first offending row and value in the same pass (a MIN
+    and an ARG_MIN per rule) cost about 15x the counts on a 10 M-call log, and a clean log, the
+    common case, needs none of them; ``first_offenders`` fetches them for the failing rules only.
+    (SUM(CASE ...) measured about twice as fast as COUNT(*) FILTER (WHERE ...) here.)
+
+    ``read`` maps each column the costing reads to its DuckDB type: every value of each is read here
+    (a cheap MIN), whether or not a counted rule reads it, because DuckDB skips pages no term needs
+    (a null test on a column without nulls reads nothing) and a corrupt page must be found here, as
+    a message on the file, not later as an engine error. ``price_keys`` is a registered table of
+    (provider, model) pairs: calls whose pair is not in it are counted too.
+    """
+    terms = [f"SUM(CASE WHEN {r.condition} THEN 1 ELSE 0 END)" for r in rules]
+    # Read, not reported; strlen because MIN of a string compares whole strings, several times dearer.
+    terms += [f"MIN(strlen({_q(c)}))" if kind.startswith("VARCHAR") else f"MIN({_q(c)})" for c, kind in (read or {}).items()]
+    source = f"{view} c"
+    if price_keys is not None:
+        terms.append(f"SUM(CASE WHEN k.model IS NULL AND c.{_q(COL_MODEL)} IS NOT NULL AND c.{_q(COL_PROVIDER)} "
+                     f"IS NOT NULL THEN 1 ELSE 0 END)")
+        source += (f" LEFT JOIN {price_keys} k ON CAST(c.{_q(COL_PROVIDER)} AS VARCHAR) = k.provider "
+                   f"AND CAST(c.{_q(COL_MODEL)} AS VARCHAR) = k.model")
+    if not terms:
+        return [], 0
+    row = con.execute(f"SELECT {', '.join(terms)} FROM {source}").fetchall()[0]
+    return [int(v or 0) for v in row[:len(rules)]], (int(row[-1] or 0) if price_keys is not None else 0)
+
+
+def first_offenders(con: duckdb.DuckDBPyConnection, view: str, rules: list[Rule]) -> list[tuple[int, object]]:
+    """Each rule's first offending row (``__row``) and its value, in one pass over the log.
+
+    Called with the failing rules only (``count_violations`` said which), so a clean log never pays
+    for it; every rule given must have a violation.
+    """
+    if not rules:
+        return []
+    selects = ", ".join(f"MIN(__row) FILTER (WHERE {r.condition}), ARG_MIN({r.value}, __row) FILTER (WHERE {r.condition})"
+                        for r in rules)
+    row = con.execute(f"SELECT {selects} FROM {view}").fetchall()[0]
+    return [(int(row[2 * i]), row[2 * i + 1]) for i in range(len(rules))]
+
+
+def _validate(con: duckdb.DuckDBPyConnection, file: str, price_keys: pd.DataFrame, view: str) -> int:
+    types = {r[0]: str(r[1]).upper() for r in con.execute(f"DESCRIBE {view}").fetchall()}
+    missing = [c for c in REQUIRED_COLUMNS if c not in types]
+    if missing:
+        raise DataValidationError([CallLogProblem(file, "required column is missing (a call log needs "
+                                                  + ", ".join(REQUIRED_COLUMNS) + ")", 0, c) for c in missing])
+    # Row count first (Parquet answers it from its footer): an empty log is refused before its types are.
+    n = con.execute(f"SELECT COUNT(*) FROM {view}").fetchall()[0][0]
+    if n == 0:
+        raise DataValidationError([CallLogProblem(file, "the call log has no rows")])
+    # Screens (from the footer), then one counting pass over the rules no screen cleared and the
+    # price keys, then the first offending row of each rule that has any: a clean log pays one pass.
+    rules = value_rules(file, types)
+    flags = screen_rules(con, view, rules)
+    maybe = [r for r, flag in zip(rules, flags) if flag]
+    read = {c: types[c] for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in types}
     keys = price_keys[["provider", "model"]].drop_duplicates()
     con.register("__price_keys", keys)
-    unknown = con.execute(
-        f"SELECT c.{_q(COL_PROVIDER)}, c.{_q(COL_MODEL)}, MIN(c.__row), COUNT(*) FROM {view} c "
-        f"LEFT JOIN __price_keys k ON CAST(c.{_q(COL_PROVIDER)} AS VARCHAR) = k.provider "
-        f"AND CAST(c.{_q(COL_MODEL)} AS VARCHAR) = k.model "
-        f"WHERE k.model IS NULL AND c.{_q(COL_MODEL)} IS NOT NULL AND c.{_q(COL_PROVIDER)} IS NOT NULL "
-        f"GROUP BY 1, 2 ORDER BY 3").fetchall()
-    con.unregister("__price_keys")
+    try:
+        counts, unknown_calls = count_violations(con, view, maybe, read, "__price_keys")
+        failing = [(rule, count) for rule, count in zip(maybe, counts) if count]
+        problems: list[Problem] = []
+        for (rule, count), (first, value) in zip(failing, first_offenders(con, view, [r for r, _ in failing])):
+            more = f" ({count:,} rows in all)" if count > 1 else ""
+            problems.append(CallLogProblem(file, rule.reason.format(value=value) + more, first, rule.column))
+        unknown = con.execute(
+            f"SELECT c.{_q(COL_PROVIDER)}, c.{_q(COL_MODEL)}, MIN(c.__row), COUNT(*) FROM {view} c "
+            f"LEFT JOIN __price_keys k ON CAST(c.{_q(COL_PROVIDER)} AS VARCHAR) = k.provider "
+            f"AND CAST(c.{_q(COL_MODEL)} AS VARCHAR) = k.model "
+            f"WHERE k.model IS NULL AND c.{_q(COL_MODEL)} IS NOT NULL AND c.{_q(COL_PROVIDER)} IS NOT NULL "
+            f"GROUP BY 1, 2 ORDER BY 3").fetchall() if unknown_calls else []
+    finally:
+        con.unregister("__price_keys")
     for provider, model, first, count in unknown:
         known_for_provider = sorted(keys.loc[keys["provider"] == provider, "model"])
         hint = (f"; priced models at {provider}: {', '.join(known_for_provider)}" if known_for_provider
