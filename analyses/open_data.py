@@ -1,0 +1,121 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # The book's data, to download
+#
+# **The question.** Which facts is every figure in this book computed from, where does each come
+# from, and how can I take them into my own spreadsheet?
+#
+# **The answer.** {glue:text}`od_answer`
+#
+# Each file's link below downloads it as it is in the repository, with nothing to serve: the page
+# carries the file. Its columns name their units (`input_usd_per_mtok`, `hourly_usd`); its `source`
+# and `as_of` columns say, row by row, where a fact came from and when. `data/README.md` describes
+# every column. Every table in the other chapters has its own download link under it too.
+
+# %% tags=["parameters"]
+# The data folder and its description (paths relative to the project root).
+data_dir = "data"
+readme_md = "data/README.md"
+# Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
+for_html_book = False
+
+# %% tags=["remove-cell"]
+import html
+import re
+
+import altair as alt
+import ipywidgets as widgets
+from IPython.display import HTML, display
+import pandas as pd
+
+from lib.book import charts, datafiles, figures
+from lib.book.present import download_link, table_csv
+from lib.data.paths import resolve
+
+charts.use_book_style(for_html_book)
+files = datafiles.catalog(data_dir, readme_md)
+
+# %% tags=["remove-input"]
+n_snapshots = int(files["file"].str.startswith(f"{data_dir}/snapshots/").sum())
+figures.record("od_n_files", len(files), "count")
+figures.record("od_n_rows", int(files["rows"].sum()), "count")
+figures.record("od_n_snapshot_files", n_snapshots, "count")
+figures.glue_text("od_answer", (
+    f"{len(files)} CSV files with {figures.fmt_number(int(files['rows'].sum()))} rows in all, "
+    f"{n_snapshots} of them imported price snapshots; the table lists each with what it holds, its dates "
+    "and sources, and a link that downloads it."))
+units = {"rows": "count", "size": "bytes"}
+shown = files.rename(columns={"size_bytes": "size"})
+
+
+def cell(text: object) -> str:
+    # The README's `code` spans read as code; everything else is escaped text (sources are free text).
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(str(text))) if text != "" else "—"
+
+
+cells = pd.DataFrame({
+    "file (click to download)": [datafiles.file_link(f, f).removeprefix('<p class="book-download">').removesuffix("</p>")
+                                 for f in files["file"]],
+    "what it holds": [cell(datafiles.first_sentence(t)) for t in files["holds"]],
+    "rows": [figures.fmt_number(n) for n in files["rows"]],
+    "as of": [cell(t) for t in files["as_of"]],
+    "sources": [cell(t) for t in files["sources"]],
+    "size": [figures.fmt_bytes(n) for n in files["size_bytes"]],
+})
+display(HTML(cells.to_html(index=False, border=0, escape=False, classes="dataframe book-table book-data-files")
+             + "\n" + download_link(table_csv(shown, units), "data-files.csv", "Download this list (CSV)")))
+
+# %% [markdown]
+# ## What the refresh writes
+#
+# Two more files are the book's own output, written by every refresh from the chapters' executed
+# notebooks: each figure a chapter computed, with its unit, and each conclusion it drew (a
+# cheapest choice, a ranking, a verdict on one of the guide's claims). A refresh compares them with
+# the previous ones to say what moved.
+#
+# - {download}`figures.csv <figures.csv>`: columns `chapter`, `name`, `value`, `unit`.
+# - {download}`conclusions.csv <conclusions.csv>`: columns `chapter`, `name`, `text`.
+
+# %% [markdown]
+# ## How old the data is
+#
+# Each bar is one file, its length the rows it holds, its colour the newest date its rows give.
+# **Try it here.** The slider hides the files with fewer rows than you choose.
+
+# %% tags=["remove-input"]
+ages = files.assign(newest=files["as_of"].str.split(" to ").str[-1].replace("", "no date given"))
+min_rows = alt.param(name="min_rows", value=0,
+                     bind=alt.binding_range(min=0, max=int(files["rows"].max()), step=1, name="at least this many rows "))
+alt.Chart(ages).mark_bar().encode(
+    y=alt.Y("file:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+    x=alt.X("rows:Q", scale=alt.Scale(type="symlog"), title="Rows (count, symlog scale)"),
+    color=alt.Color("newest:N", title="Newest as_of"),
+    tooltip=[alt.Tooltip("file:N"), alt.Tooltip("rows:Q", title="rows (count)"), alt.Tooltip("as_of:N"),
+             alt.Tooltip("sources:N")],
+).transform_filter("datum.rows >= min_rows").add_params(min_rows).properties(
+    width=420, title=alt.Title("The book's data files by size and date",
+                               subtitle="Guide data is dated by the guide; snapshots by their import"))
+
+
+# %% [markdown]
+# **What if**, in Jupyter: pick a file to see its first rows.
+
+# %% tags=["hide-input"]
+def first_rows(file: str) -> None:
+    display(pd.read_csv(resolve(file), dtype=str, keep_default_na=False).head(5))
+
+
+# Widgets need a live kernel; the static book has the download links instead.
+if not for_html_book:
+    display(widgets.interactive(first_rows, file=widgets.Dropdown(options=list(files["file"]))))
