@@ -17,7 +17,10 @@
 # public guide to inference cost and turns its tables and worked examples into code that runs on
 # data: every figure here was computed from the CSV files in the repository's `data/` folder at
 # the last refresh, and each chapter sets the guide's own figures beside the book's with a verdict.
-# What the chapters found, first:
+#
+# ## What the book found
+#
+# Five findings first, each from the chapter it links to; every figure in them moves with a refresh.
 
 # %% tags=["parameters", "remove-cell"]
 # The records every other chapter wrote at the refresh (the refresh points these at its fresh
@@ -92,7 +95,7 @@ ran_on_text = findings.prices_named(api_prices_csv, imported_prices_csv)
 items = [
     ("The guide's costliest errors.",
      f"Of the guide's money figures (a price, a bill, a saving) the {len(worst)} furthest off are:"
-     + "<ol>" + "".join(f"<li>{html.escape(findings.error_sentence(claims, r, titles[r['chapter']]))} "
+     + "<ol>" + "".join(f"<li>{html.escape(findings.error_sentence(claims, r))} "
                         f"See {link(r['chapter'])}.</li>" for _, r in worst.iterrows()) + "</ol>"),
     ("How far to trust it overall.",
      html.escape(f"{n_misses} of the {n_claims} figures the book recomputes do not hold "

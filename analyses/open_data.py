@@ -64,17 +64,17 @@ def cell(text: object) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(str(text))) if text != "" else "—"
 
 
-cells = pd.DataFrame({
-    "file (click to download)": [datafiles.file_link(f, f).removeprefix('<p class="book-download">').removesuffix("</p>")
-                                 for f in files["file"]],
-    "what it holds": [cell(datafiles.first_sentence(t)) for t in files["holds"]],
-    "rows": [figures.fmt_number(n) for n in files["rows"]],
-    "as of": [cell(t) for t in files["as_of"]],
-    "sources": [cell(t) for t in files["sources"]],
-    "size": [figures.fmt_bytes(n) for n in files["size_bytes"]],
-})
-display(HTML(cells.to_html(index=False, border=0, escape=False, classes="dataframe book-table book-data-files")
-             + "\n" + download_link(table_csv(shown, units), "data-files.csv", "Download this list (CSV)")))
+rows_html = "".join(
+    "<tr><td>" + datafiles.file_link(f, f.removeprefix(f"{data_dir}/")).removeprefix('<p class="book-download">')
+    .removesuffix("</p>") + f"<br><small>{figures.fmt_number(n)} rows, {figures.fmt_bytes(b)}</small></td>"
+    f"<td>{cell(datafiles.first_sentence(h))}</td><td>{cell(d)}</td><td>{cell(src)}</td></tr>"
+    for f, n, b, h, d, src in zip(files["file"], files["rows"], files["size_bytes"], files["holds"], files["as_of"],
+                                  files["sources"]))
+display(HTML(
+    '<table class="dataframe book-table book-data-files"><colgroup><col style="width:24%"><col style="width:38%">'
+    '<col style="width:12%"><col style="width:26%"></colgroup><thead><tr><th>file (click to download)</th>'
+    "<th>what it holds</th><th>as of</th><th>sources</th></tr></thead><tbody>" + rows_html + "</tbody></table>\n"
+    + download_link(table_csv(shown, units), "data-files.csv", "Download this list (CSV)")))
 
 # %% [markdown]
 # ## What the refresh writes

@@ -69,7 +69,8 @@ def test_the_landing_page_answers_first_and_links_each_finding(page, site):
     chart = page.locator(".book-chart")
     assert chart.count() == 1 and chart.locator("g[class*='mark-'] path, g[class*='mark-'] symbol, "
                                                 "g[class*='mark-symbol'] path").count() > 0
-    screenshot(page, "landing_findings", full_page=True)
+    screenshot(page, "landing_findings", full_page=True)  # before any scroll, or the sticky header lands mid-page
+    screenshot(page.locator("ol.book-findings"), "landing_findings_list")
     assert_clean(log, "book/intro.html")
 
 
@@ -126,5 +127,6 @@ def test_the_data_page_downloads_every_data_file_and_the_records(page, site):
         href = page.locator(f"a[href$='{record}']").first.get_attribute("href")
         response = page.request.get(f"{page.url.rsplit('/', 1)[0]}/{href}")
         assert response.ok and response.body() == (ROOT / "book" / record).read_bytes(), record
+    page.locator("table.book-data-files").scroll_into_view_if_needed()
     screenshot(page, "open_data", full_page=False)
     assert_clean(log, "book/open_data.html")

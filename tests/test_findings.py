@@ -65,6 +65,8 @@ def test_the_landing_findings_follow_the_stored_records():
     worst = findings.money_misses(reliability.claim_verdicts(claims, figs, concl), 3)
     assert len(worst) == 3 and worst["unit"].str.startswith("usd").all()
     assert worst["off_factor"].is_monotonic_decreasing and (worst["off_factor"] > 1.15).all()
+    sentence = findings.error_sentence(claims, worst.iloc[0])
+    assert worst.iloc[0]["quote"] in sentence and f"({worst.iloc[0]['verdict']})" in sentence
     value, unit = findings.recorded(figs, "crossover", "xo_spend_open")
     assert unit == "usd_per_year" and value > 0
     with pytest.raises(KeyError, match="no figure 'nope'"):

@@ -35,11 +35,11 @@ def money_misses(verdicts: pd.DataFrame, n: int) -> pd.DataFrame:
     return reliability.worst_cases(money, n)
 
 
-def error_sentence(claims: pd.DataFrame, row: pd.Series, title: str) -> str:
+def error_sentence(claims: pd.DataFrame, row: pd.Series) -> str:
     """One miss as a sentence: what the guide says, what the book gets, how far off and why."""
     c = guide.compare(claims, row["claim_id"], row["ours"])
     return (f"“{row['quote']}”: the guide's {c['guide']} is {c['book']} when recomputed, off by "
-            f"{fmt_ratio(row['off_factor'])} ({row['verdict']}; chapter “{title}”).")
+            f"{fmt_ratio(row['off_factor'])} ({row['verdict']}).")
 
 
 def paid_book_rows(prices: pd.DataFrame) -> pd.DataFrame:
