@@ -92,6 +92,8 @@ def test_the_catalogue_lists_every_data_file_with_what_it_holds(tmp_path):
     assert (files["holds"].str.len() > 20).all()
     row = files.set_index("file").loc["data/api_prices.csv"]
     assert row["rows"] == len(pd.read_csv(ROOT / "data" / "api_prices.csv")) and row["as_of"]
+    line = datafiles.summary(files, "data", "data/README.md")
+    assert line.startswith(f"Data: {len(files)} CSV files") and "as of 20" in line
 
 
 def test_an_undescribed_data_file_is_named(tmp_path):

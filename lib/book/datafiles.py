@@ -81,6 +81,14 @@ def catalog(data_dir: str | Path, readme: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "holds", "rows", "as_of", "sources", "size_bytes"])
 
 
+def summary(files: pd.DataFrame, data_dir: str, readme: str) -> str:
+    """The banner line: how many files and rows, the span of their dates, and where they are described."""
+    dates = sorted(d for t in files["as_of"] for d in t.split(" to ") if d)
+    span = f"as of {dates[0]} to {dates[-1]}" if dates else "no dates given"
+    return (f"Data: {len(files)} CSV files with {int(files['rows'].sum()):,} rows in {data_dir}/, {span}; "
+            f"every column described in {readme}.")
+
+
 def file_link(path: str | Path, label: str | None = None) -> str:
     """A download link carrying the file's own text, byte for byte (its columns name their units)."""
     p = resolve(path)
