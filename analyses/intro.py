@@ -20,7 +20,7 @@
 #
 # ## What the book found
 #
-# Five findings first, each from the chapter it links to; every figure in them moves with a refresh.
+# The findings first, each from the chapter it links to; every figure in them moves with a refresh.
 
 # %% tags=["parameters", "remove-cell"]
 # The records every other chapter wrote at the refresh (the refresh points these at its fresh

@@ -82,7 +82,7 @@ display(HTML(
 # %% [markdown]
 # ## What the refresh writes
 #
-# Two more files are the book's own output, written by every refresh from the chapters' executed
+# The refresh also writes the book's own output, from the chapters' executed
 # notebooks: each figure a chapter computed, with its unit, and each conclusion it drew (a
 # cheapest choice, a ranking, a verdict on one of the guide's claims). A refresh compares them with
 # the previous ones to say what moved.
