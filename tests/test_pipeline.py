@@ -25,7 +25,8 @@ def test_every_chapter_is_in_the_table_of_contents():
     toc = (ROOT / "_toc.yml").read_text()
     assert chapters(), "no chapters in analyses/"
     for chapter in chapters():
-        assert f"file: book/{chapter}\n" in toc, f"analyses/{chapter}.py is not in _toc.yml"
+        assert f"file: book/{chapter}\n" in toc or f"root: book/{chapter}\n" in toc, (
+            f"analyses/{chapter}.py is not in _toc.yml")
 
 
 def run_nbval(notebook: Path) -> subprocess.CompletedProcess:
@@ -187,9 +188,10 @@ def test_every_chart_has_a_title_axis_units_and_tooltips(chapter):
 
 
 def test_the_landing_page_links_every_chapter():
-    intro = (ROOT / "book" / "intro.md").read_text()
+    intro = (ROOT / "book" / "intro.ipynb").read_text()  # the list is computed from _toc.yml
     for chapter in chapters():
-        assert f"]({chapter}.ipynb)" in intro, f"book/intro.md does not list {chapter}"
+        if chapter != "intro":
+            assert f'href=\\"{chapter}.html\\"' in intro, f"book/intro.ipynb does not list {chapter}"
 
 
 def test_the_trust_chapter_runs_after_the_others_on_their_fresh_records(book_copy):

@@ -21,7 +21,7 @@ KERNEL = "python3"
 PARAMETERS = {"for_html_book": True}
 # Chapters that read what the other chapters recorded (book/figures.csv, book/conclusions.csv):
 # they run after all the others, on the fresh files, and whenever any other chapter re-runs.
-LATE_CHAPTERS = ("guide_trust",)
+LATE_CHAPTERS = ("guide_trust", "intro", "open_data")
 # The parameters through which a late chapter is pointed at those files.
 RECORD_PARAMETERS = {"figures_csv": FIGURES_FILE, "conclusions_csv": CONCLUSIONS_FILE}
 # Where a stored notebook keeps the hash of what it was computed from (nb.metadata["refresh"]).

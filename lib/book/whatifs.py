@@ -31,8 +31,10 @@ Call = Callable[[], object]
 Setup = Callable[[dict[str, Any]], Call]
 
 REGISTRY: dict[str, Setup] = {}
-# Chapters that have no what-if to time, and why (none today: every chapter has one).
-EXCEPTIONS: dict[str, str] = {}
+# Chapters that have no what-if to time, and why.
+EXCEPTIONS: dict[str, str] = {
+    "open_data": "a catalogue of the data files: its widget shows a file's first rows, nothing is recomputed",
+}
 
 
 def register(chapter: str) -> Callable[[Setup], Setup]:
@@ -270,6 +272,17 @@ def _physical_limits(p: dict[str, Any]) -> Call:
     return lambda: rf.what_if(specs, shapes, p["reference_accelerator"], p["reference_accelerators"],
                               p["reference_model"], p["reference_weight_precision"], p["reference_kv_precision"], 64,
                               p["reference_input_tokens"], p["reference_output_tokens"], p["reserved_frac"])
+
+
+@register("intro")
+def _intro(p: dict[str, Any]) -> Call:
+    from lib.book import findings
+    from lib.data import tables
+
+    snapshot = tables.load_api_prices(p["imported_prices_csv"])
+    now = snapshot[snapshot["book_uses"]].copy()
+    return lambda: findings.cheapest_per_tier(now, input_tokens=p["reference_input_tokens"],
+                                              output_tokens=p["reference_output_tokens"])
 
 
 @register("prices_now")
