@@ -30,7 +30,7 @@ readme_md = "data/README.md"
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
 for_html_book = False
 
-# %% tags=["remove-cell"]
+# %% tags=["hide-input"]
 import html
 import re
 
@@ -44,6 +44,9 @@ from lib.book.present import download_link, table_csv
 from lib.data.paths import resolve
 
 charts.use_book_style(for_html_book)
+
+# %%
+# Every CSV under data/, with what data/README.md says it holds, its rows, dates and sources.
 files = datafiles.catalog(data_dir, readme_md)
 
 # %% tags=["remove-input"]

@@ -73,8 +73,19 @@ def uses(source: str, names: set[str]) -> bool:
     return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(ast.parse(source)))
 
 
+# The landing page answers first: its findings are read from the chapters' records, and a reader
+# changes a parameter or reads the call in the chapter each finding links to, so no code of it is
+# shown. Every other page is held to all the rules.
+LANDING_PAGE = "intro"
+
+
 def problems(nb: nbformat.NotebookNode, chapter: str) -> list[str]:
     """Every way the chapter's visible code fails to teach, each naming the chapter and the cell."""
+    if chapter.removesuffix(".py") == LANDING_PAGE:
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        return [f"{chapter}, cell {i}: the landing page shows code; tag it remove-input or remove-cell"
+                for i, c in enumerate(nb.cells) if c.cell_type == "code" and not tags(c) & {"remove-input", "remove-cell"}
+                and "hide-input" not in tags(c)] if code else [f"{chapter}: no code cells"]
     out = []
     code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     params = [i for i, c in code if "parameters" in tags(c)]
