@@ -67,11 +67,9 @@ class _Kernel:
         self.root, self.log_path = root, log_path
         self.km: IPCKernelManager | None = None
         self.kc = None
-        self.start_s = 0.0  # time of its start and warm imports, charged to its first chapter
         self.chapters = 0  # chapters it has been given
 
     async def start(self) -> None:
-        began = time.perf_counter()
         # The kernel's own stderr (transport warnings, shutdown noise) stays out of the report.
         self.log = open(self.log_path, "a")
         self.km = IPCKernelManager(kernel_name=KERNEL)
@@ -84,7 +82,6 @@ class _Kernel:
         self.kc.allow_stdin = False
         source = (Path(__file__).parent / "kernel_state.py").read_text(encoding="utf-8")
         await self.run_code(_BOOT.format(source=source, name=STATE_MODULE), START_TIMEOUT_S)
-        self.start_s = time.perf_counter() - began
 
     async def run_code(self, code: str, timeout_s: float) -> None:
         """Run code outside the history (the execution count does not move); raise KernelTrouble
@@ -164,6 +161,7 @@ class KernelPool:
         self.root, self.work, self.jobs, self.cell_timeout_s = Path(root), Path(work), max(1, jobs), cell_timeout_s
         self._kernels: list[_Kernel | None] = [None] * self.jobs
         self._started = 0
+        self._closing = self._busy = False
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kernel-pool")
         self._loop = asyncio.new_event_loop()
 
@@ -179,6 +177,14 @@ class KernelPool:
         return self._thread.submit(self._loop.run_until_complete, self._run(tasks, on_result)).result()
 
     def close(self) -> None:
+        """Stop every kernel. Called while chapters still run (the caller was interrupted), it kills
+        the kernels at once and starts no new one, so the run ends and the thread can stop them."""
+        self._closing = True
+        if self._busy:
+            for kernel in list(self._kernels):
+                process = getattr(getattr(kernel and kernel.km, "provisioner", None), "process", None)
+                if process is not None:
+                    process.kill()
         try:
             self._thread.submit(self._loop.run_until_complete, self._stop_all()).result()
         finally:
@@ -198,13 +204,17 @@ class KernelPool:
         results: list[ChapterResult | None] = [None] * len(tasks)
 
         async def worker(slot: int) -> None:
-            while not todo.empty():
+            while not todo.empty() and not self._closing:
                 index, task = todo.get_nowait()
                 results[index] = await self._run_task(slot, task)
                 if on_result is not None:
                     on_result(results[index])
 
-        await asyncio.gather(*(worker(slot) for slot in range(min(self.jobs, len(tasks)))))
+        self._busy = True  # set and cleared on the pool's thread, so close() sees a run in progress
+        try:
+            await asyncio.gather(*(worker(slot) for slot in range(min(self.jobs, len(tasks)))))
+        finally:
+            self._busy = False
         return [r for r in results if r is not None]
 
     async def _fresh(self, slot: int) -> _Kernel:
@@ -213,6 +223,8 @@ class KernelPool:
         self._kernels[slot] = None
         if old is not None:
             await old.stop()
+        if self._closing:
+            raise KernelTrouble("the pool is closing")
         self._started += 1
         kernel = _Kernel(self.root, self.work / f"kernel-{slot}-{self._started}.log")
         try:
@@ -223,18 +235,15 @@ class KernelPool:
         self._kernels[slot] = kernel
         return kernel
 
-    async def _ready(self, slot: int) -> tuple[_Kernel, float]:
-        """The slot's kernel, reset for a chapter; and the start time it charges to this chapter."""
+    async def _ready(self, slot: int) -> _Kernel:
+        """The slot's kernel (a new one if it has none), reset for a chapter."""
         for attempt in (1, 2):
             kernel = self._kernels[slot]
             try:
                 if kernel is None:
                     kernel = await self._fresh(slot)
-                    charged = kernel.start_s
-                else:
-                    charged = 0.0
                 await kernel.run_code(_RESET, RESET_TIMEOUT_S)
-                return kernel, charged
+                return kernel
             except Exception as exc:  # a kernel that fails to start or to reset: one more, fresh
                 self._kernels[slot] = None
                 if kernel is not None:
@@ -254,12 +263,14 @@ class KernelPool:
             return ChapterResult(task.chapter, False, converted)
         source_nb, input_nb, wanted = converted
         output_nb = self.work / f"{task.chapter}.ipynb"
+        # As in the cold mode, a chapter's time includes its kernel's start (when it is the first
+        # the kernel runs, or a retry), here also the reset before it.
+        began = time.perf_counter()
         for attempt in (1, 2):
             try:
-                kernel, start_s = await self._ready(slot)
+                kernel = await self._ready(slot)
             except KernelTrouble as exc:
                 return ChapterResult(task.chapter, False, str(exc), attempts=attempt)
-            began = time.perf_counter()  # the kernel's start is charged, not the wait for it
             kernel.chapters += 1
             # What papermill.execute_notebook does before its engine runs, step for step.
             nb = load_notebook_node(str(input_nb))
@@ -285,8 +296,7 @@ class KernelPool:
                 continue
             # As papermill writes it and the cold mode reads it back.
             raw = nbformat.reads(nbformat.writes(nb), as_version=4)
-            total = start_s + time.perf_counter() - began
-            done = _store(raw, task.chapter, self.work, total, task.inputs_hash)
+            done = _store(raw, task.chapter, self.work, time.perf_counter() - began, task.inputs_hash)
             return replace(done, attempts=attempt, in_kernel=kernel.chapters)
         raise AssertionError("unreachable")
 

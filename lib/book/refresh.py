@@ -1,12 +1,14 @@
 """Re-run every chapter on the data in ``data/`` and swap the results into ``book/``, all or nothing.
 
-    python -m lib.book.refresh [--root DIR] [--jobs N] [--chapter NAME ...] [--force]
+    python -m lib.book.refresh [--root DIR] [--jobs N] [--chapter NAME ...] [--force] [--cold]
                                [--prices FILE_OR_URL --feed litellm|openrouter --as-of DATE [--source TEXT]]
                                [--prices guide]
 
 Steps: validate every CSV (a bad file stops here, naming file, row, column and reason);
-convert each ``analyses/<chapter>.py`` with jupytext; execute it with papermill into a
-temporary folder, as many chapters at a time as there are cores; only when every chapter ran, move the notebooks and
+convert each ``analyses/<chapter>.py`` with jupytext; execute it with papermill's client into a
+temporary folder on a pool of warm kernels, one per core, each reset between chapters
+(lib/book/pool.py; ``--cold`` gives each chapter a new kernel instead), printing a line per chapter
+as it finishes; only when every chapter ran, move the notebooks and
 the figures registry (``book/figures.csv``) into ``book/`` and print every figure that moved.
 A chapter that raises leaves ``book/`` exactly as it was and the message names the chapter,
 the cell and the error.
