@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lib.book import offline
-from lib.book.refresh import RefreshError, chapters_in, read_figures, refresh
+from lib.book.refresh import ChapterResult, RefreshError, chapters_in, read_figures, refresh
 from tests.conftest import ROOT, snapshot
 
 pytestmark = pytest.mark.slow
@@ -79,10 +80,20 @@ def test_nbval_fails_after_a_price_edit_and_passes_after_refresh(book_copy):
 
 
 def test_refresh_is_deterministic(book_copy):
-    """Every chapter run again (force: an incremental refresh would skip them all) changes no byte."""
+    """Every chapter run again (force: an incremental refresh would skip them all), both ways, changes
+    no byte: on one warm kernel, so that each chapter runs in a kernel that has run every chapter
+    before it (the strictest test of the reset between chapters), and with a cold kernel per
+    chapter through papermill, the reference the pool is proven against."""
     before = snapshot(book_copy / "book")
-    assert refresh(book_copy, force=True) == []
+    pooled: list[ChapterResult] = []
+    assert refresh(book_copy, force=True, jobs=1, results=pooled) == []
     assert snapshot(book_copy / "book") == before
+    # One kernel ran them all (a replaced kernel would leave chapters unproven against the reset).
+    assert sorted(r.in_kernel for r in pooled) == list(range(1, len(chapters()) + 1))
+    cold: list[ChapterResult] = []
+    assert refresh(book_copy, force=True, cold=True, results=cold) == []
+    assert snapshot(book_copy / "book") == before
+    assert len(cold) == len(chapters()) and all(r.in_kernel == 1 for r in cold)
 
 
 def test_html_build_from_stored_notebooks(built_book):
@@ -107,43 +118,29 @@ def test_built_book_fetches_nothing_from_another_host(built_book):
     assert len(list(built_book.rglob("*.html"))) >= len(chapters()) + 2
 
 
-LIVE_RUN = """
-import sys, nbformat, papermill
-from pathlib import Path
-from lib.book.refresh import IPCKernelManager, _source_notebook
-project, chapter, out = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
-source = out.replace(".out.ipynb", ".ipynb")
-nbformat.write(_source_notebook(project / "analyses" / f"{chapter}.py"), source)
-papermill.execute_notebook(source, out, parameters={"for_html_book": False}, kernel_name="python3",
-                           cwd=str(project), progress_bar=False, execution_timeout=120,
-                           kernel_manager_class=IPCKernelManager)
-"""
+LIVE_CELL_TIMEOUT_S = 120
 
 
 def test_chapters_run_as_live_notebooks_with_their_widgets(book_copy, tmp_path):
     """What a Jupyter user runs: every chapter with for_html_book=False builds its ipywidgets.
 
-    Each chapter runs in a fresh process, as the refresh does: sixteen kernels started one after
-    another from the pytest process itself once left one waiting on an idle kernel for good."""
+    The chapters run on the refresh's warm kernel pool. Now and then (under heavy load, a widget
+    cell) the client has waited for good on a kernel that had gone idle, a hang in the Jupyter client
+    rather than in the chapter: the pool gives such a cell LIVE_CELL_TIMEOUT_S, replaces the kernel
+    and runs the chapter once more on a fresh one. A chapter that stalls twice, or raises, fails."""
     import nbformat
 
+    from lib.book.pool import Task, run_chapters
+
+    results = run_chapters(book_copy, tmp_path, [Task(c, {"for_html_book": False}) for c in chapters()],
+                           jobs=os.cpu_count() or 1, cell_timeout_s=LIVE_CELL_TIMEOUT_S)
+    failed = [f"{r.chapter}: {r.message}" for r in results if not r.ok]
+    assert not failed, "\n".join(failed)
+    retried = [r.chapter for r in results if r.attempts > 1]
+    if retried:
+        print(f"ran again on a fresh kernel after a stall: {', '.join(retried)}")
     for chapter in chapters():
-        out = tmp_path / f"{chapter}.out.ipynb"
-        # Now and then (under heavy load, a widget cell) the client waits for good on a kernel that
-        # has gone idle, a hang in the Jupyter client rather than in the chapter. A stall is therefore
-        # run once more; a chapter that raises fails at once.
-        for attempt in (1, 2):
-            try:
-                proc = subprocess.run([sys.executable, "-c", LIVE_RUN, str(book_copy), chapter, str(out)],
-                                      capture_output=True, text=True, timeout=240)
-            except subprocess.TimeoutExpired:
-                assert attempt == 1, f"{chapter}: stalled twice (240 s each) in a live kernel"
-                continue
-            if proc.returncode != 0 and "CellTimeoutError" in proc.stderr and attempt == 1:
-                continue
-            break
-        assert proc.returncode == 0, f"{chapter}: {proc.stderr[-3000:]}"
-        views = [o for c in nbformat.read(out, as_version=4).cells for o in c.get("outputs", [])
+        views = [o for c in nbformat.read(tmp_path / f"{chapter}.ipynb", as_version=4).cells for o in c.get("outputs", [])
                  if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
         assert views, f"{chapter} shows no widget in Jupyter"
 

@@ -1,14 +1,18 @@
-"""Run one chapter: papermill executes the converted notebook in its own kernel, and the output is
-cleaned of what differs run to run. Called in a worker process by the refresh."""
+"""Run one chapter: papermill executes the converted notebook in its own cold kernel, and the output
+is cleaned of what differs run to run. Called in a worker process by ``refresh --cold``; the warm
+pool (lib/book/pool.py) shares the conversion, the cleaning and the failure messages."""
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import os
 import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from lib.book import fastimport  # noqa: F401, I001  (first: keeps rfc3987_syntax out of this process)
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import CaselessStrEnum
@@ -44,7 +48,13 @@ class ChapterResult:
     message: str = ""
     # Where the chapter's time went (seconds): "total" in the worker, "kernel" (start and
     # shutdown: total less the cells), "imports" (the cell that imports lib), "cells" (the rest).
+    # In a pooled kernel "kernel" holds the kernel's start (in the first chapter it ran only) and
+    # the reset before the chapter.
     seconds: tuple[tuple[str, float], ...] = ()
+    # 2 when the chapter ran again on a fresh kernel after its kernel died or stalled.
+    attempts: int = 1
+    # Its place among the chapters its kernel ran: 1 in a fresh kernel (always, when cold).
+    in_kernel: int = 1
 
 
 def _clean(nb: nbformat.NotebookNode, inputs_hash: str | None = None) -> nbformat.NotebookNode:
@@ -95,29 +105,66 @@ def _timings(nb: nbformat.NotebookNode, total: float) -> tuple[tuple[str, float]
     return (("total", total), ("kernel", max(0.0, total - imports - cells)), ("imports", imports), ("cells", cells))
 
 
+def _convert(root: Path, chapter: str, work: Path,
+             parameters: dict[str, object] | None) -> tuple[nbformat.NotebookNode, Path, dict[str, object]] | str:
+    """Write the chapter as a notebook into ``work``; its source cells, that path, and the parameters
+    it declares, taken from the refresh's (a chapter that reads no prices takes no price path).
+    A string is the reason it could not be converted."""
+    import papermill
+
+    src = root / "analyses" / f"{chapter}.py"
+    input_nb = work / f"{chapter}.input.ipynb"
+    try:
+        source_nb = source_notebook(src)
+        nbformat.write(source_nb, input_nb)
+    except Exception as exc:
+        return f"could not convert {src}: {exc}"
+    # papermill warns of a parameter line it cannot parse (see plan.chapter_parameters); that
+    # parameter keeps its default. Not the refresh report's business.
+    quiet = logging.getLogger("papermill")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        declared = papermill.inspect_notebook(str(input_nb))
+    finally:
+        quiet.setLevel(level)
+    wanted = {k: v for k, v in {**PARAMETERS, **(parameters or {})}.items() if k in declared}
+    return source_nb, input_nb, wanted
+
+
+def _store(raw: nbformat.NotebookNode, chapter: str, work: Path, total_s: float,
+           inputs_hash: str | None) -> ChapterResult:
+    """Time and clean an executed notebook and write it as ``work/<chapter>.ipynb``."""
+    seconds = _timings(raw, total_s)
+    nbformat.write(_clean(raw, inputs_hash), work / f"{chapter}.ipynb")
+    (work / f"{chapter}.input.ipynb").unlink(missing_ok=True)
+    return ChapterResult(chapter, True, seconds=seconds)
+
+
+def kernel_arguments() -> list[str]:
+    """The kernel's command-line options, the same for a cold and a pooled kernel."""
+    return [f"--IPKernelApp.exec_lines={KERNEL_STARTUP}"]
+
+
 def _run_chapter(root: str, chapter: str, work: str, parameters: dict[str, object] | None = None,
                  inputs_hash: str | None = None) -> ChapterResult:
+    """One chapter in one cold kernel, through papermill.execute_notebook (the refresh's --cold mode,
+    and the reference the warm pool is compared with)."""
     import time
 
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     root_p, work_p = Path(root), Path(work)
-    src = root_p / "analyses" / f"{chapter}.py"
-    input_nb = work_p / f"{chapter}.input.ipynb"
-    output_nb = work_p / f"{chapter}.ipynb"
-    try:
-        source_nb = source_notebook(src)
-        nbformat.write(source_nb, input_nb)
-    except Exception as exc:
-        return ChapterResult(chapter, False, f"could not convert {src}: {exc}")
     # Kernels inherit this worker's stderr and log transport warnings and shutdown noise there;
     # keep that out of the refresh report, in the work folder, which is deleted afterwards.
     with open(work_p / f"{chapter}.kernel.log", "w") as log:
         os.dup2(log.fileno(), 2)
-    # Pass only what the chapter declares: a chapter that reads no prices takes no price path.
-    declared = papermill.inspect_notebook(str(input_nb))
-    wanted = {k: v for k, v in {**PARAMETERS, **(parameters or {})}.items() if k in declared}
+    converted = _convert(root_p, chapter, work_p, parameters)
+    if isinstance(converted, str):
+        return ChapterResult(chapter, False, converted)
+    source_nb, input_nb, wanted = converted
+    output_nb = work_p / f"{chapter}.ipynb"
     start = time.perf_counter()
     for attempt in (1, 2):
         try:
@@ -125,7 +172,7 @@ def _run_chapter(root: str, chapter: str, work: str, parameters: dict[str, objec
                 str(input_nb), str(output_nb), parameters=wanted, kernel_name=KERNEL,
                 cwd=str(root_p), progress_bar=False, request_save_on_cell_execute=False,
                 execution_timeout=CELL_TIMEOUT_S, kernel_manager_class=IPCKernelManager,
-                extra_arguments=[f"--IPKernelApp.exec_lines={KERNEL_STARTUP}"],
+                extra_arguments=kernel_arguments(),
                 # Every output is in once the last cell is idle; a graceful shutdown only waits
                 # (about 0.4 s a chapter measured here).
                 shutdown_kernel="immediate",
@@ -137,8 +184,36 @@ def _run_chapter(root: str, chapter: str, work: str, parameters: dict[str, objec
             if attempt == 2:
                 return ChapterResult(chapter, False, f"{type(exc).__name__}: {exc}")
     raw = nbformat.read(output_nb, as_version=4)
-    seconds = _timings(raw, time.perf_counter() - start)
-    nbformat.write(_clean(raw, inputs_hash), output_nb)
-    input_nb.unlink()
-    return ChapterResult(chapter, True, seconds=seconds)
+    done = _store(raw, chapter, work_p, time.perf_counter() - start, inputs_hash)
+    return dataclasses.replace(done, attempts=attempt)
 
+
+class ColdRunner:
+    """One cold kernel per chapter, in spawned worker processes (``refresh --cold``): the reference
+    the warm pool is proven against. Same interface as lib.book.pool.KernelPool."""
+
+    def __init__(self, root: Path, work: Path, jobs: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.root, self.work = root, work
+        # Spawned, not forked, workers: each starts clean instead of inheriting the parent's
+        # imported zmq and asyncio state. (The hangs seen here came from shared kernel sockets:
+        # see IPCKernelManager.)
+        self._pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context("spawn"))
+
+    def __enter__(self) -> ColdRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown()
+
+    def run(self, tasks: list, on_result=None) -> list[ChapterResult]:  # tasks: list[lib.book.pool.Task]
+        from concurrent.futures import as_completed
+
+        futures = [self._pool.submit(_run_chapter, str(self.root), t.chapter, str(self.work), t.parameters,
+                                     t.inputs_hash) for t in tasks]
+        for future in as_completed(futures):
+            if on_result is not None:
+                on_result(future.result())
+        return [f.result() for f in futures]

@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from lib.book import fastimport  # noqa: F401, I001  (first: keeps rfc3987_syntax out of this process)
 import jupytext
 import nbformat
 

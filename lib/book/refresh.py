@@ -1,12 +1,14 @@
 """Re-run every chapter on the data in ``data/`` and swap the results into ``book/``, all or nothing.
 
-    python -m lib.book.refresh [--root DIR] [--jobs N] [--chapter NAME ...] [--force]
+    python -m lib.book.refresh [--root DIR] [--jobs N] [--chapter NAME ...] [--force] [--cold]
                                [--prices FILE_OR_URL --feed litellm|openrouter --as-of DATE [--source TEXT]]
                                [--prices guide]
 
 Steps: validate every CSV (a bad file stops here, naming file, row, column and reason);
-convert each ``analyses/<chapter>.py`` with jupytext; execute it with papermill into a
-temporary folder, as many chapters at a time as there are cores; only when every chapter ran, move the notebooks and
+convert each ``analyses/<chapter>.py`` with jupytext; execute it with papermill's client into a
+temporary folder on a pool of warm kernels, one per core, each reset between chapters
+(lib/book/pool.py; ``--cold`` gives each chapter a new kernel instead), printing a line per chapter
+as it finishes; only when every chapter ran, move the notebooks and
 the figures registry (``book/figures.csv``) into ``book/`` and print every figure that moved.
 A chapter that raises leaves ``book/`` exactly as it was and the message names the chapter,
 the cell and the error.
@@ -28,20 +30,21 @@ model, a ranking, a claim of the guide that stopped holding) and is kept as ``bo
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from lib.book import fastimport  # noqa: F401, I001  (first: keeps rfc3987_syntax out of this process)
 import nbformat
 
-from lib.book.execute import CELL_TIMEOUT_S, KERNEL_STARTUP, ChapterResult, IPCKernelManager, _run_chapter
+from lib.book.execute import CELL_TIMEOUT_S, KERNEL_STARTUP, ChapterResult, ColdRunner, IPCKernelManager
 from lib.book.plan import (HASH_KEY, KERNEL, LATE_CHAPTERS, PARAMETERS, RECORD_PARAMETERS, Plan, chapter_parameters,
                            chapters_in, inputs_hash, lib_digest, lib_dir, plan, source_notebook, stored_hash)
+from lib.book.pool import KernelPool, Task
+from lib.book.progress import ChapterProgress
 from lib.book.records import (CHANGES_FILE, CONCLUSION_COLUMNS, CONCLUSIONS_FILE, FIGURE_COLUMNS, FIGURES_FILE,
                               RefreshError, conclusion_changes, conclusions_of, figure_changes, figures_of,
                               read_conclusions, read_figures, same_value, write_changes_page, write_records)
@@ -137,10 +140,14 @@ def _set_pointer(root: Path, current: str) -> None:
 
 def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: int | None = None,
             prices: PriceFeed | str | None = None, report: list[str] | None = None, force: bool = False,
-            results: list[ChapterResult] | None = None) -> list[str]:
+            results: list[ChapterResult] | None = None, cold: bool = False,
+            progress: ChapterProgress | None = None) -> list[str]:
     """Run the refresh; returns the figure-change lines (and appends conclusion flips and the price
     summary to ``report`` when given, and each chapter run's ChapterResult to ``results``). Only the
     chapters whose inputs changed run (all with ``force``); ``jobs`` defaults to the core count.
+    The chapters run on ``jobs`` warm kernels, each reused and reset between chapters
+    (lib/book/pool.py); ``cold`` runs each in a new kernel of its own instead. ``progress`` is told
+    of every chapter as it finishes, the skipped ones first.
     Raises RefreshError, leaving book/ and the prices in use untouched, or CheckoutLocked when
     another command is changing the checkout."""
     root = (root or project_root()).resolve()
@@ -157,13 +164,15 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
         lock = checkout_lock(root, what="a refresh of the book (python -m lib.book.refresh)")
         with lock:
             clear_leftovers(root)
-            return _refresh_locked(root, chapters, jobs or os.cpu_count() or 1, prices, report, force, results)
+            return _refresh_locked(root, chapters, jobs or os.cpu_count() or 1, prices, report, force, results,
+                                   cold, progress)
     except LockFileError as err:
         raise RefreshError(str(err)) from err
 
 
 def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: PriceFeed | str | None,
-                    report: list[str] | None, force: bool, results: list[ChapterResult] | None) -> list[str]:
+                    report: list[str] | None, force: bool, results: list[ChapterResult] | None,
+                    cold: bool = False, progress: ChapterProgress | None = None) -> list[str]:
     try:
         validate_data_dir(root / "data")
     except DataValidationError as err:
@@ -191,6 +200,18 @@ def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: P
     todo = plan(root, chapters, final_parameters, force, read_from=staged.read_from())
     early, late, wanted = todo.early, todo.late, todo.run
 
+    if progress is not None:
+        considered = [c for c in all_chapters if c in set(todo.run) | set(todo.skipped)]
+        progress.start(len(considered), considered)
+        for chapter in todo.skipped:
+            progress.chapter(chapter, 0.0, "skipped")
+
+    def on_result(result: ChapterResult) -> None:
+        if progress is not None:
+            progress.chapter(result.chapter, dict(result.seconds).get("total", 0.0), "ran" if result.ok else "failed")
+
+    # One kernel per job, but never more kernels than chapters to run at once.
+    workers = max(1, min(jobs, len(early) or 1))
     book = root / "book"
     book.mkdir(exist_ok=True)
     if not wanted:  # nothing changed: book/ stays byte for byte as it is
@@ -203,13 +224,9 @@ def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: P
         raise RefreshError(f"cannot write to {book} ({err.strerror}), so no chapter was run and book/ and "
                            "data/ were left as they were") from err
     try:
-        # Spawned, not forked, workers: each starts clean instead of inheriting the parent's
-        # imported zmq and asyncio state. (The hangs seen here came from shared kernel sockets:
-        # see IPCKernelManager.)
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(early) or 1)),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
-            early_results = list(pool.map(_run_chapter, [str(root)] * len(early), early, [str(work)] * len(early),
-                                          [parameters] * len(early), [todo.hashes[c] for c in early]))
+        runner = (ColdRunner(root, work, workers) if cold else KernelPool(root, work, workers))
+        with runner:
+            early_results = runner.run([Task(c, parameters, todo.hashes[c]) for c in early], on_result)
             failed = [r for r in early_results if not r.ok]
             if results is not None:
                 results.extend(early_results)
@@ -219,14 +236,16 @@ def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: P
                 # The late chapters read the records just written, through paths in the work folder.
                 late_parameters = {**parameters, **{k: str((work / v).relative_to(root))
                                                     for k, v in RECORD_PARAMETERS.items()}}
-                late_results = list(pool.map(_run_chapter, [str(root)] * len(late), late, [str(work)] * len(late),
-                                             [late_parameters] * len(late), [todo.hashes[c] for c in late]))
+                late_results = runner.run([Task(c, late_parameters, todo.hashes[c]) for c in late], on_result)
                 failed = [r for r in late_results if not r.ok]
                 if results is not None:
                     results.extend(late_results)
                 for chapter in late:
                     if (work / f"{chapter}.ipynb").exists():
                         _point_at_book(work / f"{chapter}.ipynb", work.relative_to(root))
+            elif late and progress is not None:
+                for chapter in late:  # an earlier chapter failed, so the records they read are not there
+                    progress.chapter(chapter, 0.0, "not run")
         if failed:
             detail = "\n".join(f"  chapter '{r.chapter}' (analyses/{r.chapter}.py): {r.message}" for r in failed)
             raise RefreshError(f"{len(failed)} of {len(wanted)} chapter(s) failed; book/ and data/snapshots/ were "
@@ -279,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chapter", action="append", dest="chapters",
                         help="consider only this chapter (it still runs only if its inputs changed)")
     parser.add_argument("--force", action="store_true", help="run the chapters even if their inputs did not change")
+    parser.add_argument("--cold", action="store_true",
+                        help="run each chapter in a new kernel of its own (default: warm kernels, reset between chapters)")
     parser.add_argument("--prices", help="a price feed (file or URL) to import and run on, or 'guide'")
     parser.add_argument("--feed", choices=("litellm", "openrouter"), default="litellm", help="the feed's format")
     parser.add_argument("--as-of", type=as_of_argument, help="the date the feed's prices are from, YYYY-MM-DD (required with a feed)")
@@ -292,16 +313,19 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--as-of YYYY-MM-DD is required with a price feed: the book dates every price")
         prices = PriceFeed(args.prices, args.feed, args.as_of, args.source)
     report: list[str] = []
+    progress = ChapterProgress()
     try:
         ran: list[ChapterResult] = []
         changes = refresh(args.root, args.chapters, args.jobs, prices=prices, report=report, force=args.force,
-                          results=ran)
+                          results=ran, cold=args.cold, progress=progress)
     except CheckoutLocked as err:
         print(f"refresh refused: {err}", file=sys.stderr)
         return EXIT_LOCKED
     except RefreshError as err:
         print(f"refresh failed: {err}", file=sys.stderr)
         return 1
+    finally:
+        progress.close()
     print(f"refresh: ran {len(ran)} chapter(s)" + (f" ({', '.join(r.chapter for r in ran)})" if ran else "")
           + "; the others' inputs had not changed.")
     print(f"refresh: {len(changes)} figure(s) new, changed or removed" + (":" if changes else "."))
