@@ -24,6 +24,8 @@
 # %% tags=["parameters"]
 # Data this chapter reads (paths relative to the project root).
 api_prices_csv = "data/api_prices.csv"
+# The newest imported price snapshot: the break-even on today's prices, beside the guide's.
+imported_prices_csv = "data/snapshots/api_prices.litellm.2026-11-23.csv"
 guide_claims_csv = "data/guide_claims.csv"
 selfhost_scenarios_csv = "data/selfhost_scenarios.csv"
 tco_scenarios_csv = "data/tco_scenarios.csv"
@@ -84,9 +86,10 @@ tps = float(sc["output_tokens_per_s"] + sc["input_tokens_per_s"])  # one stream 
 ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide at the end
 
 
-def blended_usd_per_mtok(model: str) -> tuple[float, int]:
+def blended_usd_per_mtok(model: str, price_list: pd.DataFrame | None = None) -> tuple[float, int]:
     """Median blended price of the reference request across the model's priced hosts, and how many."""
-    rows = prices[prices["model"] == model].dropna(subset=["input_usd_per_mtok", "output_usd_per_mtok"])
+    price_list = prices if price_list is None else price_list
+    rows = price_list[price_list["model"] == model].dropna(subset=["input_usd_per_mtok", "output_usd_per_mtok"])
     if not len(rows):
         return float("nan"), 0
     per_request = api.request_cost_usd(rows, input_tokens=request_input_tokens, output_tokens=request_output_tokens)
@@ -148,6 +151,32 @@ if open_hosts:
         "below the guide's band" if spend_open < zone["guide_low"] else "above the guide's band"
         if spend_open > zone["guide_high"]
         else "inside the guide's band") if np.isfinite(spend_open) else "never breaks even")
+
+# %% [markdown]
+# ### On today's prices
+#
+# The same break-even with the hosted prices of the newest imported snapshot
+# ({glue:text}`xo_now_file`), the self-hosted side unchanged: against {glue:text}`xo_open_model`
+# at {glue:text}`xo_open_price_now` per million it is {glue:text}`xo_spend_open_now` a year, and
+# against {glue:text}`xo_frontier_model` at {glue:text}`xo_frontier_price_now` it is
+# {glue:text}`xo_spend_frontier_now`.
+
+# %%
+now_prices = tables.load_api_prices(imported_prices_csv, book_rows_only=True)
+open_price_now, open_hosts_now = blended_usd_per_mtok(open_model, now_prices)
+frontier_price_now, frontier_hosts_now = blended_usd_per_mtok(frontier_model, now_prices)
+spend_open_now = (float(ownership.breakeven_spend_usd_per_year(open_price_now, c_guide, ops))
+                  if open_hosts_now else float("nan"))
+spend_frontier_now = (float(ownership.breakeven_spend_usd_per_year(frontier_price_now, c_guide, ops))
+                      if frontier_hosts_now else float("nan"))
+
+# %% tags=["remove-input"]
+figures.glue_text("xo_now_file", imported_prices_csv)
+no_price = "the snapshot has no price for the model"
+record("xo_open_price_now", open_price_now, "usd_per_mtok", missing=no_price)
+record("xo_frontier_price_now", frontier_price_now, "usd_per_mtok", missing=no_price)
+record("xo_spend_open_now", spend_open_now, "usd_per_year", missing=no_price)
+record("xo_spend_frontier_now", spend_frontier_now, "usd_per_year", missing=no_price)
 
 # %% [markdown]
 # ## Curves, not a band

@@ -89,7 +89,8 @@ distance = findings.price_distance(guide_book, now_book, input_tokens=reference_
                                    output_tokens=reference_output_tokens)
 figures.record("in_median_abs_change", distance["median_abs_change"], "fraction")
 xo = {name: findings.recorded_text(recorded_figures, "crossover", name)
-      for name in ("xo_spend_open", "xo_open_price", "xo_spend_frontier", "xo_frontier_price", "xo_vs_hosted")}
+      for name in ("xo_spend_open", "xo_open_price", "xo_spend_frontier", "xo_frontier_price", "xo_vs_hosted",
+                   "xo_spend_open_now", "xo_open_price_now", "xo_spend_frontier_now", "xo_frontier_price_now")}
 ran_on_text = findings.prices_named(api_prices_csv, imported_prices_csv)
 
 items = [
@@ -113,7 +114,10 @@ items = [
                  f"hosts' median price ({xo['xo_open_price']} per million tokens) above about "
                  f"{xo['xo_spend_open']} a year of API spend, and beats a frontier model at "
                  f"{xo['xo_frontier_price']} per million above {xo['xo_spend_frontier']}; owning the base "
-                 f"load and bursting to the API costs {xo['xo_vs_hosted']} of an all-API bill.")
+                 f"load and bursting to the API costs {xo['xo_vs_hosted']} of an all-API bill. On today's "
+                 f"prices ({imported_prices_csv}) the same cluster beats the open model's hosts "
+                 f"({xo['xo_open_price_now']} per million) above {xo['xo_spend_open_now']} a year and the "
+                 f"frontier model ({xo['xo_frontier_price_now']}) above {xo['xo_spend_frontier_now']}.")
  + f" See {link('crossover')}."),
 ]
 display(HTML('<ol class="book-findings">' + "".join(f"<li><strong>{html.escape(h)}</strong> {body}</li>"
