@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -13,7 +14,7 @@ import pytest
 
 from lib.data import tables
 from lib.data.validation import DataValidationError
-from lib.finops import attribution, calllog, costing
+from lib.finops import attribution, calllog, costing, logrules
 
 PRICES = tables.load_api_prices("data/api_prices.csv")
 RUNAWAY = calllog.Runaway("Cobalt", "agent", day=3, start_hour=9, hours=4, calls_per_hour=200)
@@ -111,3 +112,19 @@ def test_per_call_costs_still_sum_to_the_attribution(tmp_path):
     assert len(per_call) == total["calls"]
     assert per_call["cost_usd"].sum() == pytest.approx(float(total["cost_usd_exact"]), rel=1e-12)
     assert Decimal(0) < total["cost_usd_exact"]
+
+
+def test_only_columns_whose_screens_cleared_every_own_rule_are_taken_as_clean(tmp_path):
+    path, _ = _log(tmp_path)
+    frame = pq.read_table(path).to_pandas()
+    frame.loc[4, calllog.COL_OUTPUT] = -1  # output's negative-count screen now says "may"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    con = duckdb.connect()
+    calllog.register_raw_log(con, path)
+    types = {r[0]: str(r[1]).upper() for r in con.execute("DESCRIBE calls_raw").fetchall()}
+    rules = logrules.value_rules(str(path), types)
+    clean = logrules.clean_columns(str(path), types, rules, logrules.screen_rules(con, "calls_raw", rules))
+    assert clean == [calllog.COL_INPUT, calllog.COL_CACHE_READ]
+    with pytest.raises(DataValidationError, match="cannot be negative") as err:
+        attribution.connect(path, PRICES)
+    assert err.value.problems[0].row == 5

@@ -14,7 +14,7 @@ checks, compared as DOUBLE, so an absurd cell is reported once and can never ove
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -98,11 +98,14 @@ def _token_rules(col: str, kind: str) -> tuple[list[Rule], str, str]:
     return rules, f"CAST({num} AS DOUBLE)", passed
 
 
-def value_rules(file: str, types: dict[str, str]) -> list[Rule]:
+def value_rules(file: str, types: dict[str, str], clean: Collection[str] = ()) -> list[Rule]:
     """Every rule a log with these column ``types`` (DuckDB type names, upper case) must pass.
 
     The rules follow the column's type: a typed Parquet column skips the text checks a CSV column
     needs. A column of a type no rule can read (a token count held as a date) is refused here.
+    ``clean`` names required token columns known to pass their own rules on every row (their
+    footer screens cleared them all: ``clean_columns``): the cross-column rules then skip
+    re-checking them per row, the same verdicts for a cheaper condition.
     """
     rules: list[Rule] = []
     for col in REQUIRED_COLUMNS:
@@ -128,6 +131,8 @@ def value_rules(file: str, types: dict[str, str]) -> list[Rule]:
         except TypeError:
             raise DataValidationError([CallLogProblem(file, f"holds {types[col]}, not token counts", 0, col)]) from None
         rules += own
+        if col in clean and col in TOKEN_COLUMNS:
+            passed[col] = "TRUE"
     both = f"{passed[COL_CACHE_READ]} AND {passed[COL_INPUT]}"
     rules.append(Rule(COL_CACHE_READ, f"{both} AND {number[COL_CACHE_READ]} > {number[COL_INPUT]}",
                       f"CAST({_q(COL_CACHE_READ)} AS VARCHAR) || ' > ' || CAST({_q(COL_INPUT)} AS VARCHAR)",
@@ -150,6 +155,22 @@ def value_rules(file: str, types: dict[str, str]) -> list[Rule]:
                           "reasoning tokens {value} output: output_tokens includes reasoning (OpenTelemetry "
                           "convention), so reasoning cannot exceed it"))
     return rules
+
+
+def clean_columns(file: str, types: dict[str, str], rules: list[Rule], maybe: list[bool]) -> list[str]:
+    """The required token columns whose every own rule (emptiness included) has a screen that cleared it:
+    every cell of such a column is present, whole and within range, so ``passed`` holds on every row."""
+    cleared = {r for r, flag in zip(rules, maybe) if not flag}
+    out = []
+    for col in TOKEN_COLUMNS:
+        try:
+            own = _token_rules(col, types[col])[0]
+        except TypeError:
+            continue
+        empty = [r for r in rules if r.column == col and r.reason == "is empty"]
+        if all(r in cleared for r in own + empty):
+            out.append(col)
+    return out
 
 
 def screen_rules(con: duckdb.DuckDBPyConnection, view: str, rules: list[Rule]) -> list[bool]:
@@ -259,6 +280,9 @@ def _validate(con: duckdb.DuckDBPyConnection, file: str, price_keys: pd.DataFram
     # price keys, then the first offending row of each rule that has any: a clean log pays one pass.
     rules = value_rules(file, types)
     flags = screen_rules(con, view, rules)
+    clean = clean_columns(file, types, rules, flags)
+    if clean:  # same rules in the same order; only the cross-column conditions are shorter
+        rules = value_rules(file, types, clean)
     maybe = [r for r, flag in zip(rules, flags) if flag]
     read = {c: types[c] for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in types}
     keys = price_keys[["provider", "model"]].drop_duplicates()
