@@ -128,3 +128,16 @@ def test_only_columns_whose_screens_cleared_every_own_rule_are_taken_as_clean(tm
     with pytest.raises(DataValidationError, match="cannot be negative") as err:
         attribution.connect(path, PRICES)
     assert err.value.problems[0].row == 5
+
+
+def test_extra_log_columns_named_like_the_plain_names_are_not_read(tmp_path):
+    # A log may carry other columns; one named ``input_tokens`` must not stand in for the OpenTelemetry count.
+    path, n = _log(tmp_path)
+    table = pq.read_table(path)
+    for name in ("input_tokens", "cache_read_tokens", "output_tokens", "ts"):
+        table = table.append_column(name, pa.array(np.zeros(n, dtype=np.int64)))
+    pq.write_table(table, path)
+    con = attribution.connect(path, _blank_prices())
+    assert attribution.usage_source(con) == costing.USAGE_TABLE
+    for dims in DIMENSION_SETS:
+        pd.testing.assert_frame_equal(attribution.attribute(con, dims), _raw(con, dims), check_exact=True)

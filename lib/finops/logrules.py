@@ -239,8 +239,11 @@ def count_and_group(con: duckdb.DuckDBPyConnection, rules: list[Rule], price_key
     if len(rules) > _MASK_BITS:
         raise ValueError(f"{len(rules)} rules do not fit a {_MASK_BITS}-bit mask")
     bits = [f"(CASE WHEN {r.condition} THEN {1 << (_PARTS_BITS + i)} ELSE 0 END)" for i, r in enumerate(rules)]
-    columns = [*scan.columns, f"CAST({' + '.join([f'({scan.parts})', *bits])} AS BIGINT) AS parts"]
-    keys = [*scan.keys, "parts"]
+    # The rules read the raw columns (inner SELECT); the parts code reads the plain names, so it is
+    # computed outside: inside, a log column that happens to bear a plain name (an extra
+    # ``input_tokens``) would be read instead of the alias.
+    columns = [*scan.columns, f"CAST({' + '.join(bits) or '0'} AS BIGINT) AS __broken"]
+    keys = [*scan.keys, f"CAST(({scan.parts}) + __broken AS BIGINT) AS parts"]
     ordinals = ", ".join(str(i + 1) for i in range(len(keys)))
     con.execute(f"CREATE OR REPLACE TEMP TABLE {scan.table} AS SELECT {', '.join(keys)}, {', '.join(scan.sums)}\n"
                 f"FROM (SELECT {', '.join(columns)} FROM {scan.source})\nGROUP BY {ordinals}")
