@@ -298,7 +298,9 @@ def usage_scan(types: Mapping[str, str], source: str = "calls_raw") -> UsageScan
     cols, guards, sums = [], [], ["COUNT(*) AS calls"]
     for src, plain in [*calllog.PLAIN_NAMES.items(), *calllog.OPTIONAL_PLAIN_NAMES.items()]:
         target = casts.get(src, "BIGINT")
-        if src not in types:  # an optional column the log lacks is zero, as in calls_view_sql; HUGEINT as a SUM is
+        # An optional column the log lacks is zero, as in calls_view_sql; as a sum, a HUGEINT zero (what SUM of
+        # a BIGINT gives), so the costing's result types are the raw log's.
+        if src not in types:
             cols.append(f"CAST(0 AS BIGINT) AS {plain}")
             sums.append(f"CAST(0 AS HUGEINT) AS {plain}")
             continue
