@@ -6,8 +6,9 @@ Each measurement runs in its own subprocess, so its peak memory (``resource.getr
 ``ru_maxrss``) is its own and a JVM or a LiteLLM import does not linger in the bench:
 
 - ``generate``: the seeded log written to ``.cache/finops`` (once; reused while its arguments hold);
-- ``duckdb``: the book's path end to end, ``attribution.connect`` (which validates the whole log) and
-  then ``attribution.attribute(con, ["tenant", "feature"])``, against a plain DuckDB GROUP BY of the
+- ``duckdb``: the book's path end to end, ``attribution.connect`` (whose one pass over the log validates
+  it and writes the pre-aggregate ``attribute`` prices) and then
+  ``attribution.attribute(con, ["tenant", "feature"])``, against a plain DuckDB GROUP BY of the
   same dimensions (COUNT and the three token SUMs) over the same file; alternated, each on a fresh
   connection, best of three each (issue 19's target: at most 2x);
 - ``memory``: the same path once in a process of its own, for its peak memory (target under 1 GB);

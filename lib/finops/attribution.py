@@ -18,9 +18,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from lib.finops import calllog, logread
+from lib.finops.logschema import _sql_string
 from lib.finops.costing import (DIMENSIONS, MICRO, PRICE_COLUMNS, PRICE_QUANTUM, PRICED_CALLS_SQL,  # noqa: F401
-                                UNPRICED_MODELS_SQL, aggregate_sql, call_cost_usd, calls_view_sql, price_table,
-                                prices_view_sql, to_price)
+                                UNPRICED_MODELS_SQL, USAGE_KEYS, USAGE_TABLE, UsageScan, aggregate_sql, call_cost_usd,
+                                calls_view_sql, price_table, prices_view_sql, to_price, usage_scan)
 
 CENT = Decimal("0.01")
 CURRENCY = "USD"
@@ -40,26 +41,65 @@ def connect(call_log: str | Path, prices: pd.DataFrame, rules: pd.DataFrame | No
     ``prices`` is an ``api_prices`` frame or a price history (``lib.prices.history``); with a
     history each call is costed at the price in force on its date.
 
-    The Parquet file is read in place on every query (nothing is loaded up front). A malformed log
-    raises ``DataValidationError`` naming file, row, column and reason.
+    The validating pass over the log also writes its pre-aggregate (``costing.usage_scan``: tokens
+    summed per tenant, feature, provider, model, day and priced parts, a few thousand rows), which
+    ``attribute`` prices instead of reading the log again (except by hour); every other query (``per_call_costs``,
+    ``write_costed_log``) reads the Parquet file in place through ``calls``. A malformed log raises
+    ``DataValidationError`` naming file, row, column and reason.
     """
     con = duckdb.connect()
     # No progress bar: in a notebook it becomes a widget output, and outputs must be deterministic.
     con.execute("SET enable_progress_bar = false")
     table = price_table(prices, rules)
     columns = calllog.register_raw_log(con, call_log)
-    calllog.validate_call_log(con, call_log, table)
+    # The one pass reads the Parquet file itself (calls_raw's row numbering is for the validator's look-ups).
+    source = (f"read_parquet('{_sql_string(str(call_log))}')" if Path(call_log).suffix.lower() == ".parquet"
+              else "calls_raw")
+    calllog.validate_call_log(con, call_log, table, scan=lambda types: usage_scan(types, source))
     con.register("__prices_text", table)
     con.execute(f"CREATE TABLE prices AS {prices_view_sql('__prices_text')}")
     con.unregister("__prices_text")
     optional = [c for c in calllog.OPTIONAL_COLUMNS if c in columns]
     con.execute(f"CREATE VIEW calls AS {calls_view_sql('calls_raw', optional=optional)}")
+    _keep_usage(con, usage_scan({r[0]: str(r[1]).upper() for r in con.execute("DESCRIBE calls_raw").fetchall()}, source))
     return con
 
 
+def _keep_usage(con: duckdb.DuckDBPyConnection, scan: UsageScan) -> None:
+    """Keep the validating pass's pre-aggregate only where it is exactly what ``calls`` holds, and note
+    which ``calls`` it summarises, so that ``attribute`` can tell if ``calls`` was redefined since."""
+    if not _has_table(con, scan.table):  # too many rules for one mask: counted the plain way
+        return
+    if scan.uncast and con.execute(f"SELECT bool_or({scan.uncast}) FROM {scan.table}").fetchall()[0][0]:
+        # A value the plain CAST refuses though the validator let it pass: costing the log itself
+        # raises as it always did, rather than the pre-aggregate silently reading it as NULL.
+        con.execute(f"DROP TABLE {scan.table}")
+        return
+    con.execute(f"CREATE TEMP TABLE {scan.table}_of AS SELECT sql FROM duckdb_views() WHERE view_name = 'calls'")
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[0][0])
+
+
+def usage_source(con: duckdb.DuckDBPyConnection) -> str | None:
+    """``connect``'s pre-aggregate if it still summarises ``calls`` (None: cost the ``calls`` view itself)."""
+    if not _has_table(con, f"{USAGE_TABLE}_of"):
+        return None
+    same = con.execute(f"SELECT COUNT(*) FROM {USAGE_TABLE}_of o JOIN duckdb_views() v "
+                       f"ON v.view_name = 'calls' AND v.sql = o.sql").fetchall()[0][0]
+    return USAGE_TABLE if same else None
+
+
 def attribute(con: duckdb.DuckDBPyConnection, dimensions: Sequence[str] = ()) -> pd.DataFrame:
-    """``aggregate_sql`` run on ``con``: one row per group with ``cost_usd_exact`` (Decimal) and ``cost_usd`` (float)."""
-    cur = con.execute(aggregate_sql(dimensions))
+    """``aggregate_sql`` run on ``con``: one row per group with ``cost_usd_exact`` (Decimal) and ``cost_usd`` (float).
+
+    On a ``connect`` connection it prices the pre-aggregate its validating pass wrote (the same
+    totals, to the last digit, as costing the log: ``tests/test_onepass.py``); elsewhere, or once
+    ``calls`` has been redefined, the ``calls`` view.
+    """
+    usage = usage_source(con) if set(dimensions) <= set(USAGE_KEYS) else None  # by hour: read the log
+    cur = con.execute(aggregate_sql(dimensions, usage=usage))
     return results_frame([d[0] for d in cur.description], cur.fetchall())
 
 

@@ -14,9 +14,9 @@ checks, compared as DOUBLE, so an absurd cell is reported once and can never ove
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import duckdb
 import pandas as pd
@@ -41,15 +41,19 @@ that does not run this validator (Spark), which refuses the log if ``calls`` is 
 
 
 def validate_call_log(con: duckdb.DuckDBPyConnection, path: str | Path, price_keys: pd.DataFrame,
-                      view: str = "calls_raw") -> int:
+                      view: str = "calls_raw", scan: Callable[[dict[str, str]], Any] | None = None) -> int:
     """Check the log registered as ``view``; raise ``DataValidationError`` naming file, row, column, reason.
 
     ``price_keys`` has ``provider`` (OpenTelemetry name) and ``model`` columns: the calls the book can price.
     Every rule reports its first offending row and how many rows break it. Returns the row count.
     A DuckDB error while scanning (a corrupt Parquet page) is reported on the file, never raised raw.
+
+    ``scan`` (``costing.usage_scan``) maps the log's column types to a ``UsageScan``: the counting pass
+    then also groups the log into its pre-aggregate table (``count_and_group``), left in ``con`` for
+    the costing to read instead of the log. On a refused log that table means nothing.
     """
     with read_errors(path, "while checking its values"):
-        return _validate(con, str(path), price_keys, view)
+        return _validate(con, str(path), price_keys, view, scan)
 
 
 class Rule(NamedTuple):
@@ -94,11 +98,14 @@ def _token_rules(col: str, kind: str) -> tuple[list[Rule], str, str]:
     return rules, f"CAST({num} AS DOUBLE)", passed
 
 
-def value_rules(file: str, types: dict[str, str]) -> list[Rule]:
+def value_rules(file: str, types: dict[str, str], clean: Collection[str] = ()) -> list[Rule]:
     """Every rule a log with these column ``types`` (DuckDB type names, upper case) must pass.
 
     The rules follow the column's type: a typed Parquet column skips the text checks a CSV column
     needs. A column of a type no rule can read (a token count held as a date) is refused here.
+    ``clean`` names required token columns known to pass their own rules on every row (their
+    footer screens cleared them all: ``clean_columns``): the cross-column rules then skip
+    re-checking them per row, the same verdicts for a cheaper condition.
     """
     rules: list[Rule] = []
     for col in REQUIRED_COLUMNS:
@@ -124,6 +131,8 @@ def value_rules(file: str, types: dict[str, str]) -> list[Rule]:
         except TypeError:
             raise DataValidationError([CallLogProblem(file, f"holds {types[col]}, not token counts", 0, col)]) from None
         rules += own
+        if col in clean and col in TOKEN_COLUMNS:
+            passed[col] = "TRUE"
     both = f"{passed[COL_CACHE_READ]} AND {passed[COL_INPUT]}"
     rules.append(Rule(COL_CACHE_READ, f"{both} AND {number[COL_CACHE_READ]} > {number[COL_INPUT]}",
                       f"CAST({_q(COL_CACHE_READ)} AS VARCHAR) || ' > ' || CAST({_q(COL_INPUT)} AS VARCHAR)",
@@ -146,6 +155,22 @@ def value_rules(file: str, types: dict[str, str]) -> list[Rule]:
                           "reasoning tokens {value} output: output_tokens includes reasoning (OpenTelemetry "
                           "convention), so reasoning cannot exceed it"))
     return rules
+
+
+def clean_columns(file: str, types: dict[str, str], rules: list[Rule], maybe: list[bool]) -> list[str]:
+    """The required token columns whose every own rule (emptiness included) has a screen that cleared it:
+    every cell of such a column is present, whole and within range, so ``passed`` holds on every row."""
+    cleared = {r for r, flag in zip(rules, maybe) if not flag}
+    out = []
+    for col in TOKEN_COLUMNS:
+        try:
+            own = _token_rules(col, types[col])[0]
+        except TypeError:
+            continue
+        empty = [r for r in rules if r.column == col and r.reason == "is empty"]
+        if all(r in cleared for r in own + empty):
+            out.append(col)
+    return out
 
 
 def screen_rules(con: duckdb.DuckDBPyConnection, view: str, rules: list[Rule]) -> list[bool]:
@@ -196,6 +221,39 @@ def count_violations(con: duckdb.DuckDBPyConnection, view: str, rules: list[Rule
     return [int(v or 0) for v in row[:len(rules)]], (int(row[-1] or 0) if price_keys is not None else 0)
 
 
+# Rule bits of ``count_and_group``'s BIGINT code, above the costing's 4-bit ``parts`` code: more rules
+# than this are counted the plain way.
+_PARTS_BITS, _MASK_BITS = 4, 58
+
+
+def count_and_group(con: duckdb.DuckDBPyConnection, rules: list[Rule], price_keys: str, scan: Any) -> tuple[list[int], int]:
+    """``count_violations``'s counts from ONE grouping pass that also writes ``scan.table`` (a ``UsageScan``).
+
+    Why: ``attribute`` would otherwise read the log again to cost it. Each row's broken rules are
+    packed as bits into the grouping's ``parts`` key (bit 4 + i: rule i), so a clean log adds no
+    group and no aggregate per rule; a rule's count is then the calls of the groups with its bit
+    set. The grouping reads every column the costing reads (as keys and sums), so a corrupt page is
+    still found here. Unknown models are counted on the groups (a few thousand rows) instead of
+    joining every call to the price keys.
+    """
+    if len(rules) > _MASK_BITS:
+        raise ValueError(f"{len(rules)} rules do not fit a {_MASK_BITS}-bit mask")
+    bits = [f"(CASE WHEN {r.condition} THEN {1 << (_PARTS_BITS + i)} ELSE 0 END)" for i, r in enumerate(rules)]
+    # The rules read the raw columns (inner SELECT); the parts code reads the plain names, so it is
+    # computed outside: inside, a log column that happens to bear a plain name (an extra
+    # ``input_tokens``) would be read instead of the alias.
+    columns = [*scan.columns, f"CAST({' + '.join(bits) or '0'} AS BIGINT) AS __broken"]
+    keys = [*scan.keys, f"CAST(({scan.parts}) + __broken AS BIGINT) AS parts"]
+    ordinals = ", ".join(str(i + 1) for i in range(len(keys)))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {scan.table} AS SELECT {', '.join(keys)}, {', '.join(scan.sums)}\n"
+                f"FROM (SELECT {', '.join(columns)} FROM {scan.source})\nGROUP BY {ordinals}")
+    terms = [f"SUM(CASE WHEN (g.parts & {1 << (_PARTS_BITS + i)}) <> 0 THEN g.calls ELSE 0 END)" for i in range(len(rules))]
+    terms.append("SUM(CASE WHEN k.model IS NULL AND g.model IS NOT NULL AND g.provider IS NOT NULL THEN g.calls ELSE 0 END)")
+    row = con.execute(f"SELECT {', '.join(terms)} FROM {scan.table} g LEFT JOIN {price_keys} k "
+                      f"ON g.provider = k.provider AND g.model = k.model").fetchall()[0]
+    return [int(v or 0) for v in row[:len(rules)]], int(row[-1] or 0)
+
+
 def first_offenders(con: duckdb.DuckDBPyConnection, view: str, rules: list[Rule]) -> list[tuple[int, object]]:
     """Each rule's first offending row (``__row``) and its value, in one pass over the log.
 
@@ -210,7 +268,8 @@ def first_offenders(con: duckdb.DuckDBPyConnection, view: str, rules: list[Rule]
     return [(int(row[2 * i]), row[2 * i + 1]) for i in range(len(rules))]
 
 
-def _validate(con: duckdb.DuckDBPyConnection, file: str, price_keys: pd.DataFrame, view: str) -> int:
+def _validate(con: duckdb.DuckDBPyConnection, file: str, price_keys: pd.DataFrame, view: str,
+              scan: Callable[[dict[str, str]], Any] | None = None) -> int:
     types = {r[0]: str(r[1]).upper() for r in con.execute(f"DESCRIBE {view}").fetchall()}
     missing = [c for c in REQUIRED_COLUMNS if c not in types]
     if missing:
@@ -224,12 +283,18 @@ def _validate(con: duckdb.DuckDBPyConnection, file: str, price_keys: pd.DataFram
     # price keys, then the first offending row of each rule that has any: a clean log pays one pass.
     rules = value_rules(file, types)
     flags = screen_rules(con, view, rules)
+    clean = clean_columns(file, types, rules, flags)
+    if clean:  # same rules in the same order; only the cross-column conditions are shorter
+        rules = value_rules(file, types, clean)
     maybe = [r for r, flag in zip(rules, flags) if flag]
     read = {c: types[c] for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in types}
     keys = price_keys[["provider", "model"]].drop_duplicates()
     con.register("__price_keys", keys)
     try:
-        counts, unknown_calls = count_violations(con, view, maybe, read, "__price_keys")
+        if scan is not None and len(maybe) <= _MASK_BITS:
+            counts, unknown_calls = count_and_group(con, maybe, "__price_keys", scan(types))
+        else:
+            counts, unknown_calls = count_violations(con, view, maybe, read, "__price_keys")
         failing = [(rule, count) for rule, count in zip(maybe, counts) if count]
         problems: list[Problem] = []
         for (rule, count), (first, value) in zip(failing, first_offenders(con, view, [r for r, _ in failing])):
