@@ -42,9 +42,11 @@ refresh-litellm: $(STAMP)
 		SOURCE="LiteLLM $$version price database (model_prices_and_context_window_backup.json from the PyPI wheel)" \
 		$(MAKE) --no-print-directory refresh
 
-## html: build _build/html from the executed notebooks in book/ (no execution), warnings are errors
+## html: build _build/html from the executed notebooks in book/ (no execution), warnings are errors.
+## Incremental: Sphinx's environment stays in _build, so only changed pages are re-read, and the
+## result is byte for byte a clean build's (lib/book/htmlbuild.py); `make clean html` builds from scratch.
 html: $(STAMP)
-	$(BIN)/python -m lib.data.lock --shared -- $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going --quiet
+	$(BIN)/python -m lib.data.lock --shared -- $(BIN)/python -m lib.book.htmlbuild build . --warningiserror --nitpick --keep-going --quiet
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
 ## book: refresh, then build the HTML
