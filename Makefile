@@ -52,9 +52,12 @@ html: $(STAMP)
 ## book: refresh, then build the HTML
 book: refresh html
 
-## test: the whole suite: lib unit and property tests, data schema, nbval over book/, HTML build
+## test: the whole suite: lib unit and property tests, data schema, nbval over book/, HTML build.
+## Spread over TEST_WORKERS pytest-xdist workers (default: one per core); how tests are grouped onto
+## workers is in tests/conftest.py. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env tests book
+	$(BIN)/python -m pytest -n "$(TEST_WORKERS)" --dist loadgroup --no-loadscope-reorder --nbval --nbval-current-env tests book
 
 ## lab: JupyterLab on this project; the .py chapters in analyses/ open as notebooks
 lab: $(STAMP)

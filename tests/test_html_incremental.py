@@ -6,14 +6,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import copy_project, snapshot
+from tests.conftest import build_html, copy_project, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -23,9 +21,7 @@ CHAPTER = "routing"  # any chapter; this one's first paragraph and title are edi
 
 def build(project: Path) -> str:
     """`make html`'s build of ``project`` (warnings are errors); its log, without colours."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "lib.book.htmlbuild", "build", str(project), "--warningiserror", "--nitpick",
-         "--keep-going", "--path-output", str(project)], capture_output=True, text=True)
+    proc = build_html(project)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return ANSI.sub("", proc.stdout)
 
