@@ -4,6 +4,7 @@ the pages whose notebook changed, and what it writes is, byte for byte, what a c
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -56,11 +57,19 @@ def test_a_changed_notebook_rebuilds_its_page_and_the_result_equals_a_clean_buil
     project = copy_project(tmp_path / "project")
     root_page = yaml.safe_load((project / "_toc.yml").read_text())["root"]  # its toctree lists every chapter
     notebook = project / "book" / f"{CHAPTER}.ipynb"
-    clean_build(project)
+    clean = clean_build(project)
 
     unchanged = build(project)
     assert "updating environment: 0 added, 0 changed, 0 removed" in unchanged
     assert pages(unchanged, "reading sources") == set() and pages(unchanged, "writing output") == set()
+
+    # The refresh replaces the notebook of a chapter it re-ran even when the bytes are the same:
+    # newer, not changed. It is not re-read; its page is written again, to the same bytes.
+    os.utime(notebook)
+    touched = build(project)
+    assert pages(touched, "reading sources") == set()
+    assert f"book/{CHAPTER}" in pages(touched, "writing output")
+    assert_same_files(snapshot(project / "_build" / "html"), clean)
 
     # A change inside the page: only it is re-read; it and the page whose toctree holds it are written.
     edit_first_markdown(notebook, "is the guide's\nbiggest lever", "is the guide's\nlargest lever")

@@ -21,6 +21,12 @@ measured on this book (Sphinx 7.4.7, myst-nb 1.4.0):
   reload them from the same file, drop them for the pages being rewritten as Sphinx does for
   words, and dump them in one order (by page, then entry) whatever order the pages were written.
 
+And one thing made builds re-read pages that had not changed: Sphinx calls a page changed when
+its file is newer than its last reading, and the refresh replaces the notebook of every chapter
+it ran, also when the new one has the same bytes (the trust chapter runs after any other). We
+keep each page's sha256 in the environment and do not re-read a page whose bytes, dependencies
+and configuration are unchanged (Sphinx still writes its HTML again, from the stored doctree).
+
 As a command, ``python -m lib.book.htmlbuild ARGS`` runs ``jupyter-book ARGS`` without
 importing ``rfc3987_syntax``: jsonschema (which checks ``_config.yml``) imports it if it is
 installed and it builds a parser at import, about 5 s of every build on this machine; the only
@@ -29,9 +35,11 @@ loss is jsonschema's "iri" format check, which the book's configuration never us
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import sys
+import time
 from typing import Any
 
 EXTENSION = "lib.book.htmlbuild"
@@ -50,6 +58,55 @@ def outward(env: Any, docname: str) -> tuple:
         sorted((k, tuple(v)) for k, v in std.objects.items() if v[0] == docname),
         tuple(env.toctree_includes.get(docname, ())),
     )
+
+
+def _sha256(path: str) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+def _record_sha256(app: Any, doctree: Any) -> None:
+    env = app.env
+    if not hasattr(env, "book_source_sha256"):
+        env.book_source_sha256 = {}
+    env.book_source_sha256[env.docname] = _sha256(env.doc2path(env.docname))
+
+
+def _forget_sha256(app: Any, env: Any, docname: str) -> None:
+    getattr(env, "book_source_sha256", {}).pop(docname, None)
+
+
+def _merge_sha256(app: Any, env: Any, docnames: set[str], other: Any) -> None:
+    if not hasattr(env, "book_source_sha256"):
+        env.book_source_sha256 = {}
+    for docname in docnames:
+        if docname in getattr(other, "book_source_sha256", {}):
+            env.book_source_sha256[docname] = other.book_source_sha256[docname]
+
+
+def _unchanged(env: Any, docname: str) -> bool:
+    """Same bytes as when last read, no dependency newer than that reading, its doctree stored."""
+    known = getattr(env, "book_source_sha256", {}).get(docname)
+    if known is None or docname not in env.all_docs or docname in env.reread_always:
+        return False
+    if not os.path.isfile(os.path.join(env.doctreedir, docname + ".doctree")):
+        return False
+    read_at_s = env.all_docs[docname] / 1e6  # Sphinx 7.4 keeps the reading time in microseconds
+    for dep in env.dependencies.get(docname, ()):
+        dep_path = os.path.join(env.srcdir, dep)
+        if not os.path.isfile(dep_path) or os.path.getmtime(dep_path) > read_at_s:
+            return False
+    return _sha256(env.doc2path(docname)) == known
+
+
+def _skip_unchanged(app: Any, env: Any, docnames: list[str]) -> None:
+    from sphinx.environment import CONFIG_OK
+
+    if env.config_status != CONFIG_OK:  # a configuration change can change every page
+        return
+    for docname in [d for d in docnames if _unchanged(env, d)]:
+        docnames.remove(docname)
+        env.all_docs[docname] = time.time_ns() // 1_000  # as if read now: not considered again
 
 
 class _Tracker:
@@ -130,10 +187,14 @@ def setup(app: Any) -> dict[str, Any]:
     _keep_index_entries()
     app.connect("builder-inited", _copy_mystnb_css_first)
     app.connect("env-get-outdated", tracker.outdated)
+    app.connect("doctree-read", _record_sha256)
+    app.connect("env-purge-doc", _forget_sha256)
+    app.connect("env-merge-info", _merge_sha256)
+    app.connect("env-before-read-docs", _skip_unchanged, priority=400)  # before the tracker looks
     app.connect("env-before-read-docs", tracker.before_read)
     app.connect("env-get-updated", tracker.updated)
-    # Nothing is stored in the environment, so a parallel read is safe.
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    # The hashes in the environment are merged after a parallel read (env-merge-info).
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
 
 
 def main(argv: list[str] | None = None) -> None:
