@@ -54,10 +54,11 @@ book: refresh html
 
 ## test: the whole suite: lib unit and property tests, data schema, nbval over book/, HTML build.
 ## Spread over TEST_WORKERS pytest-xdist workers (default: one per core); how tests are grouped onto
-## workers is in tests/conftest.py. TEST_WORKERS=0 runs it in one process.
+## workers is in tests/conftest.py (one file, so one notebook's nbval cells, per worker at a time).
+## TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest -n "$(TEST_WORKERS)" --dist loadgroup --no-loadscope-reorder --nbval --nbval-current-env tests book
+	$(BIN)/python -m pytest -n "$(TEST_WORKERS)" --dist loadfile --no-loadscope-reorder --nbval --nbval-current-env tests book
 
 ## lab: JupyterLab on this project; the .py chapters in analyses/ open as notebooks
 lab: $(STAMP)

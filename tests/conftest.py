@@ -132,7 +132,11 @@ def feed_map() -> pd.DataFrame:
     return feeds.load_feed_map()
 
 
-# How `make test` spreads the suite over xdist workers (--dist loadgroup): a test goes where its
+# `make test` runs --dist loadfile: every file (a test module, a notebook's nbval cells) runs whole
+# on one worker. Under --dist loadgroup with the groups below, one run of the whole suite passed and
+# the next ran the last four notebooks' cells one by one on both workers, each in a fresh kernel
+# (not understood yet), so loadgroup is not what make test uses; the groups are kept to try again.
+# With --dist loadgroup (the design): a test goes where its
 # group goes. An nbval notebook is one group (its cells share one kernel and must run in order on
 # one worker); a test module is one group, so its module-scoped fixtures are made once; the tests
 # of the modules below that are slow and independent are each their own group, so they spread;
@@ -155,7 +159,7 @@ def xdist_group_of(item: pytest.Item) -> str:
     return path.name
 
 
-# Under xdist the groups are handed out in collection order (make test passes
+# Under xdist the files (or groups) are handed out in collection order (make test passes
 # --no-loadscope-reorder), one at a time to whichever worker runs low: the longest go first, so
 # that no worker starts a minutes-long group while the other has nothing left.
 LONGEST_FIRST = ("test_chapters_run_as_live_notebooks_with_their_widgets", SERIAL_GROUP, "test_thin_feed.py::",
