@@ -42,17 +42,23 @@ refresh-litellm: $(STAMP)
 		SOURCE="LiteLLM $$version price database (model_prices_and_context_window_backup.json from the PyPI wheel)" \
 		$(MAKE) --no-print-directory refresh
 
-## html: build _build/html from the executed notebooks in book/ (no execution), warnings are errors
+## html: build _build/html from the executed notebooks in book/ (no execution), warnings are errors.
+## Incremental: Sphinx's environment stays in _build, so only changed pages are re-read, and the
+## result is byte for byte a clean build's (lib/book/htmlbuild.py); `make clean html` builds from scratch.
 html: $(STAMP)
-	$(BIN)/python -m lib.data.lock --shared -- $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going --quiet
+	$(BIN)/python -m lib.data.lock --shared -- $(BIN)/python -m lib.book.htmlbuild build . --warningiserror --nitpick --keep-going --quiet
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
 ## book: refresh, then build the HTML
 book: refresh html
 
-## test: the whole suite: lib unit and property tests, data schema, nbval over book/, HTML build
+## test: the whole suite: lib unit and property tests, data schema, nbval over book/, HTML build.
+## Spread over TEST_WORKERS pytest-xdist workers (default: one per core); how tests are grouped onto
+## workers is in tests/conftest.py (one file, so one notebook's nbval cells, per worker at a time).
+## TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env tests book
+	$(BIN)/python -m pytest -n "$(TEST_WORKERS)" --dist loadfile --no-loadscope-reorder --nbval --nbval-current-env tests book
 
 ## lab: JupyterLab on this project; the .py chapters in analyses/ open as notebooks
 lab: $(STAMP)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lib.book.refresh import IN_USE_FILE, PriceFeed, RefreshError, read_conclusions, read_figures, refresh
-from tests.conftest import BAD_FEEDS, LITELLM_VERSION, snapshot
+from tests.conftest import BAD_FEEDS, LITELLM_VERSION, build_html, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -85,9 +85,7 @@ def test_a_hostile_feed_reaches_the_html_only_as_escaped_text(book_copy):
         str(BAD_FEEDS / "openrouter_hostile.json"), "openrouter", "2026-11-24", hostile_source))
     conclusions = read_conclusions(book_copy / "book" / "conclusions.csv")
     assert ("prices_now", "pn_cheapest_frontier_now") in conclusions
-    proc = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(book_copy), "--warningiserror",
-         "--nitpick", "--keep-going", "--path-output", str(book_copy)], capture_output=True, text=True)
+    proc = build_html(book_copy)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     html_dir = book_copy / "_build" / "html" / "book"
     for page in ("prices_now.html", "changes.html"):
