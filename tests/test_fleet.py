@@ -112,6 +112,12 @@ def test_nodes_needed_by_hand():
         fleet.nodes_needed(1, 0)
 
 
+def test_any_positive_peak_needs_a_node_even_when_the_division_underflows():
+    # 5e-324 / 2.0 underflows to 0.0: found by the property test below.
+    assert int(fleet.nodes_needed(5e-324, 2.0)) == 1
+    assert int(fleet.nodes_needed(0.0, 2.0)) == 0
+
+
 @given(peak=st.floats(0, 1e7), bench=st.floats(1, 1e6), d=st.floats(1, 5))
 def test_derating_never_needs_fewer_nodes(peak, bench, d):
     plain = int(fleet.nodes_needed(peak, bench))

@@ -94,4 +94,6 @@ def nodes_needed(peak_tokens_per_s: ArrayLike, bench_tokens_per_s_per_node: Arra
     if np.any(bench <= 0) or np.any(d <= 0):
         raise ValueError("benchmark throughput and derate must be > 0")
     # The epsilon keeps an exact fit (peak = n x per-node rate) from rounding up to n + 1 on float noise.
-    return np.ceil(peak * (1.0 + h) * d / bench * (1 - 1e-12)).astype(np.int64)
+    n = np.ceil(peak * (1.0 + h) * d / bench * (1 - 1e-12)).astype(np.int64)
+    # A peak so small that the division underflows to zero (a denormal) still needs one node.
+    return np.where(peak > 0, np.maximum(n, 1), n)
