@@ -121,3 +121,23 @@ def test_a_description_is_cut_at_its_first_sentence():
     assert datafiles.first_sentence("One row per GPU (e.g. H100). More text.") == "One row per GPU (e.g. H100)."
     assert datafiles.first_sentence("Prices per model. Then more.") == "Prices per model."
     assert datafiles.first_sentence("no full stop") == "no full stop"
+
+
+def test_the_catalogue_lists_a_staged_snapshot_under_its_final_name_and_skips_hidden_folders(tmp_path):
+    data = tmp_path / "data"
+    (data / "snapshots").mkdir(parents=True)
+    (data / ".incoming").mkdir()
+    (data / ".cache").mkdir()
+    row = "price_id,source,as_of\nx,feed,2026-11-24\n"
+    (data / "api_prices.csv").write_text(row)
+    (data / "snapshots" / "api_prices.litellm.2026-11-23.csv").write_text(row)
+    (data / ".incoming" / "api_prices.litellm.2026-11-24.csv").write_text(row + "y,feed,2026-11-24\n")
+    (data / ".cache" / "scratch.csv").write_text(row)
+    readme = tmp_path / "README.md"
+    readme.write_text("## api_prices.csv\n\nPrices.\n\n## " + datafiles.SNAPSHOT_SECTION + "\n\nSnapshots.\n")
+    files = datafiles.catalog(data, readme)
+    assert [f.split("data/", 1)[1] for f in files["file"]] == [
+        "api_prices.csv", "snapshots/api_prices.litellm.2026-11-23.csv", "snapshots/api_prices.litellm.2026-11-24.csv"]
+    assert files["rows"].tolist() == [1, 1, 2]
+    staged_link = datafiles.file_link(data / "snapshots" / "api_prices.litellm.2026-11-24.csv")
+    assert "api_prices.litellm.2026-11-24.csv" in staged_link

@@ -34,10 +34,27 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text
 
 
-def data_files(data_dir: str | Path) -> list[Path]:
-    """Every CSV under ``data_dir``, top-level files first, then snapshots, each by name."""
+# A refresh that imports prices stages the new snapshot in data/.incoming/ and runs every chapter
+# on it before moving it into data/snapshots/ (all or nothing), so this page lists a staged file
+# under the name it will have; any other hidden folder is the tools' own and not data.
+STAGED_FOLDER, SNAPSHOT_FOLDER = ".incoming", "snapshots"
+
+
+def data_files(data_dir: str | Path) -> list[tuple[str, Path]]:
+    """Every CSV under ``data_dir`` as (its path relative to ``data_dir`` once in place, the file to
+    read): top-level files first, then snapshots, each by name; a staged snapshot replaces one of
+    the same name."""
     base = resolve(data_dir)
-    return sorted(base.rglob("*.csv"), key=lambda p: (len(p.relative_to(base).parts), p.relative_to(base).as_posix()))
+    listed: dict[str, Path] = {}
+    for path in base.rglob("*.csv"):
+        parts = path.relative_to(base).parts
+        if any(part.startswith(".") for part in parts[:-1]) and parts[0] != STAGED_FOLDER:
+            continue
+        if parts[0] == STAGED_FOLDER:
+            listed[Path(SNAPSHOT_FOLDER, *parts[1:]).as_posix()] = path
+        else:
+            listed.setdefault(Path(*parts).as_posix(), path)
+    return sorted(listed.items(), key=lambda kv: (len(Path(kv[0]).parts), kv[0]))
 
 
 def _sources(frame: pd.DataFrame) -> str:
@@ -66,9 +83,9 @@ def catalog(data_dir: str | Path, readme: str | Path) -> pd.DataFrame:
     naming the file and the heading to add, since a reader could not know what it holds."""
     base, sections = resolve(data_dir), readme_sections(readme)
     rows = []
-    for path in data_files(base):
-        rel = path.relative_to(base)
-        section = SNAPSHOT_SECTION if rel.parts[0] == "snapshots" else rel.as_posix()
+    for name, path in data_files(base):
+        rel = Path(name)
+        section = SNAPSHOT_SECTION if rel.parts[0] == SNAPSHOT_FOLDER else rel.as_posix()
         if section not in sections:
             raise KeyError(f"{readme}: no section '## {section}' describes {data_dir}/{rel.as_posix()}")
         try:
@@ -92,4 +109,6 @@ def summary(files: pd.DataFrame, data_dir: str, readme: str) -> str:
 def file_link(path: str | Path, label: str | None = None) -> str:
     """A download link carrying the file's own text, byte for byte (its columns name their units)."""
     p = resolve(path)
+    if not p.exists() and p.parent.name == SNAPSHOT_FOLDER:  # a snapshot still staged by the refresh
+        p = p.parent.parent / STAGED_FOLDER / p.name
     return download_link(p.read_text(encoding="utf-8"), p.name, label or f"Download {p.name}")
