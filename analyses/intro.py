@@ -79,7 +79,7 @@ n_claims = len(verdicts)
 n_misses = int(counts[list(guide.MISSES)].sum())
 figures.record("in_n_claims", n_claims, "count")
 figures.record("in_n_misses", n_misses, "count")
-worst = findings.money_misses(verdicts, n_errors)
+worst = findings.costliest_misses(verdicts, n_errors)
 cheapest = findings.cheapest_per_tier(now_book, input_tokens=reference_input_tokens,
                                       output_tokens=reference_output_tokens)
 for row in cheapest.itertuples():
@@ -95,7 +95,8 @@ ran_on_text = findings.prices_named(api_prices_csv, imported_prices_csv)
 
 items = [
     ("The guide's costliest errors.",
-     f"Of the guide's money figures (a price, a bill, a saving) the {len(worst)} furthest off are:"
+     f"Of the guide's figures in dollars a day, a month or a year (a bill, a spend, a threshold), the "
+     f"{len(worst)} a reader acting on them would be furthest off by, in dollars a month:"
      + "<ol>" + "".join(f"<li>{html.escape(findings.error_sentence(claims, r))} "
                         f"See {link(r['chapter'])}.</li>" for _, r in worst.iterrows()) + "</ol>"),
     ("How far to trust it overall.",

@@ -48,23 +48,31 @@ def test_price_distance_counts_only_models_the_feed_priced():
     assert "2 moved" in findings.distance_sentence(d)
 
 
-def test_money_misses_are_the_furthest_off_money_figures():
+def test_costliest_misses_rank_recurring_bills_by_dollars_a_month_off():
+    nan = float("nan")
     table = pd.DataFrame({
-        "claim_id": ["a", "b", "c", "d"], "unit": ["usd", "tokens_per_s", "usd_per_year", "usd"],
-        "verdict": ["wrong arithmetic", "physically impossible", "contradicts another section", "agrees"],
-        "off_factor": [3.0, 100.0, 20.0, 1.0]})
-    assert findings.money_misses(table, 5)["claim_id"].tolist() == ["c", "a"]
+        "claim_id": ["a", "b", "c", "d", "e", "f"],
+        "unit": ["usd_per_day", "tokens_per_s", "usd_per_year", "usd_per_month", "usd_per_mtok", "usd_per_month"],
+        "verdict": ["wrong arithmetic", "physically impossible", "contradicts another section", "agrees",
+                    "wrong arithmetic", "disagrees with outside data"],
+        "guide_value": [100.0, 1e6, 120_000.0, 5.0, 3.0, nan],
+        "guide_low": [nan, nan, nan, nan, nan, 1_000.0], "guide_high": [nan, nan, nan, nan, nan, 2_000.0],
+        "ours": [200.0, 1.0, 60_000.0, 5.0, 300.0, 5_000.0]})
+    worst = findings.costliest_misses(table, 5)
+    # c: 60k a year = 5,000 a month; f: 3,000 past the range's top end; a: 100 a day = 3,041.67 a month.
+    assert worst["claim_id"].tolist() == ["c", "a", "f"]
+    assert worst["usd_per_month_off"].tolist() == pytest.approx([5_000.0, 100 * 365 / 12, 3_000.0])
     with pytest.raises(KeyError, match="unit"):
-        findings.money_misses(table.drop(columns="unit"), 1)
+        findings.costliest_misses(table.drop(columns="unit"), 1)
 
 
 def test_the_landing_findings_follow_the_stored_records():
     """On the book's own records: the errors named are misses on money figures, furthest first."""
     claims = tables.load_guide_claims()
     figs, concl = reliability.read_records(ROOT / "book" / "figures.csv", ROOT / "book" / "conclusions.csv")
-    worst = findings.money_misses(reliability.claim_verdicts(claims, figs, concl), 3)
-    assert len(worst) == 3 and worst["unit"].str.startswith("usd").all()
-    assert worst["off_factor"].is_monotonic_decreasing and (worst["off_factor"] > 1.15).all()
+    worst = findings.costliest_misses(reliability.claim_verdicts(claims, figs, concl), 3)
+    assert len(worst) == 3 and worst["unit"].isin(list(findings.USD_PER_MONTH_BY_UNIT)).all()
+    assert worst["usd_per_month_off"].is_monotonic_decreasing and (worst["usd_per_month_off"] > 0).all()
     sentence = findings.error_sentence(claims, worst.iloc[0])
     assert worst.iloc[0]["quote"] in sentence and f"({worst.iloc[0]['verdict']})" in sentence
     value, unit = findings.recorded(figs, "crossover", "xo_spend_open")

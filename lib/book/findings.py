@@ -20,26 +20,40 @@ from lib.costs import api
 from lib.data.paths import resolve
 from lib.prices import compare
 
-# A claim's unit says what it measures; these are the ones that are money: a price, a bill, a cost.
-MONEY_UNIT_PREFIX = "usd"
+# A recurring bill, by its unit, in dollars a month: what a reader who budgets with the guide's
+# figure instead of the book's is off by each month. A price per token or per request has no
+# volume of its own (it needs a workload the claim does not state), so it is not ranked here.
+USD_PER_MONTH_BY_UNIT = {"usd_per_month": 1.0, "usd_per_day": 365.0 / 12.0, "usd_per_year": 1.0 / 12.0}
 
 
-def money_misses(verdicts: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The ``n`` misses on money figures (a price, a bill, a cost: unit ``usd...``) furthest off,
-    furthest first. A figure a reader budgets with is where a wrong number costs money, so these
-    are the guide's costliest errors; ties and order as ``reliability.worst_cases``."""
-    if "unit" not in verdicts.columns:
-        raise KeyError("the verdict table has no 'unit' column: pass reliability.claim_verdicts' table")
-    money = verdicts[verdicts["unit"].astype(str).str.startswith(MONEY_UNIT_PREFIX)
-                     & np.isfinite(verdicts["off_factor"].to_numpy(dtype=float))]
-    return reliability.worst_cases(money, n)
+def guide_reference(row: pd.Series) -> float:
+    """The guide's figure the book's is measured from: its value, or the nearer end of its range."""
+    if not pd.isna(row.get("guide_value")):
+        return float(row["guide_value"])
+    low, high, ours = float(row["guide_low"]), float(row["guide_high"]), float(row["ours"])
+    return low if ours < low else high if ours > high else ours
+
+
+def costliest_misses(verdicts: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The ``n`` misses on recurring bills (a cost a day, a month or a year) that a reader acting on
+    the guide's figure would be furthest off by, in dollars a month, costliest first (ties by claim
+    id). Adds ``usd_per_month_off``: |the guide's figure − the book's|, converted to a month."""
+    missing = {"unit", "verdict", "ours", "guide_value", "guide_low", "guide_high"} - set(verdicts.columns)
+    if missing:
+        raise KeyError(f"the verdict table has no {sorted(missing)} column(s): pass reliability.claim_verdicts' table")
+    rows = verdicts[verdicts["unit"].isin(list(USD_PER_MONTH_BY_UNIT)) & verdicts["verdict"].isin(guide.MISSES)
+                    & np.isfinite(verdicts["ours"].to_numpy(dtype=float))].copy()
+    rows["usd_per_month_off"] = [abs(guide_reference(r) - float(r["ours"])) * USD_PER_MONTH_BY_UNIT[r["unit"]]
+                                 for _, r in rows.iterrows()]
+    order = np.lexsort((rows["claim_id"].to_numpy(), -rows["usd_per_month_off"].to_numpy(dtype=float)))
+    return rows.iloc[order[:n]]
 
 
 def error_sentence(claims: pd.DataFrame, row: pd.Series) -> str:
-    """One miss as a sentence: what the guide says, what the book gets, how far off and why."""
+    """One miss as a sentence: what the guide says, what the book gets, what acting on it costs, and why."""
     c = guide.compare(claims, row["claim_id"], row["ours"])
-    return (f"“{row['quote']}”: the guide's {c['guide']} is {c['book']} when recomputed, off by "
-            f"{fmt_ratio(row['off_factor'])} ({row['verdict']}).")
+    return (f"“{row['quote']}”: the guide's {c['guide']} is {c['book']} when recomputed, "
+            f"{fmt_usd(row['usd_per_month_off'])} a month off ({row['verdict']}).")
 
 
 def paid_book_rows(prices: pd.DataFrame) -> pd.DataFrame:
