@@ -95,3 +95,20 @@ def screenshot(target, name: str, **kwargs) -> Path:
     path = ARTIFACTS / f"{name}.png"
     target.screenshot(path=str(path), **kwargs)
     return path
+
+
+def open_browser():
+    """Debian's Chromium through Playwright, as every browser test launches it (a context manager)."""
+    from contextlib import contextmanager
+
+    from playwright.sync_api import sync_playwright
+
+    @contextmanager
+    def launched():
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+    return launched()

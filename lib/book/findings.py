@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lib.book import guide, reliability
-from lib.book.figures import fmt_pct, fmt_ratio, fmt_usd, format_value
+from lib.book.figures import fmt_pct, fmt_usd, format_value
 from lib.costs import api
 from lib.data.paths import resolve
 from lib.prices import compare
