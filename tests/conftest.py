@@ -177,3 +177,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if os.environ.get("PYTEST_XDIST_WORKER"):
         # Stable: the cells of a notebook, and the tests of a module, keep their order.
         items.sort(key=lambda item: _rank(item.get_closest_marker("xdist_group").kwargs["name"]))
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    """The built book served on localhost (the browser tests' base URL)."""
+    from tests.browser import serve
+
+    with serve(built_book) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module."""
+    from tests.browser import open_browser
+
+    with open_browser() as chromium:
+        yield chromium

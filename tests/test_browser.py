@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page
 
 from lib.book.refresh import chapters_in
-from tests.browser import open_browser, screenshot, serve, watch
+from tests.browser import screenshot, serve, watch
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -24,18 +24,6 @@ PAGES = ["index.html", *(f"book/{c}.html" for c in CHAPTERS), "book/changes.html
 NOT_CHAPTERS = ("book/intro.html", "book/open_data.html", "book/changes.html")
 # Marks Vega draws as SVG; a chart with none of them drew nothing.
 MARKS = "g[class*='mark-'] path, g[class*='mark-'] text, g[class*='mark-'] line, g[class*='mark-'] rect"
-
-
-@pytest.fixture(scope="module")
-def site(built_book):
-    with serve(built_book) as base_url:
-        yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with open_browser() as chromium:
-        yield chromium
 
 
 @pytest.fixture

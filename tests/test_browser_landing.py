@@ -12,22 +12,10 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser import open_browser, screenshot, serve, watch
+from tests.browser import screenshot, watch
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def site(built_book):
-    with serve(built_book) as base_url:
-        yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with open_browser() as chromium:
-        yield chromium
 
 
 @pytest.fixture

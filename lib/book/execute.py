@@ -5,7 +5,6 @@ pool (lib/book/pool.py) shares the conversion, the cleaning and the failure mess
 from __future__ import annotations
 
 import dataclasses
-import logging
 import os
 import tempfile
 import uuid
@@ -17,7 +16,7 @@ import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import CaselessStrEnum
 
-from lib.book.plan import HASH_KEY, KERNEL, PARAMETERS, source_notebook
+from lib.book.plan import HASH_KEY, KERNEL, PARAMETERS, declared_parameters, source_notebook
 
 CELL_TIMEOUT_S = 600
 # Run in every chapter's kernel before its first cell. jsonschema (which Altair validates charts
@@ -110,8 +109,6 @@ def _convert(root: Path, chapter: str, work: Path,
     """Write the chapter as a notebook into ``work``; its source cells, that path, and the parameters
     it declares, taken from the refresh's (a chapter that reads no prices takes no price path).
     A string is the reason it could not be converted."""
-    import papermill
-
     src = root / "analyses" / f"{chapter}.py"
     input_nb = work / f"{chapter}.input.ipynb"
     try:
@@ -119,15 +116,7 @@ def _convert(root: Path, chapter: str, work: Path,
         nbformat.write(source_nb, input_nb)
     except Exception as exc:
         return f"could not convert {src}: {exc}"
-    # papermill warns of a parameter line it cannot parse (see plan.chapter_parameters); that
-    # parameter keeps its default. Not the refresh report's business.
-    quiet = logging.getLogger("papermill")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)
-    try:
-        declared = papermill.inspect_notebook(str(input_nb))
-    finally:
-        quiet.setLevel(level)
+    declared = declared_parameters(input_nb)
     wanted = {k: v for k, v in {**PARAMETERS, **(parameters or {})}.items() if k in declared}
     return source_nb, input_nb, wanted
 

@@ -64,27 +64,34 @@ def _relative(root: Path, value: str) -> str:
     return Path(os.path.normpath(p)).as_posix()
 
 
+def declared_parameters(notebook: Path) -> dict[str, dict]:
+    """papermill's reading of a converted chapter's parameters cell (name -> its default and type).
+
+    papermill warns of a parameter line it cannot parse (one with a trailing comment); that
+    parameter keeps its default, which the chapter's source hash already covers, so the warning
+    is not the refresh report's business."""
+    import logging
+
+    import papermill
+
+    quiet = logging.getLogger("papermill")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        return papermill.inspect_notebook(str(notebook))
+    finally:
+        quiet.setLevel(level)
+
+
 def chapter_parameters(root: Path, chapter: str, overrides: dict[str, object] | None = None,
                        workdir: Path | None = None) -> dict[str, object]:
     """The chapter's parameters as the refresh runs it: the defaults of its parameters cell (read
     with papermill.inspect_notebook on the converted notebook), with the refresh's own values for
     the ones it declares (for_html_book, an imported price snapshot, the record files)."""
-    import logging
-
-    import papermill
-
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         path = Path(tmp) / f"{chapter}.ipynb"
         nbformat.write(source_notebook(root / "analyses" / f"{chapter}.py"), path)
-        # papermill warns of a parameter line it cannot parse (one with a trailing comment); that
-        # parameter keeps its default, which the chapter's source hash already covers.
-        quiet = logging.getLogger("papermill")
-        level = quiet.level
-        quiet.setLevel(logging.ERROR)
-        try:
-            declared = papermill.inspect_notebook(str(path))
-        finally:
-            quiet.setLevel(level)
+        declared = declared_parameters(path)
     values: dict[str, object] = {}
     for name, spec in declared.items():
         try:
