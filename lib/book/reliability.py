@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lib.book import guide
+from lib.book import checks, guide
 from lib.data.paths import resolve
 
 FIGURE_PREFIX = "claim_"
@@ -38,14 +38,14 @@ def read_records(figures_csv: str | Path, conclusions_csv: str | Path) -> tuple[
     return figures, conclusions
 
 
-def off_factor(gap: float, checked_against: str) -> float:
+def off_factor(gap: float, truth: str) -> float:
     """How far off the guide is, as a factor >= 1 (1 = inside the claim or under the ceiling).
 
     ``gap`` is (ours - guide) / guide. For a ceiling check ours is the ceiling, so a claim above
     it is off by claim / ceiling = 1 / (1 + gap)."""
     if math.isnan(gap):
         return math.nan
-    if checked_against == guide.CEILING_CHECK:
+    if truth == guide.CEILING_CHECK:
         return 1.0 / (1.0 + gap) if gap < 0 else 1.0
     ratio = 1.0 + gap
     if ratio <= 0:  # ours is zero or of the other sign: no finite factor says how far off
@@ -53,51 +53,92 @@ def off_factor(gap: float, checked_against: str) -> float:
     return max(ratio, 1.0 / ratio)
 
 
-def miss_share(gap: float, checked_against: str) -> float:
-    """The gap the verdict rule judges, as a share >= 0: |gap|, or for a ceiling check how far the
-    claim exceeds the ceiling (0 at or under it). ``counts_within`` and the chart's slider use it,
-    so a tolerance of 15 % accepts exactly what the rule calls agrees or rounding."""
+def miss_share(gap: float, truth: str) -> float:
+    """The gap as a share >= 0: |gap|, or for a ceiling check how far the claim exceeds the ceiling
+    (0 at or under it). ``counts_within`` and the trust chapter's slider use it."""
     if math.isnan(gap):
         return math.nan
-    if checked_against == guide.CEILING_CHECK:
+    if truth == guide.CEILING_CHECK:
         return 1.0 / (1.0 + gap) - 1.0 if gap < 0 else 0.0
     return abs(gap)
 
 
-def claim_verdicts(claims: pd.DataFrame, figures: pd.DataFrame, conclusions: pd.DataFrame) -> pd.DataFrame:
-    """One row per claim: the registry's fields, the book's value, the gap, the verdict and how far off.
-
-    A claim no chapter has recorded gets the verdict "not recomputed" (the chapter test requires
-    none). Raises InconsistentVerdicts when a recorded verdict is not what the rule gives."""
-    own = claims[["claim_id", "chapter"]]
-    values = figures[figures["name"].str.startswith(FIGURE_PREFIX)].assign(
-        claim_id=lambda f: f["name"].str.slice(len(FIGURE_PREFIX)))[["chapter", "claim_id", "value"]]
-    verdicts = conclusions[conclusions["name"].str.startswith(VERDICT_PREFIX)].assign(
-        claim_id=lambda f: f["name"].str.slice(len(VERDICT_PREFIX)))[["chapter", "claim_id", "text"]]
-    # Only the claim's own chapter speaks for it (another may set it against today's prices, say).
-    table = (claims.merge(own.merge(values, on=["chapter", "claim_id"]), on=["claim_id", "chapter"], how="left")
-             .merge(own.merge(verdicts, on=["chapter", "claim_id"]), on=["claim_id", "chapter"], how="left")
-             .rename(columns={"value": "ours", "text": "recorded_verdict"}))
-    gaps, recomputed, factors, shares = [], [], [], []
-    for row in table.itertuples(index=False):
-        if pd.isna(row.recorded_verdict):
-            gaps.append(math.nan), recomputed.append(NOT_RECOMPUTED), factors.append(math.nan)
-            shares.append(math.nan)
+def recorded_checks(claims: pd.DataFrame, figures: pd.DataFrame) -> dict[str, checks.Check]:
+    """Each claim's two checks as its own chapter recorded them (``arith_<id>``, ``truth_<id>``)."""
+    own = dict(zip(claims["claim_id"], claims["chapter"]))
+    values: dict[tuple[str, str], float] = {}
+    for chapter, name, value in zip(figures["chapter"], figures["name"], figures["value"]):
+        for prefix in guide.CHECK_PREFIXES:
+            if name.startswith(prefix):
+                key = name[len(prefix):]
+                if own.get(key.removesuffix(guide.HIGH_SUFFIX)) == chapter:  # only the claim's own chapter speaks
+                    values[(prefix, key)] = float(value) if not pd.isna(value) else math.nan
+    out = {}
+    for cid in claims["claim_id"]:
+        a, t = values.get(("arith_", cid)), values.get(("truth_", cid))
+        if a is None and t is None:
             continue
-        gap = guide.claim_gap(pd.Series(row._asdict()), float(row.ours)) if not pd.isna(row.ours) else math.nan
-        gaps.append(gap)
-        recomputed.append(guide.verdict_category(gap, row.checked_against))
-        factors.append(off_factor(gap, row.checked_against))
-        shares.append(miss_share(gap, row.checked_against))
-    table["gap"], table["verdict"], table["off_factor"], table["miss_share"] = gaps, recomputed, factors, shares
-    recorded = table["recorded_verdict"].notna()
-    wrong = table[recorded & (table["recorded_verdict"] != table["verdict"])]
-    if len(wrong):
-        detail = "; ".join(f"{r.claim_id} ({r.chapter}): recorded '{r.recorded_verdict}', rule gives '{r.verdict}'"
-                           for r in wrong.itertuples())
+        out[cid] = checks.Check(arithmetic=a, truth=t, arithmetic_high=values.get(("arith_", cid + guide.HIGH_SUFFIX)),
+                                truth_high=values.get(("truth_", cid + guide.HIGH_SUFFIX)))
+    return out
+
+
+def _judged_value(claim: pd.Series, check: checks.Check) -> float:
+    """The book's value a verdict turns on: the first check that failed, else the headline one."""
+    fig = checks.figure_of(claim)
+    failures, _ = checks.own_failures(claim, check, fig)
+    if failures and failures[0] == guide.WRONG_ARITHMETIC and check.arithmetic is not None:
+        return float(check.arithmetic)
+    return guide.headline(check)
+
+
+def claim_verdicts(claims: pd.DataFrame, figures: pd.DataFrame, conclusions: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim: the registry's fields, the book's value, the gap, the verdict, why, and how far off.
+
+    Every verdict is re-judged here from the recorded checks and the whole registry's derivation
+    graph (a premise in another chapter included). A claim no chapter has recorded gets the verdict
+    "not recomputed" (the chapter test requires none). Raises InconsistentVerdicts when a recorded
+    verdict is not what the rule gives."""
+    recorded = {n[len(VERDICT_PREFIX):]: t for c, n, t in zip(conclusions["chapter"], conclusions["name"],
+                                                            conclusions["text"]) if n.startswith(VERDICT_PREFIX)
+                and dict(zip(claims["claim_id"], claims["chapter"])).get(n[len(VERDICT_PREFIX):]) == c}
+    check_by_id = recorded_checks(claims, figures)
+    rows = {r["claim_id"]: r for _, r in claims.iterrows()}
+    verdict_by_id: dict[str, tuple[str, str]] = {}
+
+    def judge(cid: str) -> str:
+        if cid not in verdict_by_id:
+            if cid not in recorded or cid not in check_by_id:
+                verdict_by_id[cid] = (NOT_RECOMPUTED, "")
+            else:
+                failed = {p: judge(p) for p in checks.premises(rows[cid]) if p in rows}
+                failed = {p: v for p, v in failed.items() if v in guide.MISSES}
+                v, failures = checks.verdict(rows[cid], check_by_id[cid], failed)
+                verdict_by_id[cid] = (v, "; ".join([*failures, *(f"rests on {p} ({pv})" for p, pv in sorted(failed.items()))]))
+        return verdict_by_id[cid][0]
+
+    ours, gaps, factors, shares = [], [], [], []
+    for cid in claims["claim_id"]:
+        judge(cid)
+        row = rows[cid]
+        if cid in check_by_id and verdict_by_id[cid][0] != NOT_RECOMPUTED:
+            value = _judged_value(row, check_by_id[cid])
+            gap = checks.signed_gap(value, checks.figure_of(row)) if not math.isnan(value) else math.nan
+        else:
+            value, gap = math.nan, math.nan
+        ours.append(value), gaps.append(gap)
+        factors.append(off_factor(gap, str(row["truth"]))), shares.append(miss_share(gap, str(row["truth"])))
+    table = claims.copy()
+    table["ours"], table["gap"], table["off_factor"], table["miss_share"] = ours, gaps, factors, shares
+    table["verdict"] = [verdict_by_id[c][0] for c in claims["claim_id"]]
+    table["why"] = [verdict_by_id[c][1] for c in claims["claim_id"]]
+    wrong = [(c, recorded[c], verdict_by_id[c][0]) for c in claims["claim_id"]
+             if c in recorded and recorded[c] != verdict_by_id[c][0]]
+    if wrong:
+        detail = "; ".join(f"{c} ({rows[c]['chapter']}): recorded '{r}', rule gives '{v}'" for c, r, v in wrong)
         raise InconsistentVerdicts(f"{len(wrong)} recorded verdict(s) do not follow from the registry and the "
-                                   f"recorded values (was the book refreshed after the registry changed?): {detail}")
-    return table.drop(columns="recorded_verdict")
+                                   f"recorded checks (was the book refreshed after the registry changed?): {detail}")
+    return table
 
 
 NOT_RECOMPUTED = "not recomputed"

@@ -194,7 +194,7 @@ def _guide_trust(p: dict[str, Any]) -> Call:
 
     claims = tables.load_guide_claims(p["guide_claims_csv"])
     verdicts = reliability.claim_verdicts(claims, *reliability.read_records(p["figures_csv"], p["conclusions_csv"]))
-    return lambda: reliability.counts_within(verdicts, guide.ROUNDING_REL)
+    return lambda: reliability.counts_within(verdicts, guide.MAX_REL)
 
 
 @register("hardware_tco")

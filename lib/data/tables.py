@@ -213,10 +213,58 @@ def _value_or_range(frame: pd.DataFrame, label: str) -> list[Problem]:
             for _, r in frame[~has_value & ~has_range].iterrows()]
 
 
-# What a claim's figure is recomputed from; it names the kind of error a miss beyond rounding is
-# (lib.book.guide.verdict_category): guide_inputs -> wrong arithmetic, guide_elsewhere -> contradicts
-# another section, roofline_ceiling -> physically impossible, outside_data -> disagrees with outside data.
-CHECKED_AGAINST = ("guide_inputs", "guide_elsewhere", "roofline_ceiling", "outside_data")
+# The kind of independent truth a claim's figure is checked against (lib.book.checks): none (only
+# the guide's own arithmetic is redone), guide_elsewhere (what the guide states in another section:
+# a miss contradicts it), roofline_ceiling (the hardware's physical ceiling: above it is impossible),
+# outside_data (a datasheet, documentation or a measurement: a miss disagrees with it).
+TRUTH_KINDS = ("none", "guide_elsewhere", "roofline_ceiling", "outside_data")
+
+
+def _claim_ids(column: str):
+    """Each ';'-separated id in ``column`` names another claim of the table, and derivations have no cycle."""
+
+    def check(frame: pd.DataFrame, label: str) -> list[Problem]:
+        known = set(frame["claim_id"])
+        problems, graph = [], {}
+        for _, r in frame[frame[column].notna()].iterrows():
+            ids = [x.strip() for x in str(r[column]).split(";") if x.strip()]
+            graph[r["claim_id"]] = ids
+            for x in ids:
+                if x not in known:
+                    problems.append(Problem(label, f"{column} names '{x}', which is not a claim_id of this table",
+                                            int(r["_row"]), column))
+                elif x == r["claim_id"]:
+                    problems.append(Problem(label, f"{column}: a claim cannot name itself", int(r["_row"]), column))
+        if column == "derived_from":
+            rows = dict(zip(frame["claim_id"], frame["_row"]))
+            state: dict[str, int] = {}
+
+            def visit(node: str, path: tuple[str, ...]) -> None:
+                if state.get(node) == 2:
+                    return
+                if state.get(node) == 1:
+                    cycle = path[path.index(node):] + (node,)
+                    problems.append(Problem(label, f"derived_from forms a cycle: {' -> '.join(cycle)}",
+                                            int(rows[node]), column))
+                    return
+                state[node] = 1
+                for nxt in graph.get(node, []):
+                    if nxt in rows and nxt != node:
+                        visit(nxt, (*path, node))
+                state[node] = 2
+
+            for node in graph:
+                visit(node, ())
+        return problems
+
+    return check
+
+
+def _truth_claims_need_guide_elsewhere(frame: pd.DataFrame, label: str) -> list[Problem]:
+    bad = frame[frame["truth_claims"].notna() & (frame["truth"] != "guide_elsewhere")]
+    return [Problem(label, "truth_claims names the guide's other figures, so truth must be guide_elsewhere",
+                    int(r["_row"]), "truth_claims") for _, r in bad.iterrows()]
+
 
 GUIDE_CLAIMS = TableSpec(
     name="the guide's stated figures",
@@ -226,12 +274,16 @@ GUIDE_CLAIMS = TableSpec(
         Column("guide_low", kind="float", nullable=True, min=-1e15, max=1e15),
         Column("guide_high", kind="float", nullable=True, min=-1e15, max=1e15),
         Column("inputs", nullable=True),
-        Column("checked_against", choices=CHECKED_AGAINST),
+        Column("truth", choices=TRUTH_KINDS),
+        Column("truth_claims", nullable=True), Column("derived_from", nullable=True),
+        Column("written", nullable=True),
         *_PROVENANCE, Column("notes", nullable=True),
     ),
     key=("claim_id",),
-    checks=(_value_or_range, _not_above("guide_low", "guide_high", "a range's low end")),
+    checks=(_value_or_range, _not_above("guide_low", "guide_high", "a range's low end"),
+            _claim_ids("truth_claims"), _claim_ids("derived_from"), _truth_claims_need_guide_elsewhere),
 )
+
 
 COST_LEVERS = TableSpec(
     name="cost levers",
