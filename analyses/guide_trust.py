@@ -90,7 +90,7 @@ counts = reliability.verdict_counts(verdicts)
 
 # %% tags=["hide-input"]
 figures.record("gt_agree_rel", guide.AGREE_REL, "fraction")
-figures.record("gt_rounding_rel", guide.ROUNDING_REL, "fraction")
+figures.record("gt_rounding_rel", guide.MAX_REL, "fraction")
 figures.record("gt_n_readings", int(verdicts["notes"].notna().sum()), "count")
 for verdict_text, n in counts.items():
     figures.record("gt_n_" + verdict_text.replace(" ", "_").replace(":", ""), n, "count")
@@ -170,7 +170,7 @@ dots = checked.assign(
 )[["claim_id", "quote", "title", "verdict", "factor", "miss_share", "guide_text", "book_text"]]
 # Spread the dots of one verdict vertically by a stable hash of the claim id (no randomness).
 dots["jitter"] = [(int.from_bytes(c.encode(), "little") % 997) / 997 for c in dots["claim_id"]]
-tolerance = alt.param(name="tolerance", value=guide.ROUNDING_REL,
+tolerance = alt.param(name="tolerance", value=guide.MAX_REL,
                       bind=alt.binding_range(min=0.0, max=2.0, step=0.01,
                                              name="accept a gap up to (share of the guide's figure) "))
 base = alt.Chart(dots)
@@ -183,7 +183,7 @@ points = base.mark_circle(size=55, opacity=0.85).encode(
              alt.Tooltip("guide_text:N", title="guide"), alt.Tooltip("book_text:N", title="book"),
              alt.Tooltip("factor:Q", title="off by (×)", format=".2f"), alt.Tooltip("verdict:N")],
 ).add_params(tolerance)
-band = alt.Chart(pd.DataFrame({"x": [1 + guide.ROUNDING_REL]})).mark_rule(strokeDash=[4, 3], color="#555").encode(
+band = alt.Chart(pd.DataFrame({"x": [1 + guide.MAX_REL]})).mark_rule(strokeDash=[4, 3], color="#555").encode(
     x="x:Q")
 accepted = base.transform_calculate(ok="datum.miss_share <= tolerance ? 1 : 0").transform_aggregate(
     accepted="sum(ok)", total="count()").transform_calculate(
@@ -208,7 +208,7 @@ def accepted_at(tolerance_share: float) -> None:
 # Widgets need a live kernel; the static book offers the in-page slider instead.
 if not for_html_book:
     display(widgets.interactive(accepted_at, tolerance_share=widgets.FloatSlider(
-        value=guide.ROUNDING_REL, min=0.0, max=2.0, step=0.01)))
+        value=guide.MAX_REL, min=0.0, max=2.0, step=0.01)))
 
 # %% [markdown]
 # ## The worst cases, explained
