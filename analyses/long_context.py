@@ -26,6 +26,9 @@
 # %% tags=["parameters"]
 # Data this chapter reads (paths relative to the project root).
 api_prices_csv = "data/api_prices.csv"
+# An outside price feed (imported from LiteLLM) for the independent check of the Gemini tier.
+outside_prices_csv = "data/snapshots/api_prices.litellm.2026-11-23.csv"
+outside_gemini_price_id = "google-gemini-2-5-pro-litellm"
 provider_terms_csv = "data/provider_terms.csv"
 model_shapes_csv = "data/model_shapes.csv"
 hardware_specs_csv = "data/hardware_specs.csv"
@@ -68,11 +71,12 @@ from lib.data import tables
 charts.use_book_style(for_html_book)
 all_prices = tables.load_api_prices(api_prices_csv)
 book_prices = all_prices[all_prices["book_uses"]].reset_index(drop=True)
+outside_prices = tables.load_api_prices(outside_prices_csv)
 terms = tables.load_provider_terms(provider_terms_csv)
 shapes = tables.load_model_shapes(model_shapes_csv)
 specs = tables.load_hardware_specs(hardware_specs_csv)
 claims = tables.load_guide_claims(guide_claims_csv)
-ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide at the end
+ours: dict[str, float | guide.Check] = {}  # claim id -> the book's checks, compared with the guide at the end
 BYTES = kv.BYTES_PER_ELEMENT
 
 
@@ -149,15 +153,28 @@ mha_128k = float(kv.kv_bytes_per_request(ctx_128k, mha_per_token))
 gqa_128k = float(kv.kv_bytes_per_request(ctx_128k, gqa_per_token))
 
 # %% tags=["remove-input"]
-ours.update(lc_kv_per_token=mha_per_token, lc_kv_128k=mha_128k, lc_kv_1m=float(kv.kv_bytes_per_request(ctx_1m, mha_per_token)),
-            lc_kv_100_users=concurrent_users * mha_128k, lc_gqa_factor=mha_per_token / gqa_per_token, lc_gqa_128k=gqa_128k,
-            lc_int8_halves=BYTES["INT8"] / BYTES["FP16"], lc_int4_quarters=BYTES["INT4"] / BYTES["FP16"])
+# Each KV claim twice: the guide's own sum (its no-GQA formula, its per-token figure rounded to the
+# two figures it prints before multiplying, as it does) and the model as published (the KV heads
+# of data/model_shapes.csv), which is what the guide says it is describing.
+guide_rounded_per_token = float(f"{mha_per_token:.2g}")
+guide_128k = float(kv.kv_bytes_per_request(ctx_128k, guide_rounded_per_token))
+gqa_1m = float(kv.kv_bytes_per_request(ctx_1m, gqa_per_token))
+# The guide's GQA figure: its no-GQA request cut by its own query-to-KV head ratio (64 / 8).
+guide_gqa_128k = float(kv.kv_bytes_per_request(ctx_128k, mha_per_token)) / (llama["attention_heads"] / llama["kv_heads"])
+ours.update(
+    lc_kv_per_token=guide.Check(arithmetic=mha_per_token, truth=gqa_per_token),
+    lc_kv_128k=guide.Check(arithmetic=guide_128k, truth=gqa_128k),
+    lc_kv_1m=guide.Check(arithmetic=float(kv.kv_bytes_per_request(ctx_1m, guide_rounded_per_token)), truth=gqa_1m),
+    lc_kv_100_users=guide.Check(arithmetic=concurrent_users * round(guide_128k, -9), truth=concurrent_users * gqa_128k),
+    lc_gqa_factor=guide.Check(arithmetic=mha_per_token / gqa_per_token, truth=llama["attention_heads"] / llama["kv_heads"]),
+    lc_gqa_128k=guide.Check(arithmetic=guide_gqa_128k, truth=gqa_128k),
+    lc_int8_halves=BYTES["INT8"] / BYTES["FP16"], lc_int4_quarters=BYTES["INT4"] / BYTES["FP16"])
 figures.record("lc_ctx_128k", ctx_128k, "tokens")
 figures.record("lc_ctx_1m", ctx_1m, "tokens")
 figures.record("lc_mha_128k", mha_128k, "bytes")
-figures.record("lc_mha_1m", ours["lc_kv_1m"], "bytes")
+figures.record("lc_mha_1m", float(kv.kv_bytes_per_request(ctx_1m, mha_per_token)), "bytes")
 figures.record("lc_gqa_128k", gqa_128k, "bytes")
-figures.record("lc_gqa_1m", float(kv.kv_bytes_per_request(ctx_1m, gqa_per_token)), "bytes")
+figures.record("lc_gqa_1m", gqa_1m, "bytes")
 figures.record("lc_users", concurrent_users, "count")
 figures.record("lc_users_mha", concurrent_users * mha_128k, "bytes")
 figures.record("lc_users_gqa", concurrent_users * gqa_128k, "bytes")
@@ -167,7 +184,10 @@ show_table(memory, {"context window": "tokens", **{c: "bytes" for c in money}})
 # ## Requests that fit in memory
 #
 # The guide says one such request fills an H100 ({glue:text}`lc_h100_hbm`) with KV cache.
-# Without GQA it would not fit at all: {glue:text}`lc_mha_128k` is {glue:text}`lc_mha_over_h100` the card.
+# Without GQA it would not fit at all: {glue:text}`lc_mha_128k` is {glue:text}`lc_mha_over_h100` the card,
+# and the guide's own per-token figure would fill it at {glue:text}`lc_h100_fill_ctx_mha` tokens.
+# With the model's published KV heads one request's KV cache fills the card only at
+# {glue:text}`lc_h100_fill_ctx_gqa` tokens, so at {glue:text}`lc_ctx_128k` it takes about half of it.
 # With GQA the KV cache of one request is {glue:text}`lc_gqa_128k`, but the weights come first:
 # at {glue:text}`lc_single_prec` they take {glue:text}`lc_weights_single`, which leaves an H100
 # room for a context of only {glue:text}`lc_h100_max_ctx` tokens. The table counts whole
@@ -190,6 +210,12 @@ for prec in kv_precisions:
 
 # %% tags=["remove-input"]
 h100_hbm = float(specs.set_index("accelerator").loc["H100 SXM", "hbm_gb"]) * kv.GB
+# "A 70B model at 128k context fills an H100 80GB entirely with KV cache": the context at which one
+# request's KV cache alone fills the card, on the model's published KV heads (the independent check).
+h100_fill_ctx_gqa = int(kv.max_context_tokens_in_hbm(h100_hbm, 0.0, gqa_per_token))
+ours["lc_h100_fill"] = guide.Check(truth=float(h100_fill_ctx_gqa))
+figures.record("lc_h100_fill_ctx_gqa", h100_fill_ctx_gqa, "tokens")
+figures.record("lc_h100_fill_ctx_mha", kv.max_context_tokens_in_hbm(h100_hbm, 0.0, mha_per_token), "tokens")
 figures.record("lc_mha_over_h100", mha_128k / h100_hbm, "ratio")
 figures.record("lc_h100_hbm", h100_hbm, "bytes")
 figures.glue_text("lc_single_prec", weight_precision_single_gpu)
@@ -279,12 +305,26 @@ if not for_html_book:
 # %% tags=["hide-input"]
 gemini = all_prices[all_prices["price_id"] == "google-gemini-2-5-pro"].iloc[0]
 gpt5_long = all_prices[all_prices["price_id"] == "openai-gpt-5-teardown2"].iloc[0]
-ours.update(lc_tier_gemini=gemini["long_input_usd_per_mtok"] / gemini["input_usd_per_mtok"],
-            lc_tier_gpt5=gpt5_long["long_input_usd_per_mtok"] / gpt5_long["input_usd_per_mtok"])
+gpt5_first = all_prices[all_prices["price_id"] == "openai-gpt-5"].iloc[0]
+outside_gemini = outside_prices[outside_prices["price_id"] == outside_gemini_price_id].iloc[0]
+
+
+def tier_ratio(row: pd.Series) -> float:
+    """Long-context input price over the base price; 1 for a price list with no long-context tier."""
+    if pd.isna(row["long_context_threshold_tokens"]):
+        return 1.0
+    return float(row["long_input_usd_per_mtok"] / row["input_usd_per_mtok"])
+
+
+# Gemini: the guide's price table, then the same model in an outside price feed. GPT-5: the second
+# tear-down's list the sentence quotes, then the first tear-down, which gives GPT-5 no tier at all.
+ours.update(lc_tier_gemini=guide.Check(arithmetic=tier_ratio(gemini), truth=tier_ratio(outside_gemini)),
+            lc_tier_gpt5=guide.Check(arithmetic=tier_ratio(gpt5_long), truth=tier_ratio(gpt5_first)))
 figures.record("lc_gemini_threshold", gemini["long_context_threshold_tokens"], "tokens")
-figures.record("lc_gemini_ratio", ours["lc_tier_gemini"], "ratio")
+figures.record("lc_gemini_ratio", tier_ratio(gemini), "ratio")
 figures.record("lc_gpt5_threshold", gpt5_long["long_context_threshold_tokens"], "tokens")
-figures.record("lc_gpt5_ratio", ours["lc_tier_gpt5"], "ratio")
+figures.record("lc_gpt5_ratio", tier_ratio(gpt5_long), "ratio")
+figures.record("lc_outside_gemini_ratio", tier_ratio(outside_gemini), "ratio")
 
 # %% [markdown]
 # ## A long document, cached
@@ -317,9 +357,16 @@ total_uncached = doc_queries * first
 storage_rate = float(terms[(terms["provider"] == doc_provider) & (terms["term"] == "cache_storage_usd_per_mtok_hour")
                            & (terms["model"] == doc_model) & terms["book_uses"]]["value"].iloc[0])
 storage = storage_rate * doc_input_tokens / 1e6 * doc_cache_hours
+# The sums on the guide's prices are its arithmetic. The cached total and the saving are also set
+# against the guide's own price table, which bills Gemini cache storage by the hour: the example
+# leaves that charge out, so its cached figures contradict that section.
 ours.update(lc_doc_output=doc_output_tokens * gemini["long_output_usd_per_mtok"] / 1e6, lc_doc_total=first,
-            lc_doc_cached_query=cached, lc_doc_total_cached=total_cached, lc_doc_total_uncached=total_uncached,
-            lc_doc_saving=total_uncached - total_cached, lc_doc_saving_frac=1 - total_cached / total_uncached)
+            lc_doc_cached_query=cached, lc_doc_total_uncached=total_uncached,
+            lc_doc_total_cached=guide.Check(arithmetic=total_cached, truth=total_cached + storage),
+            lc_doc_saving=guide.Check(arithmetic=total_uncached - total_cached,
+                                      truth=total_uncached - total_cached - storage),
+            lc_doc_saving_frac=guide.Check(arithmetic=1 - total_cached / total_uncached,
+                                           truth=1 - (total_cached + storage) / total_uncached))
 figures.record("lc_doc_in", doc_input_tokens, "tokens")
 figures.record("lc_doc_queries", doc_queries, "count")
 figures.record("lc_doc_out", doc_output_tokens, "tokens")
@@ -327,7 +374,7 @@ figures.record("lc_doc_query", first, "usd_per_request", missing=no_tier)
 figures.record("lc_doc_uncached", total_uncached, "usd", missing=no_tier)
 figures.record("lc_doc_cached", cached, "usd_per_request", missing=no_cached_tier)
 figures.record("lc_doc_cached_total", total_cached, "usd", missing=no_cached_tier)
-figures.record("lc_doc_saving_frac", ours["lc_doc_saving_frac"], "fraction", missing=no_cached_tier)
+figures.record("lc_doc_saving_frac", 1 - total_cached / total_uncached, "fraction", missing=no_cached_tier)
 figures.record("lc_storage_rate", storage_rate, "usd_per_mtok")
 figures.record("lc_doc_hours", doc_cache_hours, "count")
 figures.record("lc_storage_cost", storage, "usd")
@@ -345,23 +392,31 @@ show_table(pd.DataFrame([
 # %% [markdown]
 # ## The guide's figures beside ours
 #
-# {glue:text}`lc_verdicts` The guide's {glue:text}`lc_guide_per_token` per token and
-# {glue:text}`lc_guide_128k` per request hold for Llama 3.3 70B's layer count and hidden size at
-# FP16 only if every query head kept its own K and V (no GQA), with "128k" read as
-# {glue:text}`lc_ctx_128k` tokens and the per-token figure rounded before multiplying (at
-# {glue:text}`lc_ctx_128k_binary` tokens the request would hold {glue:text}`lc_mha_128k_binary`).
-# The model as published uses GQA, which the guide's next paragraph applies; its
-# {glue:text}`lc_gqa_128k` per request is the figure that describes Llama 3.3 70B.
-
-# %% tags=["remove-input"]
-stated = claims.set_index("claim_id")["guide_value"]
-figures.record("lc_guide_per_token", stated["lc_kv_per_token"], "bytes")
-figures.record("lc_guide_128k", stated["lc_kv_128k"], "bytes")
-figures.record("lc_ctx_128k_binary", 128 * 1024, "tokens")
-figures.record("lc_mha_128k_binary", kv.kv_bytes_per_request(128 * 1024, mha_per_token), "bytes")
+# {glue:text}`lc_verdicts` Each KV figure is checked twice: on the guide's own sum, and against
+# Llama 3.3 70B as published (its KV heads in `data/model_shapes.csv`). The guide's
+# {glue:text}`lc_guide_per_token` per token and {glue:text}`lc_guide_128k` per request are its
+# arithmetic done right: the layer count and hidden size at FP16 with a K and V for every query
+# head, "128k" read as {glue:text}`lc_ctx_128k` tokens and the per-token figure rounded before
+# multiplying (at {glue:text}`lc_ctx_128k_binary` tokens the request would hold
+# {glue:text}`lc_mha_128k_binary`). They are not the model, which shares each KV head among
+# {glue:text}`lc_group` query heads: against its published shape they, the million-token and
+# hundred-user figures built on them, and "fills an H100" all fail the independent check. The
+# guide's next paragraph applies GQA, and its {glue:text}`lc_gqa_128k` per request is the figure
+# that describes Llama 3.3 70B. Gemini's doubled long-context rate is in an outside price feed too
+# ({glue:text}`lc_outside_gemini_ratio`); GPT-5's appears in one of the guide's two price lists
+# only. The cached-document totals hold on the guide's arithmetic and fail against its own price
+# table, which bills Gemini's cache storage by the hour.
 
 # %%
 comparison = guide.comparison_table(claims, ours, missing=no_cached_tier)
+
+# %% tags=["remove-input"]
+# The guide's figures as the comparison prints them (the registry's, formatted by lib).
+guide_column = comparison.set_index("claim_id")["guide"]
+figures.glue_text("lc_guide_per_token", guide_column["lc_kv_per_token"])
+figures.glue_text("lc_guide_128k", guide_column["lc_kv_128k"])
+figures.record("lc_ctx_128k_binary", 128 * 1024, "tokens")
+figures.record("lc_mha_128k_binary", kv.kv_bytes_per_request(128 * 1024, mha_per_token), "bytes")
 
 # %% tags=["remove-input"]
 publish.verdicts("lc_verdicts", comparison)
@@ -375,6 +430,6 @@ figures.glue_text("lc_answer", (
     f"{int(fit.set_index('accelerator').loc['H200 SXM', f'{gpus_per_node} GPUs, FP16 KV'])} such requests at FP16 KV "
     f"and {int(fit.set_index('accelerator').loc['H200 SXM', f'{gpus_per_node} GPUs, INT4 KV'])} at INT4. Caching a "
     f"{doc_input_tokens:,}-token document on Gemini 2.5 Pro for {doc_queries} questions saves "
-    f"{figures.fmt_pct(ours['lc_doc_saving_frac'])} as the guide computes it, "
+    f"{figures.fmt_pct(1 - total_cached / total_uncached)} as the guide computes it, "
     f"{figures.fmt_pct(1 - (total_cached + storage) / total_uncached)} once an hour of cache storage is billed."
 ))
