@@ -45,6 +45,12 @@ whisper_usd_per_minute = 0.006
 llm_on_transcript_usd = 0.003
 # Image sizes to tabulate (width, height in pixels).
 image_sizes = [(512, 512), (1024, 1024), (1568, 1568), (1920, 1080), (2048, 2048), (4032, 3024)]
+# The providers' documented image rules (data/image_token_rules.csv) that independent checks use:
+# those at high detail (what the guide's 1024×1024 figures are about), and every documented one.
+high_detail_rule_ids = ["anthropic-docs", "openai-high-detail"]
+documented_rule_ids = ["anthropic-docs", "openai-high-detail", "openai-low-detail"]
+# The guide's takeaway range of tokens for a 1024×1024 high-detail image (the inputs beside its 3–10×).
+takeaway_image_tokens = (700, 1_500)
 # The model each provider's rule is priced with.
 rule_price_ids = {"Anthropic": "anthropic-claude-sonnet-4-6", "OpenAI": "openai-gpt-4o"}
 # The guide's visual-search example: one image, a short prompt, a short answer, a month of queries.
@@ -70,7 +76,7 @@ charts.use_book_style(for_html_book)
 all_prices = tables.load_api_prices(api_prices_csv)
 rules = tables.load_image_token_rules(image_token_rules_csv)
 claims = tables.load_guide_claims(guide_claims_csv)
-ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide at the end
+ours: dict[str, float | guide.Check] = {}  # claim id -> the book's checks, compared with the guide at the end
 rule_by_id = {r["rule_id"]: r.to_dict() for _, r in rules.iterrows()}
 book_rules = rules[rules["book_uses"]]
 
@@ -80,6 +86,11 @@ def price(price_id: str) -> pd.Series:
     if len(row) != 1:
         raise KeyError(f"no price row '{price_id}' in {api_prices_csv}")
     return row.iloc[0]
+
+
+def guide_says(claim_id: str) -> str:
+    """The guide's figure for a claim as lib formats it (for prose; the checks never read it)."""
+    return guide.guide_text(claims.set_index("claim_id", drop=False).loc[claim_id])
 
 
 def tokens(rule_id: str, width: float, height: float) -> float:
@@ -116,14 +127,44 @@ in_rate, out_rate = example_input_usd_per_mtok / 1e6, example_output_usd_per_mto
 text, vision, video = (shapes_table.loc[k] for k in request_shapes)
 vision_no_image = vision["text in"] * in_rate + vision["output"] * out_rate
 audio = whisper_usd_per_minute + llm_on_transcript_usd
+
+
+def image_multiplier(media_tokens: object) -> np.ndarray:
+    """The section's vision query (its text prompt and answer) with these image tokens, over the same without."""
+    return mm.media_cost_multiplier(media_tokens=media_tokens, text_input_tokens=vision["text in"],
+                                    output_tokens=vision["output"], input_usd_per_mtok=example_input_usd_per_mtok,
+                                    output_usd_per_mtok=example_output_usd_per_mtok)
+
+
+# Independent truth for the image figures: the providers' documented rules at 1024×1024, high
+# detail (the section's "~1000 tokens" is its round figure for them), as a range over the rules.
+side = 1024
+hd_tokens = np.array([tokens(r, side, side) for r in high_detail_rule_ids])
+hd_lo, hd_hi = float(hd_tokens.min()), float(hd_tokens.max())
+hd_cost = lambda t: float(t * in_rate + vision["text in"] * in_rate + vision["output"] * out_rate)  # noqa: E731
+# "Image tokens are a 5–50× multiplier on per-request cost": every documented rule at every
+# tabulated size, on the section's vision query; the range's ends are the least and the most.
+all_multipliers = np.array([image_multiplier(tokens(r, w, h)) for r in documented_rule_ids for w, h in image_sizes])
 ours.update(
     mmod_text_input=text["text in"] * in_rate, mmod_text_output=text["output USD"], mmod_text_total=text["total"],
-    mmod_vision_image=vision["media in"] * in_rate, mmod_vision_text=vision["text in"] * in_rate,
-    mmod_vision_output=vision["output USD"], mmod_vision_total=vision["total"],
-    mmod_image_doubles=vision["total"] / vision_no_image, mmod_image_3_10x=vision["total"] / vision_no_image,
+    mmod_vision_image=guide.Check(arithmetic=vision["media in"] * in_rate, truth=hd_lo * in_rate,
+                                  truth_high=hd_hi * in_rate),
+    mmod_vision_text=vision["text in"] * in_rate, mmod_vision_output=vision["output USD"],
+    mmod_vision_total=guide.Check(arithmetic=vision["total"], truth=hd_cost(hd_lo), truth_high=hd_cost(hd_hi)),
+    mmod_image_doubles=guide.Check(arithmetic=vision["total"] / vision_no_image,
+                                   truth=float(image_multiplier(hd_lo)), truth_high=float(image_multiplier(hd_hi))),
+    # The takeaway's 3–10× on the tokens it states beside it (700–1500), then the section's own query.
+    mmod_image_3_10x=guide.Check(arithmetic=float(image_multiplier(takeaway_image_tokens[0])),
+                                 arithmetic_high=float(image_multiplier(takeaway_image_tokens[1])),
+                                 truth=vision["total"] / vision_no_image),
+    mmod_image_5_50x=guide.Check(truth=float(all_multipliers.min()), truth_high=float(all_multipliers.max())),
     mmod_video_input=video["media in"] * in_rate, mmod_video_output=video["output USD"], mmod_video_total=video["total"],
     mmod_audio_total=audio,
 )
+figures.record("mmod_multiplier_low", float(all_multipliers.min()), "ratio")
+figures.record("mmod_multiplier_high", float(all_multipliers.max()), "ratio")
+figures.record("mmod_takeaway_low", float(image_multiplier(takeaway_image_tokens[0])), "ratio")
+figures.record("mmod_takeaway_high", float(image_multiplier(takeaway_image_tokens[1])), "ratio")
 figures.record("mmod_in_rate", example_input_usd_per_mtok, "usd_per_mtok")
 figures.record("mmod_out_rate", example_output_usd_per_mtok, "usd_per_mtok")
 figures.record("mmod_text_share", text["input share"], "fraction")
@@ -150,14 +191,20 @@ alt.Chart(stack).mark_bar().encode(
 # Against the same question without the image, the image query costs
 # {glue:text}`mmod_image_multiple` as much. That matches the guide's "roughly doubles" in this
 # section but not its summary elsewhere, which says an image makes a query
-# {glue:text}`mmod_guide_multiple_low` to {glue:text}`mmod_guide_multiple_high` dearer; that would
-# need an answer far shorter than the section's.
+# {glue:text}`mmod_guide_multiple` dearer: on the section's question, the summary's own
+# {glue:text}`mmod_guide_1024` image tokens make it {glue:text}`mmod_takeaway_low` to {glue:text}`mmod_takeaway_high`
+# as dear, and reaching its figure would need an answer far shorter than the section's. The
+# guide's opening goes further still, calling image tokens a {glue:text}`mmod_guide_5_50x`
+# multiplier on a request's cost; across every documented rule in `data/image_token_rules.csv` and
+# every image size tabulated below, one image multiplies the section's question by
+# {glue:text}`mmod_multiplier_low` to {glue:text}`mmod_multiplier_high`.
 
 # %% tags=["hide-input"]
 figures.record("mmod_image_multiple", vision["total"] / vision_no_image, "ratio")
-stated = claims.set_index("claim_id")
-figures.record("mmod_guide_multiple_low", stated.loc["mmod_image_3_10x", "guide_low"], "ratio")
-figures.record("mmod_guide_multiple_high", stated.loc["mmod_image_3_10x", "guide_high"], "ratio")
+# The guide's figures as lib formats them (the registry's own copy; the chapter never reads it itself).
+figures.glue_text("mmod_guide_multiple", guide_says("mmod_image_3_10x"))
+figures.glue_text("mmod_guide_5_50x", guide_says("mmod_image_5_50x"))
+figures.glue_text("mmod_guide_1024", guide_says("mmod_1024_tokens"))
 
 # %% [markdown]
 # ## Tokens per image
@@ -174,8 +221,9 @@ figures.record("mmod_guide_multiple_high", stated.loc["mmod_image_3_10x", "guide
 # follow (below). The constants come from the providers' documentation.
 #
 # A {glue:text}`mmod_side`-pixel square costs {glue:text}`mmod_1024_anthropic_tokens` tokens on
-# Anthropic's rule and {glue:text}`mmod_1024_openai_tokens` on OpenAI's, both inside the guide's
-# range for that size.
+# Anthropic's rule and {glue:text}`mmod_1024_openai_tokens` on OpenAI's. Both lie inside the
+# guide's bracket for that size, but as a range the bracket's ends are not where the two rules
+# land, so the range is checked end by end against theirs (below).
 
 # %% tags=["hide-input"]
 a, o, lo = rule_by_id["anthropic-docs"], rule_by_id["openai-high-detail"], rule_by_id["openai-low-detail"]
@@ -190,14 +238,14 @@ figures.record("mmod_openai_tile_px", o["tile_px"], "count")
 figures.record("mmod_openai_low", lo["base_tokens"], "tokens")
 
 # %%
-side = 1024
-ours.update(mmod_1024_openai=round(tokens("openai-high-detail", side, side)),
-            mmod_1024_anthropic=round(tokens("anthropic-docs", side, side)))
+tokens_1024 = {r: round(tokens(r, side, side)) for r in high_detail_rule_ids}  # billed tokens are whole
+# The guide's 700–1500 is one range over providers: its ends against the fewest and most tokens.
+ours["mmod_1024_tokens"] = guide.Check(truth=float(min(tokens_1024.values())), truth_high=float(max(tokens_1024.values())))
 
 # %% tags=["remove-input"]
 figures.record("mmod_side", side, "count")
-figures.record("mmod_1024_anthropic_tokens", ours["mmod_1024_anthropic"], "tokens")
-figures.record("mmod_1024_openai_tokens", ours["mmod_1024_openai"], "tokens")
+figures.record("mmod_1024_anthropic_tokens", tokens_1024["anthropic-docs"], "tokens")
+figures.record("mmod_1024_openai_tokens", tokens_1024["openai-high-detail"], "tokens")
 size_rows = []
 for w, h in image_sizes:
     row = {"image (px)": f"{w} × {h}"}
@@ -237,12 +285,15 @@ alt.Chart(curve).mark_line().encode(
 
 # %% tags=["hide-input"]
 max_side = int(rule_by_id["anthropic-docs"]["max_long_edge_px"])
-ours["mmod_claude_1568"] = round(tokens("anthropic-docs", max_side, max_side))  # billed tokens are whole
+docs_1568 = round(tokens("anthropic-docs", max_side, max_side))  # billed tokens are whole
+literal_1568 = tokens("anthropic-guide-literal", max_side, max_side)
+# Its own arithmetic is the rule it states in the same sentence; the independent check is Anthropic's documented rule.
+ours["mmod_claude_1568"] = guide.Check(arithmetic=literal_1568, truth=float(docs_1568))
 figures.record("mmod_max_side", max_side, "count")
 figures.record("mmod_guide_tpp", 1 / rule_by_id["anthropic-guide-literal"]["pixels_per_token"], "count")
-figures.record("mmod_guide_1568", claims.set_index("claim_id").loc["mmod_claude_1568", "guide_value"], "tokens")
-figures.record("mmod_literal_tokens", tokens("anthropic-guide-literal", max_side, max_side), "tokens")
-figures.record("mmod_docs_1568", ours["mmod_claude_1568"], "tokens")
+figures.glue_text("mmod_guide_1568", guide_says("mmod_claude_1568"))
+figures.record("mmod_literal_tokens", literal_1568, "tokens")
+figures.record("mmod_docs_1568", docs_1568, "tokens")
 
 # %% [markdown]
 # **Try it here.** Set the image size, the number of images and the text around them; the bars
@@ -342,7 +393,10 @@ vs_query = float(api.request_cost_usd(vs_price, input_tokens=text_in + media, ou
 vs_book = float(api.request_cost_usd(book_gpt4o, input_tokens=text_in + media, output_tokens=out)[0])
 
 # %% tags=["remove-input"]
-ours.update(mmod_visual_search_query=vs_query, mmod_visual_search_month=vs_query * visual_search_queries_per_month)
+# The guide's sum on its "GPT-4o vision" prices, then at its own GPT-4o list price, which has no vision rate.
+ours.update(mmod_visual_search_query=guide.Check(arithmetic=vs_query, truth=vs_book),
+            mmod_visual_search_month=guide.Check(arithmetic=vs_query * visual_search_queries_per_month,
+                                                 truth=vs_book * visual_search_queries_per_month))
 figures.record("mmod_vs_image", media, "tokens")
 figures.record("mmod_vs_text", text_in, "tokens")
 figures.record("mmod_vs_out", out, "tokens")
@@ -441,7 +495,7 @@ minute = unit_billing.bill_with_units([unit_billing.UnitUse(whisper["model"], "a
                                       rules=billing_rules)
 call_usd = float(sum(ln.usd for ln in minute.lines if not ln.item.startswith("audio_second")))
 ours.update(mmod_u_audio_llm_call=call_usd, mmod_u_audio_engine=float(minute.total))
-figures.record("mmod_u_guide_total", claims.set_index("claim_id").loc["mmod_u_audio_engine", "guide_value"], "usd")
+figures.glue_text("mmod_u_guide_total", guide_says("mmod_u_audio_engine"))
 figures.record("mmod_u_call_in", call_in, "tokens")
 figures.record("mmod_u_call_out", call_out, "tokens")
 figures.record("mmod_u_call", call_usd, "usd")
@@ -452,9 +506,17 @@ show_table(minute.as_frame().rename(columns={"rate_usd": "rate (USD)", "per_unit
 # %% [markdown]
 # ## The guide's figures beside ours
 #
-# {glue:text}`mmod_verdicts` The guide's per-minute figures for native voice, and its statement
-# that multimodal models cost several times a text-only equivalent, name no token counts or
-# model, so they are not checked.
+# {glue:text}`mmod_verdicts` Each figure is checked on the guide's own sum where it gives one and,
+# where the data has it, against something the claim does not assert: the providers' documented
+# image rules, an outside price list, or the guide's own figures in another section. The image
+# multipliers are where the guide is furthest off: the takeaway's {glue:text}`mmod_guide_multiple` fails on
+# the token counts it states beside it, and the opening's {glue:text}`mmod_guide_5_50x` against every
+# documented rule at every size. The
+# Claude example is right by Anthropic's rule and wrong by the rule its own sentence states; the
+# visual-search figures hold on their own prices and not at the guide's GPT-4o list price. The
+# bracket for a {glue:text}`mmod_side`-pixel square holds both providers but not at its ends. The guide's per-minute figures for
+# native voice, and its statement that multimodal models cost several times a text-only
+# equivalent, name no token counts or model, so they are not checked.
 
 # %%
 comparison = guide.comparison_table(claims, ours)
@@ -467,7 +529,9 @@ figures.glue_text("mmod_answer", (
     f"Media moves the bill to the input side: at the guide's illustrative prices a text question is "
     f"{figures.fmt_pct(text['input share'])} input, the same with an image {figures.fmt_pct(vision['input share'])} "
     f"and with a video clip {figures.fmt_pct(video['input share'])}. A {side}×{side} image costs "
-    f"{ours['mmod_1024_anthropic']:,} prompt tokens on Anthropic's per-pixel rule and "
-    f"{ours['mmod_1024_openai']:,.0f} on OpenAI's tiles, inside the guide's range; the guide's Anthropic rule "
-    f"as written contradicts its own example."
+    f"{tokens_1024['anthropic-docs']:,} prompt tokens on Anthropic's per-pixel rule and "
+    f"{tokens_1024['openai-high-detail']:,.0f} on OpenAI's tiles, inside the guide's bracket; one image multiplies "
+    f"the guide's own question by {figures.fmt_ratio(float(all_multipliers.min()))} to "
+    f"{figures.fmt_ratio(float(all_multipliers.max()))}, not the {guide_says('mmod_image_5_50x')} of its opening "
+    f"(nor the {guide_says('mmod_image_3_10x')} of its takeaways), and the guide's Anthropic rule as written contradicts its own example."
 ))

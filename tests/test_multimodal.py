@@ -84,3 +84,20 @@ def test_bad_rule_file_names_file_row_column_and_reason():
     problems = [str(p) for p in info.value.problems]
     assert any(p.startswith(f"{path}, row 1 (line 2), column 'tile_px'") and "a 'tiles' rule needs tile_px" in p
                for p in problems), problems
+
+
+def test_media_cost_multiplier_by_hand():
+    # The guide's vision query: 1,000 image tokens + 30 text in, 200 out at $1/$5 per M tokens:
+    # (1,030 x 1 + 200 x 5) / (30 x 1 + 200 x 5) = 2,030 / 1,030.
+    got = float(mm.media_cost_multiplier(media_tokens=1_000, text_input_tokens=30, output_tokens=200,
+                                         input_usd_per_mtok=1.0, output_usd_per_mtok=5.0))
+    assert got == pytest.approx(2_030 / 1_030)
+
+
+def test_media_cost_multiplier_is_one_without_media_and_grows_with_it():
+    m = mm.media_cost_multiplier(media_tokens=np.array([0, 100, 1_000, 10_000]), text_input_tokens=30,
+                                 output_tokens=200, input_usd_per_mtok=1.0, output_usd_per_mtok=5.0)
+    assert m[0] == pytest.approx(1.0)
+    assert np.all(np.diff(m) > 0)
+    assert np.isnan(mm.media_cost_multiplier(media_tokens=10, text_input_tokens=0, output_tokens=0,
+                                             input_usd_per_mtok=1.0, output_usd_per_mtok=5.0))

@@ -93,3 +93,21 @@ def multimodal_request_cost_usd(*, text_input_tokens: ArrayLike, media_tokens: A
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(total > 0, input_usd / np.where(total > 0, total, 1.0), np.nan)
     return {"input_usd": input_usd, "output_usd": output_usd, "total_usd": total, "input_share": share}
+
+
+def media_cost_multiplier(*, media_tokens: ArrayLike, text_input_tokens: ArrayLike, output_tokens: ArrayLike,
+                          input_usd_per_mtok: ArrayLike, output_usd_per_mtok: ArrayLike) -> np.ndarray:
+    """How many times the same request without its media the request with it costs.
+
+    "Image tokens are an N× multiplier on per-request cost" compares a request with its media to
+    the same text and answer without: (text + media input + output) / (text input + output). The
+    multiplier is 1 with no media and grows with the media's tokens; it is NaN for an empty request.
+    """
+    with_media = multimodal_request_cost_usd(text_input_tokens=text_input_tokens, media_tokens=media_tokens,
+                                             output_tokens=output_tokens, input_usd_per_mtok=input_usd_per_mtok,
+                                             output_usd_per_mtok=output_usd_per_mtok)["total_usd"]
+    without = multimodal_request_cost_usd(text_input_tokens=text_input_tokens, media_tokens=0,
+                                          output_tokens=output_tokens, input_usd_per_mtok=input_usd_per_mtok,
+                                          output_usd_per_mtok=output_usd_per_mtok)["total_usd"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(without > 0, with_media / np.where(without > 0, without, 1.0), np.nan)
