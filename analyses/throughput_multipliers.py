@@ -37,6 +37,8 @@ accelerator = "H100 SXM"
 accelerators = 8
 model_id = "llama-3-3-70b"
 hosted_model = "Llama 3.3 70B"
+# The hosts whose prices the guide names beside its "7–10× more expensive" (Together's, Groq's).
+named_hosts = ["Together", "Groq"]
 input_tokens = 1_500
 output_tokens = 300
 # Share of accelerator memory held back for activations and the runtime.
@@ -51,7 +53,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide, publish
+from lib.book import charts, checks, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import roofline as rf, selfhost
 from lib.data import tables
@@ -64,8 +66,14 @@ specs = tables.load_hardware_specs(hardware_specs_csv)
 shapes = tables.load_model_shapes(model_shapes_csv)
 scenario = tables.load_selfhost_scenarios(selfhost_scenarios_csv).iloc[0]
 hourly_usd = float(scenario["hourly_usd"])
-stated = claims.set_index("claim_id")
-ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide at the end
+claim_rows = claims.set_index("claim_id", drop=False)
+ours: dict[str, float | guide.Check] = {}  # claim id -> the book's checks, compared with the guide at the end
+
+
+def guide_input(claim_id: str) -> float:
+    """A figure the guide states that is an input of another of its sums (each step's throughput feeds
+    that step's cost): used only for the guide's own arithmetic, never as the book's independent check."""
+    return float(checks.figure_of(claim_rows.loc[claim_id]).reference)
 
 # %% tags=["remove-input"]
 snapshot_banner(prices, api_prices_csv)
@@ -87,8 +95,8 @@ snapshot_banner(prices, api_prices_csv)
 # {glue:text}`tm_share_min` and {glue:text}`tm_share_max` of its ceiling.
 
 # %%
-tps = np.array([stated.loc[f"tm_tps_{s}", "guide_value"] for s in steps["step_id"]], dtype=float)
-guide_cost = np.array([stated.loc[f"tm_cost_{s}", "guide_value"] for s in steps["step_id"]], dtype=float)
+tps = np.array([guide_input(f"tm_tps_{s}") for s in steps["step_id"]], dtype=float)
+guide_cost = np.array([guide_input(f"tm_cost_{s}") for s in steps["step_id"]], dtype=float)
 ceiling = rf.stack_ceilings(steps, specs, shapes, accelerator, accelerators, model_id, input_tokens,
                             output_tokens, reserved_frac)
 share = rf.claim_ratio(tps, ceiling)
@@ -103,7 +111,7 @@ stack = pd.DataFrame({
 })
 
 # %% tags=["remove-input"]
-guide.record_ceiling_checks(claims, {f"tm_tps_{s}": float(c) for s, c in zip(steps["step_id"], ceiling)})
+ceiling_checks = guide.record_ceiling_checks(claims, {f"tm_tps_{s}": float(c) for s, c in zip(steps["step_id"], ceiling)})
 for step_id, cost in zip(steps["step_id"], our_cost):
     ours[f"tm_cost_{step_id}"] = float(cost)
 ours["tm_cost_baseline_full"] = float(selfhost.selfhost_usd_per_mtok(hourly_usd, tps[0], 1.0))
@@ -149,7 +157,7 @@ figures.record("tm_cost_factor", float(np.median(factor)), "ratio")
 figures.record("tm_implied_seconds", round(implied_seconds), "count")
 figures.record("tm_seconds", selfhost.SECONDS_PER_HOUR, "count")
 figures.record("tm_end_factor", ours["tm_end_factor"], "ratio")
-figures.record("tm_end_guide", stated.loc["tm_end_factor", "guide_value"], "ratio")
+figures.glue_text("tm_end_guide", guide.guide_text(claim_rows.loc["tm_end_factor"]))
 figures.record("tm_end_guide_own", guide_cost[0] / guide_cost[-1], "ratio")
 figures.record("tm_final_cost", our_cost[-1], "usd_per_mtok")
 figures.record("tm_final_guide", guide_cost[-1], "usd_per_mtok")
@@ -198,12 +206,23 @@ hosted = prices[(prices["model"] == hosted_model)].dropna(subset=["output_usd_pe
 if len(hosted):
     cheapest = hosted.sort_values("output_usd_per_mtok").iloc[0]
     hosted_price = float(cheapest["output_usd_per_mtok"])
-    ours["tm_vs_hosted"] = float(our_cost[-1] / hosted_price)
+    vs_hosted_point = float(our_cost[-1] / hosted_price)
+    # Its own arithmetic: its final $/M over the hosted prices it names beside it (Together's, and
+    # Groq's input and output), end by end. Independently: the final step's cost on the guide's own
+    # throughput and hour, over every hosted output price for the model in the guide's price table.
+    named = hosted[hosted["provider"].isin(named_hosts)]
+    named_prices = np.concatenate([named["input_usd_per_mtok"].to_numpy(float), named["output_usd_per_mtok"].to_numpy(float)])
+    own_final = guide_cost[-1]
+    ours["tm_vs_hosted"] = guide.Check(
+        arithmetic=float(own_final / named_prices[named_prices > 0].max()) if len(named) else float("nan"),
+        arithmetic_high=float(own_final / named_prices[named_prices > 0].min()) if len(named) else float("nan"),
+        truth=float(our_cost[-1] / hosted["output_usd_per_mtok"].max()),
+        truth_high=float(our_cost[-1] / hosted["output_usd_per_mtok"].min()))
     # Utilisation at which the final step's cost equals the hosted price (capped at 100%).
     breakeven = hourly_usd / (tps[-1] * selfhost.SECONDS_PER_HOUR * hosted_price) * selfhost.TOKENS_PER_MTOK
     figures.record("tm_hosted_cheapest", hosted_price, "usd_per_mtok")
     figures.glue_text("tm_hosted_provider", str(cheapest["provider"]))
-    figures.record("tm_vs_hosted", ours["tm_vs_hosted"], "ratio")
+    figures.record("tm_vs_hosted", vs_hosted_point, "ratio")
     figures.record("tm_breakeven_util", breakeven, "fraction")
     full_util = float(selfhost.selfhost_usd_per_mtok(hourly_usd, tps[-1], 1.0))
     figures.glue_text("tm_breakeven_sentence", (
@@ -244,14 +263,18 @@ if not for_html_book:
 # here from the guide's own inputs. {glue:text}`tm_verdicts` The costs disagree by the single
 # factor explained above. The guide's speculative-decoding step would give
 # {glue:text}`tm_spec_ours` from its own speed-up and share (time-weighted), more than the
-# {glue:text}`tm_spec_guide` it states.
+# {glue:text}`tm_spec_guide` it states. Its comparison with hosted prices is checked both ways: on
+# its own final cost over the prices it names beside it, where it holds, and with the final cost
+# its own throughput gives over every hosted price for the model in its price table, where it
+# does not; it also rests on that final cost, which is wrong arithmetic. Each cost rests on its
+# step's throughput, and the baseline's is physically impossible.
 
 # %% tags=["remove-input"]
 figures.record("tm_spec_ours", ours["tm_spec_effective"], "tokens_per_s")
-figures.record("tm_spec_guide", stated.loc["tm_spec_effective", "guide_value"], "tokens_per_s")
+figures.glue_text("tm_spec_guide", guide.guide_text(claim_rows.loc["tm_spec_effective"]))
 
 # %%
-comparison = guide.comparison_table(claims, ours)
+comparison = guide.comparison_table(claims, ours, premises=dict(zip(ceiling_checks["claim_id"], ceiling_checks["verdict"])))
 
 # %% tags=["remove-input"]
 publish.verdicts("tm_verdicts", comparison)
@@ -266,7 +289,7 @@ figures.glue_text("tm_answer", (
     + (f"{n_impossible} step of the stack (the vanilla single-stream baseline) claims more than the hardware can do; "
        if n_impossible == 1 else f"{n_impossible} steps claim more than the hardware can do; ")
     + "the rest stay well under the roofline ceiling. "
-    + (f"Even fully stacked, the node costs {figures.fmt_ratio(ours['tm_vs_hosted'])} the cheapest hosted price "
+    + (f"Even fully stacked, the node costs {figures.fmt_ratio(vs_hosted_point)} the cheapest hosted price "
        f"for {hosted_model}." if "tm_vs_hosted" in ours else
        f"This price snapshot has no hosted price for {hosted_model} to compare with.")
 ))
