@@ -138,6 +138,10 @@ def comparison_table(claims: pd.DataFrame, ours_by_claim: Mapping[str, Ours], tr
     ordered = sorted(ours_by_claim, key=order.__getitem__)
     why = {cid: (missing if isinstance(missing, str) else missing.get(cid, "")) for cid in ordered}
     rows_by_id = {cid: _claim_row(claims, cid) for cid in ordered}
+    if truth is not None:
+        rows_by_id = {cid: row.copy() for cid, row in rows_by_id.items()}
+        for row in rows_by_id.values():
+            row["truth"] = truth
     check_by_id = {cid: as_check(rows_by_id[cid], ours_by_claim[cid], why[cid]) for cid in ordered}
     given = dict(premises or {})
     verdicts: dict[str, str] = {}
