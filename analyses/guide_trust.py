@@ -29,6 +29,7 @@
 # Data this chapter reads (paths relative to the project root). The two record files are the ones
 # the refresh writes from every other chapter's outputs.
 guide_claims_csv = "data/guide_claims.csv"
+guide_figures_csv = "data/guide_figures.csv"
 figures_csv = "book/figures.csv"
 conclusions_csv = "book/conclusions.csv"
 api_prices_csv = "data/api_prices.csv"
@@ -52,7 +53,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, findings, guide, reliability, tolerance
+from lib.book import charts, coverage, figures, findings, guide, reliability, tolerance
 from lib.book.present import show_table, snapshot_banner
 from lib.data import tables
 
@@ -285,6 +286,32 @@ chains = reliability.premise_chains(verdicts)
 figures.record("gt_n_chained", chains["claim_id"].nunique(), "count")
 show_table(chains.assign(chapter=chains["claim_id"].map(verdicts.set_index("claim_id")["chapter"]).map(titles))
            [["chapter", "claim_id", "chain"]].rename(columns={"claim_id": "figure", "chain": "rests on"}))
+
+# %% [markdown]
+# ## What the registry does not check yet
+#
+# The guide states {glue:text}`gt_n_numbered` numbered figures (a money amount, a share, a multiple,
+# a scaled count) under {glue:text}`gt_n_sections` headings; {glue:text}`gt_n_numbered_registered`
+# of them ({glue:text}`gt_share_numbered_registered`) are quoted by a claim of their section. The
+# rest are not checked anywhere yet, and every verdict count above is a count of what is checked,
+# not of the guide. Many unregistered figures are the guide's price tables, which the book uses as
+# its inputs (`data/api_prices.csv`) rather than checks. The sections with the most figures left:
+
+# %% tags=["hide-input"]
+numbered = coverage.coverage(tables.load_guide_figures(guide_figures_csv), claims)
+per_section = coverage.by_section(numbered)
+figures.record("gt_n_numbered", len(numbered), "count")
+figures.record("gt_n_sections", len(per_section), "count")
+figures.record("gt_n_numbered_registered", int(numbered["registered"].sum()), "count")
+figures.record("gt_share_numbered_registered", float(numbered["registered"].mean()), "fraction")
+left = (numbered[~numbered["registered"]].groupby("section", sort=False)["figure"]
+        .agg(lambda f: ", ".join(f)))
+gaps = per_section.assign(unregistered=per_section["figures"] - per_section["registered"],
+                          left=per_section["section"].map(left).fillna(""))
+gaps = gaps.sort_values("unregistered", ascending=False, kind="stable").head(15)
+show_table(gaps[["section", "figures", "registered", "share_registered", "left"]]
+           .rename(columns={"left": "not yet registered"}),
+           {"figures": "count", "registered": "count", "share_registered": "fraction"})
 
 # %% [markdown]
 # ## Every claim
