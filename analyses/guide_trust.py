@@ -53,7 +53,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, coverage, figures, findings, guide, reliability, tolerance
+from lib.book import charts, coverage, figures, findings, guide, reliability
 from lib.book.present import show_table, snapshot_banner
 from lib.data import tables
 
@@ -104,8 +104,8 @@ counts = reliability.verdict_counts(verdicts)
 
 # %% tags=["hide-input"]
 figures.record("gt_agree_rel", guide.AGREE_REL, "fraction")
-figures.record("gt_rounding_rel", tolerance.MAX_REL, "fraction")
-figures.record("gt_hedged_rel", tolerance.HEDGED_MIN_REL, "fraction")
+figures.record("gt_rounding_rel", guide.MAX_REL, "fraction")
+figures.record("gt_hedged_rel", guide.HEDGED_MIN_REL, "fraction")
 figures.record("gt_n_readings", int(verdicts["notes"].notna().sum()), "count")
 for verdict_text, n in counts.items():
     figures.record("gt_n_" + verdict_text.replace(" ", "_").replace(":", ""), n, "count")
@@ -198,7 +198,7 @@ points = base.mark_circle(size=55, opacity=0.85).encode(
              alt.Tooltip("guide_text:N", title="guide"), alt.Tooltip("book_text:N", title="book"),
              alt.Tooltip("factor:Q", title="off by (×)", format=".2f"), alt.Tooltip("verdict:N")],
 ).add_params(tolerance)
-band = alt.Chart(pd.DataFrame({"x": [1 + tolerance.MAX_REL]})).mark_rule(strokeDash=[4, 3], color="#555").encode(
+band = alt.Chart(pd.DataFrame({"x": [1 + guide.MAX_REL]})).mark_rule(strokeDash=[4, 3], color="#555").encode(
     x="x:Q")
 accepted = base.transform_calculate(ok="datum.miss_share <= tolerance ? 1 : 0").transform_aggregate(
     accepted="sum(ok)", total="count()").transform_calculate(

@@ -114,7 +114,8 @@ def claim_verdicts(claims: pd.DataFrame, figures: pd.DataFrame, conclusions: pd.
                 failed = {p: judge(p) for p in checks.premises(rows[cid]) if p in rows}
                 failed = {p: v for p, v in failed.items() if v in guide.MISSES}
                 v, failures = checks.verdict(rows[cid], check_by_id[cid], failed)
-                verdict_by_id[cid] = (v, "; ".join([*failures, *(f"rests on {p} ({pv})" for p, pv in sorted(failed.items()))]))
+                verdict_by_id[cid] = (v, guide.explain(claims, rows[cid], check_by_id[cid],
+                                                       checks.figure_of(rows[cid]), failures, failed))
         return verdict_by_id[cid][0]
 
     ours, gaps, factors, shares = [], [], [], []
