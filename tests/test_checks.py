@@ -93,3 +93,9 @@ def test_the_registry_refuses_unknown_premises_cycles_and_misplaced_truth_claims
     assert any("column 'derived_from'" in p and "'no_such_claim'" in p and "row 2" in p for p in problems), problems
     assert any("derived_from forms a cycle" in p for p in problems), problems
     assert any("column 'truth_claims'" in p and "must be guide_elsewhere" in p and "row 3" in p for p in problems), problems
+
+
+def test_a_check_that_already_fails_is_no_survivor_even_if_the_scaled_figure_would_hold():
+    claim = _claim(guide_value=2.0, truth="outside_data")  # ours 3 against "2": a miss; doubled, 4 would round
+    assert checks.verdict(claim, checks.Check(truth=3.0), {})[0] == "disagrees with outside data"
+    assert not checks.survives(claim, checks.Check(truth=3.0), 2.0)

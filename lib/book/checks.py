@@ -159,8 +159,8 @@ def own_failures(claim: pd.Series, check: Check, fig: Figure | None = None) -> t
 
 
 def survives(claim: pd.Series, check: Check, factor: float) -> bool:
-    """Whether every check made still holds after the guide's figure is multiplied by ``factor``:
-    a check that survives 2x and 1/2 cannot fail. A ceiling check is scaled past its ceiling instead
+    """Whether a claim whose checks hold still holds after the guide's figure is multiplied by
+    ``factor``: a check that survives 2x or 1/2 cannot fail. (A check that already fails could.) A ceiling check is scaled past its ceiling instead
     (to twice the ceiling), where it must read impossible."""
     fig = figure_of(claim)
     if str(claim.get("truth")) == CEILING and check.truth is not None and not math.isnan(check.truth):
@@ -170,6 +170,9 @@ def survives(claim: pd.Series, check: Check, factor: float) -> bool:
         check = Check(arithmetic=check.arithmetic, arithmetic_high=check.arithmetic_high)
         if check.arithmetic is None or math.isnan(check.arithmetic):
             return False
+    failures, best = own_failures(claim, check, fig)
+    if failures or not best:  # a check that already fails, or none made: nothing "still" holds
+        return False
     failures, best = own_failures(claim, check, fig.scaled(factor))
     return not failures and best != ""
 
