@@ -39,6 +39,10 @@ model_id = "llama-3-3-70b"
 hosted_model = "Llama 3.3 70B"
 # The hosts whose prices the guide names beside its "7–10× more expensive" (Together's, Groq's).
 named_hosts = ["Together", "Groq"]
+# An outside price feed (imported from LiteLLM) for the hosted prices the guide names.
+outside_prices_csv = "data/snapshots/api_prices.litellm.2026-11-23.csv"
+# The prefix-caching step's share of traffic whose prefix is already cached (the guide's 70%).
+prefix_hit_share = 0.7
 input_tokens = 1_500
 output_tokens = 300
 # Share of accelerator memory held back for activations and the runtime.
@@ -60,6 +64,7 @@ from lib.data import tables
 
 charts.use_book_style(for_html_book)
 prices = tables.load_api_prices(api_prices_csv, book_rows_only=True)
+outside_prices = tables.load_api_prices(outside_prices_csv)
 steps = tables.load_throughput_stack(throughput_stack_csv)
 claims = tables.load_guide_claims(guide_claims_csv)
 specs = tables.load_hardware_specs(hardware_specs_csv)
@@ -241,6 +246,18 @@ show_table(hosted[["provider", "input_usd_per_mtok", "output_usd_per_mtok"]].sor
            {"input_usd_per_mtok": "usd_per_mtok", "output_usd_per_mtok": "usd_per_mtok"})
 
 
+# The hosted prices the guide names, against the same hosts in an outside feed where it has them.
+for host, side, claim_id in (("Together", "output", "tm_hosted_together"), ("Groq", "input", "tm_hosted_groq_input"),
+                             ("Groq", "output", "tm_hosted_groq_output")):
+    feed = outside_prices[(outside_prices["model"] == hosted_model) & (outside_prices["provider"] == host)
+                          & outside_prices["source"].str.contains("LiteLLM", na=False)]
+    ours[claim_id] = guide.Check(truth=float(feed[f"{side}_usd_per_mtok"].iloc[0]) if len(feed) else float("nan"),
+                                 missing="" if len(feed) else f"the outside feed has no {host} row for {hosted_model}")
+# "For 70% prefix-hit traffic, effective input cost drops ~3×": if a cached prefix costs no prefill,
+# only the missed share is paid for, so input cost falls by 1 / (1 - hit share).
+ours["tm_prefix_input_drop"] = 1 / (1 - prefix_hit_share)
+
+
 def stack_costs(hourly: float, utilisation: float) -> None:
     costs = selfhost.selfhost_usd_per_mtok(hourly, tps, utilisation)
     for change, cost in zip(steps["change"], costs):
@@ -267,7 +284,8 @@ if not for_html_book:
 # its own final cost over the prices it names beside it, where it holds, and with the final cost
 # its own throughput gives over every hosted price for the model in its price table, where it
 # does not; it also rests on that final cost, which is wrong arithmetic. Each cost rests on its
-# step's throughput, and the baseline's is physically impossible.
+# step's throughput, and the baseline's is physically impossible. Of the hosted prices it names,
+# Together's disagrees with an outside feed read months later and the feed has no Groq row.
 
 # %% tags=["remove-input"]
 figures.record("tm_spec_ours", ours["tm_spec_effective"], "tokens_per_s")
