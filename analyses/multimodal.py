@@ -521,8 +521,8 @@ show_table(minute.as_frame().rename(columns={"rate_usd": "rate (USD)", "per_unit
 # %%
 # Registered, not checked: the data holds no native-voice price, and no pair of a multimodal and a
 # text-only model the guide's "5–10×" would be about.
-ours["mmod_voice_native"] = guide.Check(missing="the data has no native-voice per-minute price")
-ours["mmod_multimodal_5_10x"] = guide.Check(missing="the guide names no model pair, and the data has none")
+ours["mmod_voice_native"] = guide.Check(arithmetic=float("nan"), missing="the data has no native-voice per-minute price")
+ours["mmod_multimodal_5_10x"] = guide.Check(arithmetic=float("nan"), missing="the guide names no model pair, and the data has none")
 comparison = guide.comparison_table(claims, ours)
 
 # %% tags=["remove-input"]
