@@ -187,7 +187,7 @@ show_table(memory, {"context window": "tokens", **{c: "bytes" for c in money}})
 # Without GQA it would not fit at all: {glue:text}`lc_mha_128k` is {glue:text}`lc_mha_over_h100` the card,
 # and the guide's own per-token figure would fill it at {glue:text}`lc_h100_fill_ctx_mha` tokens.
 # With the model's published KV heads one request's KV cache fills the card only at
-# {glue:text}`lc_h100_fill_ctx_gqa` tokens, so at {glue:text}`lc_ctx_128k` it takes about half of it.
+# {glue:text}`lc_h100_fill_ctx_gqa` tokens, so at {glue:text}`lc_ctx_128k` it takes {glue:text}`lc_gqa_share_h100` of it.
 # With GQA the KV cache of one request is {glue:text}`lc_gqa_128k`, but the weights come first:
 # at {glue:text}`lc_single_prec` they take {glue:text}`lc_weights_single`, which leaves an H100
 # room for a context of only {glue:text}`lc_h100_max_ctx` tokens. The table counts whole
@@ -215,6 +215,7 @@ h100_hbm = float(specs.set_index("accelerator").loc["H100 SXM", "hbm_gb"]) * kv.
 h100_fill_ctx_gqa = int(kv.max_context_tokens_in_hbm(h100_hbm, 0.0, gqa_per_token))
 ours["lc_h100_fill"] = guide.Check(truth=float(h100_fill_ctx_gqa))
 figures.record("lc_h100_fill_ctx_gqa", h100_fill_ctx_gqa, "tokens")
+figures.record("lc_gqa_share_h100", gqa_128k / h100_hbm, "fraction")
 figures.record("lc_h100_fill_ctx_mha", kv.max_context_tokens_in_hbm(h100_hbm, 0.0, mha_per_token), "tokens")
 figures.record("lc_mha_over_h100", mha_128k / h100_hbm, "ratio")
 figures.record("lc_h100_hbm", h100_hbm, "bytes")
