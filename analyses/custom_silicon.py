@@ -26,6 +26,8 @@
 # %% tags=["parameters"]
 # Data this chapter reads (paths relative to the project root).
 api_prices_csv = "data/api_prices.csv"
+# The guide's own price table, which its checks are judged on whatever prices the answers use.
+guide_prices_csv = "data/api_prices.csv"
 custom_silicon_csv = "data/custom_silicon.csv"
 selfhost_scenarios_csv = "data/selfhost_scenarios.csv"
 spot_market_csv = "data/spot_market.csv"
@@ -67,6 +69,7 @@ from lib.data import tables
 
 charts.use_book_style(for_html_book)
 prices = tables.load_api_prices(api_prices_csv, book_rows_only=True)
+guide_prices = tables.load_api_prices(guide_prices_csv, book_rows_only=True)
 silicon = tables.load_custom_silicon(custom_silicon_csv)
 all_scenarios = tables.load_selfhost_scenarios(selfhost_scenarios_csv)
 scenario = all_scenarios.iloc[0]
@@ -154,7 +157,9 @@ for host in api_hosts:
         figures.glue_text(key, f"n/a (no {host} price in this snapshot)")
     else:
         figures.record(key, value, "fraction")
-        ours[f"cs_matrix_{host.lower()}"] = saving_band(float(api[api["provider"] == host]["output_usd_per_mtok"].iloc[0]))
+        # Judged on the guide's own price for the host, whatever prices the answer above uses.
+        own = guide_prices[(guide_prices["model"] == model) & (guide_prices["provider"] == host)]
+        ours[f"cs_matrix_{host.lower()}"] = saving_band(float(own["output_usd_per_mtok"].iloc[0]))
 priced = options.dropna(subset=["usd_per_m"])
 figures.record_conclusion("cs_cheapest", str(priced.sort_values("usd_per_m").iloc[0]["option"]))
 show_table(options.rename(columns={"usd_per_m": "USD per M output"}),
@@ -327,7 +332,7 @@ if not for_html_book:
 # {glue:text}`cs_advantage_high` against its H100 node, more than the advantage it sums them up with.
 
 # %% tags=["hide-input"]
-speed = prices[(prices["model"] == model) & prices["provider"].isin(list(decode_hosts))].set_index("provider")
+speed = guide_prices[(guide_prices["model"] == model) & guide_prices["provider"].isin(list(decode_hosts))].set_index("provider")
 groq_tps = float(speed.loc["Groq", "decode_tokens_per_s"]) if "Groq" in speed.index else float("nan")
 h100_host = next(h for h, hw in decode_hosts.items() if hw == "H100")
 h100_host_tps = float(speed.loc[h100_host, "decode_tokens_per_s"]) if h100_host in speed.index else float("nan")

@@ -26,6 +26,8 @@
 # %% tags=["parameters"]
 # Data this chapter reads (paths relative to the project root).
 api_prices_csv = "data/api_prices.csv"
+# The guide's own price table, which its checks are judged on whatever prices the answers use.
+guide_prices_csv = "data/api_prices.csv"
 throughput_stack_csv = "data/throughput_stack.csv"
 guide_claims_csv = "data/guide_claims.csv"
 hardware_specs_csv = "data/hardware_specs.csv"
@@ -64,6 +66,7 @@ from lib.data import tables
 
 charts.use_book_style(for_html_book)
 prices = tables.load_api_prices(api_prices_csv, book_rows_only=True)
+guide_prices = tables.load_api_prices(guide_prices_csv, book_rows_only=True)
 outside_prices = tables.load_api_prices(outside_prices_csv)
 steps = tables.load_throughput_stack(throughput_stack_csv)
 claims = tables.load_guide_claims(guide_claims_csv)
@@ -207,22 +210,23 @@ diamonds = alt.Chart(chart_data).mark_point(shape="diamond", size=90, filled=Tru
 # `lib.costs.selfhost.selfhost_usd_per_mtok` for any hourly price and utilisation.
 
 # %% tags=["hide-input"]
+# Its own arithmetic: its final $/M over the hosted prices it names beside it (Together's, and
+# Groq's input and output), end by end. Independently: the final step's cost on the guide's own
+# throughput and hour, over every hosted output price for the model in the guide's price table.
+guide_hosted = guide_prices[guide_prices["model"] == hosted_model].dropna(subset=["output_usd_per_mtok"])
+named = guide_hosted[guide_hosted["provider"].isin(named_hosts)]
+named_prices = np.concatenate([named["input_usd_per_mtok"].to_numpy(float), named["output_usd_per_mtok"].to_numpy(float)])
+own_final = guide_cost[-1]
+ours["tm_vs_hosted"] = guide.Check(
+    arithmetic=float(own_final / named_prices[named_prices > 0].max()) if len(named) else float("nan"),
+    arithmetic_high=float(own_final / named_prices[named_prices > 0].min()) if len(named) else float("nan"),
+    truth=float(our_cost[-1] / guide_hosted["output_usd_per_mtok"].max()),
+    truth_high=float(our_cost[-1] / guide_hosted["output_usd_per_mtok"].min()))
 hosted = prices[(prices["model"] == hosted_model)].dropna(subset=["output_usd_per_mtok"])
 if len(hosted):
     cheapest = hosted.sort_values("output_usd_per_mtok").iloc[0]
     hosted_price = float(cheapest["output_usd_per_mtok"])
     vs_hosted_point = float(our_cost[-1] / hosted_price)
-    # Its own arithmetic: its final $/M over the hosted prices it names beside it (Together's, and
-    # Groq's input and output), end by end. Independently: the final step's cost on the guide's own
-    # throughput and hour, over every hosted output price for the model in the guide's price table.
-    named = hosted[hosted["provider"].isin(named_hosts)]
-    named_prices = np.concatenate([named["input_usd_per_mtok"].to_numpy(float), named["output_usd_per_mtok"].to_numpy(float)])
-    own_final = guide_cost[-1]
-    ours["tm_vs_hosted"] = guide.Check(
-        arithmetic=float(own_final / named_prices[named_prices > 0].max()) if len(named) else float("nan"),
-        arithmetic_high=float(own_final / named_prices[named_prices > 0].min()) if len(named) else float("nan"),
-        truth=float(our_cost[-1] / hosted["output_usd_per_mtok"].max()),
-        truth_high=float(our_cost[-1] / hosted["output_usd_per_mtok"].min()))
     # Utilisation at which the final step's cost equals the hosted price (capped at 100%).
     breakeven = hourly_usd / (tps[-1] * selfhost.SECONDS_PER_HOUR * hosted_price) * selfhost.TOKENS_PER_MTOK
     figures.record("tm_hosted_cheapest", hosted_price, "usd_per_mtok")
@@ -308,6 +312,6 @@ figures.glue_text("tm_answer", (
        if n_impossible == 1 else f"{n_impossible} steps claim more than the hardware can do; ")
     + "the rest stay well under the roofline ceiling. "
     + (f"Even fully stacked, the node costs {figures.fmt_ratio(vs_hosted_point)} the cheapest hosted price "
-       f"for {hosted_model}." if "tm_vs_hosted" in ours else
+       f"for {hosted_model}." if len(hosted) else
        f"This price snapshot has no hosted price for {hosted_model} to compare with.")
 ))
