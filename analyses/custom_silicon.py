@@ -33,6 +33,9 @@ selfhost_scenarios_csv = "data/selfhost_scenarios.csv"
 spot_market_csv = "data/spot_market.csv"
 guide_claims_csv = "data/guide_claims.csv"
 bench_reality_csv = "data/bench_reality.csv"
+committed_discounts_csv = "data/committed_discounts.csv"
+# The reserved-capacity section's Lambda offer, against which the spot section's Lambda discount is set.
+lambda_reserved_offer = "lambda-h100-reserved-1y"
 # The guide's rented 8× H100 node as its self-hosting sections price it: its worked example (busy
 # all the time) and its production table (at that table's utilisation). The bands are judged against both.
 h100_scenario_ids = ["guide-8xh100-working", "guide-prod-8xh100-rental"]
@@ -77,6 +80,7 @@ h100_scenarios = all_scenarios.set_index("scenario_id").loc[h100_scenario_ids]
 spot = tables.load_spot_market(spot_market_csv)
 bench = tables.load_bench_reality(bench_reality_csv).set_index("row_id")
 outside_prices = tables.load_api_prices(outside_prices_csv)
+committed = tables.load_committed_discounts(committed_discounts_csv).set_index("offer_id")
 claims = tables.load_guide_claims(guide_claims_csv)
 ours: dict[str, float | guide.Check] = {}  # claim id -> the book's checks, compared with the guide at the end
 
@@ -263,8 +267,22 @@ show_table(table[["provider", "tier", "discount_frac_low", "discount_frac_high",
     {"discount low": "fraction", "discount high": "fraction", "eviction chance a month (high)": "fraction",
      "batch job saves (low)": "fraction", "batch job saves (high)": "fraction"})
 
+# %% tags=["remove-input"]
+# The market's discounts are the guide's own figures with nothing in the data to set them against,
+# except Lambda's reserved discount, which the guide's reserved-capacity section states again.
+for claim_id in ("cs_spot_aws_discount", "cs_spot_aws_eviction", "cs_spot_azure", "cs_spot_gcp", "cs_spot_coreweave",
+                 "cs_spot_crusoe"):
+    ours[claim_id] = guide.Check(arithmetic=float("nan"), missing="the data has no other source for this market's terms")
+lam = committed.loc[lambda_reserved_offer]
+ours["cs_spot_lambda_reserved"] = guide.Check(truth=float(lam["discount_frac_low"]), truth_high=float(lam["discount_frac_high"]))
+figures.record("cs_lambda_reserved_low", lam["discount_frac_low"], "fraction")
+figures.record("cs_lambda_reserved_high", lam["discount_frac_high"], "fraction")
+
 # %% [markdown]
-# Where no eviction rate is stated the table assumes none, so its saving is the discount.
+# Where no eviction rate is stated the table assumes none, so its saving is the discount. Of the
+# market's terms, only Lambda's reserved discount is stated twice: the reserved-capacity section
+# gives it as {glue:text}`cs_lambda_reserved_low` to {glue:text}`cs_lambda_reserved_high`, and the
+# two do not agree at their low ends.
 #
 # **Try it here.** How often would evictions have to come before they ate the discount? The chart
 # sweeps the eviction rate far past the guide's; the sliders set the discount, the checkpoint
