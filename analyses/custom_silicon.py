@@ -34,6 +34,9 @@ spot_market_csv = "data/spot_market.csv"
 guide_claims_csv = "data/guide_claims.csv"
 bench_reality_csv = "data/bench_reality.csv"
 committed_discounts_csv = "data/committed_discounts.csv"
+hardware_platforms_csv = "data/hardware_platforms.csv"
+# The node the guide rents elsewhere, against which its "~$22/hour for equivalent H100" is set.
+h100_platform_id = "8x-h100-sxm"
 # The reserved-capacity section's Lambda offer, against which the spot section's Lambda discount is set.
 lambda_reserved_offer = "lambda-h100-reserved-1y"
 # The guide's rented 8× H100 node as its self-hosting sections price it: its worked example (busy
@@ -81,6 +84,7 @@ spot = tables.load_spot_market(spot_market_csv)
 bench = tables.load_bench_reality(bench_reality_csv).set_index("row_id")
 outside_prices = tables.load_api_prices(outside_prices_csv)
 committed = tables.load_committed_discounts(committed_discounts_csv).set_index("offer_id")
+platforms = tables.load_hardware_platforms(hardware_platforms_csv).set_index("platform_id")
 claims = tables.load_guide_claims(guide_claims_csv)
 ours: dict[str, float | guide.Check] = {}  # claim id -> the book's checks, compared with the guide at the end
 
@@ -368,6 +372,19 @@ figures.record("cs_groq_ratio_prices", ratio_prices, "ratio")
 figures.record("cs_groq_bench", bench.loc[bench_rows["Groq"], "bench_tokens_per_s_per_request"], "tokens_per_s")
 figures.record("cs_h100_bench", bench.loc[bench_rows["H100"], "bench_tokens_per_s_per_request"], "tokens_per_s")
 figures.record("cs_groq_ratio_bench", ratio_bench, "ratio")
+# Speed and latency claims with nothing in the data to check them by: registered, not checked.
+for claim_id in ("cs_matrix_groq_latency", "cs_sambanova_faster", "cs_inf2_hourly"):
+    ours[claim_id] = guide.Check(arithmetic=float("nan"), missing="the data holds nothing independent of the claim")
+# "~$22/hour for equivalent p5.4xlarge H100": the guide's rental band for an 8× H100 node elsewhere.
+h100_node = platforms.loc[h100_platform_id]
+ours["cs_inf2_h100_hourly"] = guide.Check(truth=float(h100_node["rental_usd_per_hour_low"]),
+                                          truth_high=float(h100_node["rental_usd_per_hour_high"]))
+# Sonnet 4.6's list price, which the Trainium2 paragraph cites, against the outside feed.
+sonnet = outside_prices[(outside_prices["provider"] == "Anthropic") & (outside_prices["model"] == "Claude Sonnet 4.6")
+                        & outside_prices["source"].str.contains("LiteLLM", na=False)]
+for side in ("input", "output"):
+    ours[f"cs_sonnet_{side}"] = guide.Check(truth=float(sonnet[f"{side}_usd_per_mtok"].iloc[0]) if len(sonnet) else float("nan"),
+                                            missing="" if len(sonnet) else "the outside feed has no Claude Sonnet 4.6 row")
 # Cerebras's "8–15× faster": the data holds no decode speed for Cerebras, so it is registered, not checked.
 ours["cs_cerebras_faster"] = guide.Check(arithmetic=float("nan"), missing="the data has no decode speed for Cerebras")
 # The table's per-token prices, against the same hosts in the outside feed (where it has them).
