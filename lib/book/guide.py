@@ -209,7 +209,8 @@ def holds_sentence(comparison: pd.DataFrame) -> str:
     """"31 of the 43 figures checked here hold; 12 do not": the count every "N of M hold" line uses."""
     n = count_verdicts(comparison)
     checked = n["holds"] + n["misses"]
-    return f"{n['holds']} of the {checked} figures checked here hold; {n['misses']} do not"
+    return (f"{n['holds']} of the {checked} figures checked here {'holds' if n['holds'] == 1 else 'hold'}; "
+            f"{n['misses']} {'does' if n['misses'] == 1 else 'do'} not")
 
 
 def verdict_summary(comparison: pd.DataFrame) -> str:
