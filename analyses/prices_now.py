@@ -263,7 +263,7 @@ figures.record_conclusion("pn_cache_ranking_now",
 figures.glue_text("pn_answer", (
     f"Of {len(changes)} models, {int(changes['imported'].sum())} have a price in the imported snapshot; for the "
     f"reference request the median moved {figures.format_value(float(imported['request_change'].median()), 'signed_fraction')}. "
-    f"{holds_now} of the {len(now_table)} headline ratios checked still describe today's prices, and the cheapest "
+    f"{holds_now} of the {len(now_table)} headline figures checked still describe today's prices, and the cheapest "
     f"frontier-class model is {'still ' if now_cheapest == then_cheapest else ''}{now_cheapest[1]}"
     + ("." if now_cheapest == then_cheapest else f", no longer {then_cheapest[1]}.")
 ))
