@@ -551,6 +551,14 @@ at_most = rf.evaluate_cases(qps_cases.assign(batch=None), spec_rows, shape_rows,
 qps_checks = guide.comparison_table(claims, {c: Check(truth=float(at_stated.loc[c, "ceiling_requests_per_s"]))
                                              for c in (h200_qps_claim, b200_qps_claim)}, truth=guide.CEILING_CHECK)
 qps_verdict = dict(zip(qps_checks["claim_id"], qps_checks["verdict"]))
+# The production table's tokens a second are throughput claims too (physical_limits checks them):
+# its costs per token rest on them.
+prod_cases = cases[cases["claim_id"].str.startswith("rf_prod_")]
+prod_ceilings = rf.evaluate_cases(prod_cases, spec_rows, shape_rows, reserved_frac)
+prod_checks = guide.comparison_table(claims, {c: Check(truth=float(v)) for c, v in
+                                              zip(prod_ceilings["claim_id"], prod_ceilings["ceiling_tokens_per_s"])},
+                                     truth=guide.CEILING_CHECK)
+throughput_verdicts = {**qps_verdict, **dict(zip(prod_checks["claim_id"], prod_checks["verdict"]))}
 tokens_ceiling = {sid: float(ownership.tokens_per_year(
     at_most.loc[c, "ceiling_requests_per_s"] * tco.loc[sid, "tokens_per_request"], tco.loc[sid, "utilisation"]))
     for sid, c in ((h200_id, h200_qps_claim), (b200_id, b200_qps_claim))}
@@ -722,7 +730,7 @@ record("tco_used_h100_share", float(used_table.set_index("accelerator").loc["H10
 # [how far to trust the guide](guide_trust.ipynb).
 
 # %%
-comparison = guide.comparison_table(claims, ours, premises=qps_verdict)
+comparison = guide.comparison_table(claims, ours, premises=throughput_verdicts)
 
 # %% tags=["remove-input"]
 record("tco_agree_rel", guide.AGREE_REL, "fraction")
