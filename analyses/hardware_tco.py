@@ -498,7 +498,9 @@ show_table(choice[["platform", "rental_usd_per_hour_low", "rental_usd_per_hour_h
 # {glue:text}`tco_b200_year` a year. Two of those inputs differ from what the guide says
 # elsewhere: its capex table prices the nodes at {glue:text}`tco_h200_table_capex` and
 # {glue:text}`tco_b200_table_capex`, and gives the H200 node {glue:text}`tco_h200_table_kw` kW
-# where the example bills {glue:text}`tco_example_kw` kW for both.
+# where the example bills {glue:text}`tco_example_kw` kW for both; and the example's
+# {glue:text}`tco_example_colo_year` a year of colo is well below the {glue:text}`tco_example_colo_band`
+# a year that the colo rates the guide quotes charge for a node of that power.
 #
 # It then counts tokens as requests a second × tokens per request × seconds × utilisation,
 # {glue:text}`tco_h200_tokens` a year for the H200 node, which gives {glue:text}`tco_h200_mtok` per
@@ -578,6 +580,9 @@ for name, pid in (("tco_h200_table_capex", "8x-h200-sxm"), ("tco_b200_table_cape
                             f"{figures.fmt_usd(platforms.loc[pid, 'capex_usd_high'])}")
 record("tco_h200_table_kw", platforms.loc["8x-h200-sxm", "power_kw"], "count")
 record("tco_example_kw", hs["power_kw"], "count")
+record("tco_example_colo_year", hs["colo_usd_per_year"], "usd_per_year")
+figures.glue_text("tco_example_colo_band", f"{figures.fmt_usd(float(ownership.colo_usd_per_year(hs['power_kw'], colo_low)))}–"
+                                           f"{figures.fmt_usd(float(ownership.colo_usd_per_year(hs['power_kw'], colo_high)))}")
 record("tco_long_years", hs["years"], "count")
 record("tco_h200_year", h2["per_year"], "usd_per_year")
 record("tco_b200_year", b2["per_year"], "usd_per_year")
@@ -607,6 +612,12 @@ ours.update(
                                  truth_high=float(platforms.loc["8x-b200-sxm", "capex_usd_high"])),
     tco_capex_h200_table=Check(truth=float(hs["capex_usd"])), tco_capex_b200_table=Check(truth=float(bs["capex_usd"])),
     tco_capex_h200_kw=Check(truth=float(hs["power_kw"])),
+    tco_h100_purchase=Check(truth=float(platforms.loc["8x-h100-sxm", "capex_usd_low"]),
+                            truth_high=float(platforms.loc["8x-h100-sxm", "capex_usd_high"])),
+    tco_capex_h100_table=Check(truth=float(h100_purchase_usd)),
+    # The example's colo against the colo band the guide quotes, for a node of the example's power.
+    tco_example_colo=Check(truth=float(ownership.colo_usd_per_year(hs["power_kw"], colo_low)),
+                           truth_high=float(ownership.colo_usd_per_year(hs["power_kw"], colo_high))),
     tco_example_h200_kw=Check(truth=float(platforms.loc["8x-h200-sxm", "power_kw"])),
     tco_h200_depreciation=float(h2["table"].loc["Hardware (amortised)", "Year 1"]),
     tco_b200_depreciation=float(b2["table"].loc["Hardware (amortised)", "Year 1"]),
@@ -688,6 +699,7 @@ figures.glue_text("tco_b200_win_band", guide.guide_text(claims.set_index("claim_
 record("tco_ctx_ratio_long", (fit_gh[-1] / gh_rent) / (fit_b2[-1] / b2_rent), "ratio")
 record("tco_gh200_vs_b200", gh_prod / b2_prod, "fraction")
 ours.update(tco_gh200_memory=(gh200_hbm_gb + gh200_lpddr_gb) * 1e9, tco_b200_node_memory=b200_node_gb * 1e9,
+            tco_b200_bandwidth=Check(truth=float(specs.loc["B200 SXM", "hbm_tb_per_s"])),
             tco_b200_vs_gh200_70b=gh_prod / b2_prod)
 
 # %% [markdown]

@@ -29,6 +29,8 @@ selfhost_scenarios_csv = "data/selfhost_scenarios.csv"
 # The guide's worked example (8x H100, Llama-3.3 70B, FP8, vLLM) and the hosted model it is set against.
 scenario_id = "guide-8xh100-working"
 hosted_model = "Llama 3.3 70B"
+# The guide's hourly rental bands for the same node (managed cloud, specialists, decentralised), USD an hour.
+rental_bands_usd_per_hour = {"managed cloud": (25, 40), "specialist": (15, 25), "decentralised": (5, 15)}
 # The request shape behind the example's throughput: tokens in and out per request.
 request_input_tokens = 1_500
 request_output_tokens = 300
@@ -77,8 +79,8 @@ snapshot_banner(prices, api_prices_csv)
 # %% [markdown]
 # ## The guide's cluster at full load
 #
-# The example rents one H100 node (the guide's HGX board) at {glue:text}`sh_hourly` an hour, around the
-# clock: {glue:text}`sh_rent_year` a year, or {glue:text}`sh_rent_second` every second. Serving a
+# The guide prices renting the node around the clock in three markets (the table below); the
+# example rents it at {glue:text}`sh_hourly` an hour, around the clock: {glue:text}`sh_rent_year` a year, or {glue:text}`sh_rent_second` every second. Serving a
 # 70B model in FP8 to requests of {glue:text}`sh_req_in` tokens in and {glue:text}`sh_req_out`
 # out, it sustains {glue:text}`sh_tps_out` output tokens a second and {glue:text}`sh_tps_in` input
 # tokens a second. Those two rates are one stream of requests seen twice
@@ -91,6 +93,9 @@ snapshot_banner(prices, api_prices_csv)
 
 # %%
 full = ownership.selfhost_what_if(hourly, tps_out, tps_in, 1.0, 0.0, 1.0)
+bands = pd.DataFrame([{"market": m, "per hour, low": lo, "per hour, high": hi,
+                       "a year, low": float(ownership.rental_usd(lo, 1)), "a year, high": float(ownership.rental_usd(hi, 1))}
+                      for m, (lo, hi) in rental_bands_usd_per_hour.items()])
 requests_per_s = tps_out / request_output_tokens
 # The guide's own chain, redone as it writes it: the year's rent rounded to the thousand dollars,
 # divided down to a second and rounded to two figures, then divided by each throughput.
@@ -112,6 +117,12 @@ record("sh_requests_per_s", requests_per_s, "count")
 record("sh_out_full", full["usd_per_mtok_output"], "usd_per_mtok")
 record("sh_in_full", full["usd_per_mtok_input"], "usd_per_mtok")
 record("sh_blended_full", full["usd_per_mtok_blended"], "usd_per_mtok")
+show_table(bands, {"per hour, low": "usd", "per hour, high": "usd", "a year, low": "usd_per_year",
+                   "a year, high": "usd_per_year"})
+for claim_id, market in (("sh_rent_managed_year", "managed cloud"), ("sh_rent_specialist_year", "specialist"),
+                         ("sh_rent_decentral_year", "decentralised")):
+    b = bands.set_index("market").loc[market]
+    ours[claim_id] = Check(arithmetic=float(b["a year, low"]), arithmetic_high=float(b["a year, high"]))
 ours.update(sh_rent_per_year=full["usd_per_year"], sh_rent_per_second=guide_rent_year / seconds_per_year,
             sh_output_full=guide_out_full, sh_input_full=guide_in_full)
 
