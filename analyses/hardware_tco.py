@@ -463,8 +463,8 @@ show_table(production[["scenario_id", "platform", "hourly_usd", "output_tokens_p
 # An earlier section of the guide prices the same platforms per million output tokens of a 70B
 # model at {glue:text}`tco_choice_util` utilisation, from each platform's hourly band, but states
 # no throughput beside them. Spreading each band over the tokens a second the production table
-# gives the same node, at that utilisation, prices a million output tokens as below.
-# {glue:text}`tco_choice_note`
+# gives the same node, at that utilisation, prices a million output tokens as below; the
+# comparison at the end sets each band beside the guide's.
 
 # %%
 choice = pd.DataFrame([{"claim_id": cid, "platform_id": pid, "scenario_id": production_prefix + key}
@@ -504,7 +504,8 @@ show_table(choice[["platform", "rental_usd_per_hour_low", "rental_usd_per_hour_h
 #
 # It then counts tokens as requests a second × tokens per request × seconds × utilisation,
 # {glue:text}`tco_h200_tokens` a year for the H200 node, which gives {glue:text}`tco_h200_mtok` per
-# million tokens, {glue:text}`tco_vs_sonnet` below {glue:text}`tco_hosted_model`'s input price.
+# million tokens, {glue:text}`tco_vs_sonnet` below {glue:text}`tco_hosted_model`'s input price
+# (the guide calls it over {glue:text}`tco_vs_sonnet_guide`).
 # That count rests on the node's {glue:text}`tco_h200_qps` requests a second, which
 # [the physical-limits chapter](physical_limits.ipynb) finds {glue:text}`tco_h200_qps_verdict`:
 # even at the largest batch whose KV caches fit, the roofline allows at most
@@ -589,6 +590,7 @@ record("tco_b200_year", b2["per_year"], "usd_per_year")
 record("tco_h200_tokens", h2["tokens_qps"], "tokens")
 record("tco_h200_mtok", h2["mtok_qps"], "usd_per_mtok")
 record("tco_vs_sonnet", sonnet_in / h2["mtok_qps"], "ratio")
+figures.glue_text("tco_vs_sonnet_guide", guide.guide_text(claims.set_index("claim_id", drop=False).loc["tco_h200_vs_sonnet"]))
 record("tco_h200_qps", hs["requests_per_s"], "count")
 figures.glue_text("tco_h200_qps_verdict", qps_verdict[h200_qps_claim])
 record("tco_h200_qps_ceiling", at_most.loc[h200_qps_claim, "ceiling_requests_per_s"], "requests_per_s")
@@ -752,8 +754,7 @@ record("tco_rounding_rel", guide.MAX_REL, "fraction")
 publish.verdicts("tco_verdicts", comparison)
 choice_ids = [c for c, _, _ in choice_rows]
 figures.glue_text("tco_choice_holds", guide.holds_sentence(comparison[comparison["claim_id"].isin(choice_ids)]))
-figures.glue_text("tco_choice_note", guide.holds_sentence(comparison[comparison["claim_id"].isin(choice_ids)])
-                  + " (the comparison at the end says which and by how much).")
+
 
 # %% [markdown]
 # How to read the disagreements. The guide's TCO table prices power at about
@@ -762,14 +763,16 @@ figures.glue_text("tco_choice_note", guide.holds_sentence(comparison[comparison[
 # box is below even the cheapest colocation it quotes, and far below its own table's colo line.
 # Its European power range stops short of its own top rate, and its cheap-power figure is more
 # than the power and cooling the cheap rate buys. The production table's figures are full-load
-# figures under a utilisation heading; the hardware-choice table's, at its stated utilisation and
-# the production table's throughput: {glue:text}`tco_choice_holds`.
+# figures under a utilisation heading. Of the hardware-choice table's bands, set against the
+# production table's throughput at the utilisation the table states,
+# {glue:text}`tco_choice_holds`.
 #
 # The H200-against-B200 example is where the guide goes furthest wrong, and the chain is visible
 # in the table: the {glue:text}`tco_h200_qps` requests a second are physically impossible, so the
 # tokens a year computed from them are too, and the cost per million tokens and the "thousand
-# times cheaper than an API" computed from those rest on them. Its arithmetic on those inputs is
-# mostly right; what fails is the independent check: spread over the tokens the guide's own
+# times cheaper than an API" are computed from those. Its arithmetic on those inputs is mostly
+# right (the "thousand times" is not: its own figures give {glue:text}`tco_vs_sonnet`); what fails
+# is the independent check: spread over the tokens the guide's own
 # production table says the node serves, a million tokens cost {glue:text}`tco_h200_mtok_tps`,
 # {glue:text}`tco_qps_gap` the example's figure. The capacity the same section names for the node
 # ({glue:text}`tco_capacity_band`) holds against that throughput.
