@@ -168,6 +168,13 @@ ours.update(tco_table_power_3yr=table.loc["Power", total_col], tco_table_cooling
             tco_rental_3yr=rented_total, tco_rent_swing=breakeven_rate,
             # Totals against the table with power at the rate the guide's power section uses.
             tco_table_year1=Check(truth=float(table.loc["Total", "Year 1"])), tco_table_total=Check(truth=owned_total),
+            tco_table_year2=Check(truth=float(table.loc["Total", "Year 2"])),
+            tco_table_year3=Check(truth=float(table.loc["Total", "Year 3"])),
+            tco_table_maint_3yr=float(table.loc["Maintenance + support", total_col]),
+            # The amortised hardware on its own inputs, and against the capex table's street price for the node.
+            tco_table_hw_3yr=Check(arithmetic=float(table.loc["Hardware (amortised)", total_col]),
+                                   truth=float(platforms.loc["8x-h100-sxm", "capex_usd_low"]),
+                                   truth_high=float(platforms.loc["8x-h100-sxm", "capex_usd_high"])),
             tco_owned_premium=Check(truth=owned_total / rented_total - 1),
             tco_prod_h100_owned_hourly=Check(truth=breakeven_rate))
 show_table(table.rename_axis("line item").reset_index(), {c: "usd" for c in table.columns})

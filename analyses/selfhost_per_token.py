@@ -131,7 +131,8 @@ for claim_id, market in (("sh_rent_managed_year", "managed cloud"), ("sh_rent_sp
     b = bands.set_index("market").loc[market]
     ours[claim_id] = Check(arithmetic=float(b["a year, low"]), arithmetic_high=float(b["a year, high"]))
 ours.update(sh_rent_per_year=full["usd_per_year"], sh_rent_per_second=guide_rent_year / seconds_per_year,
-            sh_output_full=guide_out_full, sh_input_full=guide_in_full)
+            sh_output_full=guide_out_full, sh_input_full=guide_in_full,
+            sh_output_per_token=guide_per_second / tps_out, sh_input_per_token=guide_per_second / tps_in)
 
 # %% [markdown]
 # ## Against the hosted price of the same model
