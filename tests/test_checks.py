@@ -81,3 +81,15 @@ def test_counts_come_from_the_vocabulary():
     assert guide.holds_sentence(table) == "1 of the 3 figures checked here hold; 2 do not"
     with pytest.raises(ValueError, match="vocabulary"):
         guide.count_verdicts(pd.DataFrame({"verdict": ["disagrees"]}))
+
+
+def test_the_registry_refuses_unknown_premises_cycles_and_misplaced_truth_claims():
+    from lib.data.validation import DataValidationError
+    from tests.conftest import BAD_DATA
+    path = BAD_DATA / "guide_claims_bad_graph.csv"
+    with pytest.raises(DataValidationError) as info:
+        tables.load_guide_claims(path)
+    problems = [str(p) for p in info.value.problems]
+    assert any("column 'derived_from'" in p and "'no_such_claim'" in p and "row 2" in p for p in problems), problems
+    assert any("derived_from forms a cycle" in p for p in problems), problems
+    assert any("column 'truth_claims'" in p and "must be guide_elsewhere" in p and "row 3" in p for p in problems), problems
