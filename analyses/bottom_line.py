@@ -78,6 +78,7 @@ l40s_hourly_usd = 6.0
 bge_openai_price_stated = 0.10
 l40s_rental_scenario = "guide-prod-8xl40s-rental"
 hardware_platforms_csv = "data/hardware_platforms.csv"
+provider_terms_csv = "data/provider_terms.csv"
 l40s_embeddings_per_s = 5_000
 # Code review triage: the guide's coding example shapes (tokens), the cheap and the reasoning model.
 review_input_tokens = 500
@@ -161,6 +162,8 @@ book_prices = all_prices[all_prices["book_uses"]].reset_index(drop=True)
 scenarios = tables.load_selfhost_scenarios(selfhost_scenarios_csv).set_index("scenario_id")
 used_gpus = tables.load_used_gpu_prices(used_gpu_prices_csv).set_index("accelerator")
 platforms = tables.load_hardware_platforms(hardware_platforms_csv).set_index("platform_id")
+terms = tables.load_provider_terms(provider_terms_csv)
+terms = terms[terms["book_uses"]] if "book_uses" in terms.columns else terms
 claims = tables.load_guide_claims(guide_claims_csv)
 # claim id -> the book's checks of it (a Check, or a bare number: the one check the registry's
 # truth column implies), compared with the guide at the end
@@ -298,7 +301,9 @@ guide_says("bl_g_levers", "bl_kt_lever_stack")
 #
 # The bottom line repeats three figures checked elsewhere: the crossover band
 # ([the crossover](crossover.ipynb)), the reasoning premium ([reasoning models](reasoning.ipynb)) and
-# the batch discount ([batch and off-peak](batch_offpeak.ipynb)). Its own figure is routing: send
+# the batch discount ([batch and off-peak](batch_offpeak.ipynb)); the batch discount is also
+# set here against the providers' batch terms, which take {glue:text}`bl_batch_terms` off, {glue:text}`bl_batch_pos`.
+# Its own figure is routing: send
 # the easy queries to a model {glue:text}`bl_g_route` cheaper than the
 # frontier tier. Within one provider's
 # family the typical query costs {glue:text}`bl_route_min` to {glue:text}`bl_route_max` less on the
@@ -326,6 +331,12 @@ ours["bl_routing_cheaper"] = guide.Check(truth=float(route["cheaper by"].min()),
                                          truth_high=float(route["cheaper by"].max()))
 figures.glue_text("bl_route_pos", versus("bl_routing_cheaper", ours["bl_routing_cheaper"]))
 guide_says("bl_g_route", "bl_routing_cheaper")
+# "Batch APIs give an unconditional 50% discount": against the batch terms of the providers the
+# guide names (the median of their stated discounts).
+batch_terms = terms[terms["term"] == "batch_discount_frac"]
+ours["bl_batch_discount"] = float(batch_terms["value"].median()) if len(batch_terms) else float("nan")
+figures.record("bl_batch_terms", ours["bl_batch_discount"], "fraction")
+figures.glue_text("bl_batch_pos", versus("bl_batch_discount", ours["bl_batch_discount"]))
 show_table(route, {"frontier query": "usd_per_request", "cheap query": "usd_per_request", "cheaper by": "ratio"})
 
 # %% [markdown]
@@ -791,8 +802,8 @@ figures.record("bl_voice_year", voice_day * faq.DAYS_PER_YEAR, "usd_per_year")
 figures.record("bl_cascaded_year", float(faq.per_minute_to_daily(cascaded_usd_per_min)) * faq.DAYS_PER_YEAR,
                "usd_per_year")
 ours.update(bl_faq_direct_cheaper=direct_saving, bl_xfaq_o3_effort=o3_effort, bl_xfaq_r1_vs_o3=guide.Check(truth=min(r1_o3_mix), truth_high=max(r1_o3_mix)),
-            bl_xfaq_llama_capex=llama_capex, bl_xfaq_llama_volume=llama_volume, bl_xfaq_voice_low=voice_lo,
-            bl_xfaq_voice_high=voice_hi, bl_xfaq_voice_day=voice_day,
+            bl_xfaq_llama_capex=llama_capex, bl_xfaq_llama_volume=llama_volume, bl_xfaq_voice_minute=guide.Check(arithmetic=voice_lo, arithmetic_high=voice_hi),
+            bl_xfaq_voice_day=voice_day,
             bl_xfaq_voice_year=voice_day * faq.DAYS_PER_YEAR)
 
 # %% [markdown]
