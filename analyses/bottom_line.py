@@ -79,6 +79,7 @@ bge_openai_price_stated = 0.10
 l40s_rental_scenario = "guide-prod-8xl40s-rental"
 hardware_platforms_csv = "data/hardware_platforms.csv"
 provider_terms_csv = "data/provider_terms.csv"
+reasoning_effort_csv = "data/reasoning_effort.csv"
 l40s_embeddings_per_s = 5_000
 # Code review triage: the guide's coding example shapes (tokens), the cheap and the reasoning model.
 review_input_tokens = 500
@@ -163,6 +164,7 @@ scenarios = tables.load_selfhost_scenarios(selfhost_scenarios_csv).set_index("sc
 used_gpus = tables.load_used_gpu_prices(used_gpu_prices_csv).set_index("accelerator")
 platforms = tables.load_hardware_platforms(hardware_platforms_csv).set_index("platform_id")
 terms = tables.load_provider_terms(provider_terms_csv)
+effort_table = tables.load_reasoning_effort(reasoning_effort_csv)
 terms = terms[terms["book_uses"]] if "book_uses" in terms.columns else terms
 claims = tables.load_guide_claims(guide_claims_csv)
 # claim id -> the book's checks of it (a Check, or a bare number: the one check the registry's
@@ -740,7 +742,8 @@ ours.update(bl_faq_corpus_low=corpus_lo, bl_faq_corpus_high=corpus_hi, bl_faq_em
 # third-party hosts' prices rather than above them in the same data.
 #
 # **Reasoning.** On o3, the high effort tier's thinking budget is {glue:text}`bl_o3_effort` the low
-# tier's at its midpoint, as the guide says. DeepSeek R1 is {glue:text}`bl_r1_o3` cheaper than o3 on
+# tier's at its midpoint, near the guide's figure; the guide's own effort table, with one figure per
+# tier, makes it {glue:text}`bl_o3_effort_table`. DeepSeek R1 is {glue:text}`bl_r1_o3` cheaper than o3 on
 # the typical query at the book's o3 price, and between {glue:text}`bl_r1_o3_min` and
 # {glue:text}`bl_r1_o3_max` at any mix of input and output: nothing near the top of the guide's range. At the second tear-down's much lower o3 price it would be
 # only {glue:text}`bl_r1_o3_alt`. The [reasoning chapter](reasoning.ipynb) covers o3's pricing in depth.
@@ -763,6 +766,10 @@ direct_saving = 1 - sonnet_direct / sonnet_bedrock
 figures.record("bl_direct_saving", direct_saving, "fraction")
 figures.glue_text("bl_direct_pos", versus("bl_faq_direct_cheaper", direct_saving))
 o3_effort = (o3_high_thinking_low + o3_high_thinking_high) / 2 / o3_low_thinking
+# Independent of the answer: the guide's own effort table (one figure per tier) for the same two tiers.
+o3_tiers = effort_table[effort_table["model"] == "o3"].set_index("effort")["avg_thinking_tokens"]
+o3_effort_table = float(o3_tiers["high"] / o3_tiers["low"]) if {"high", "low"} <= set(o3_tiers.index) else float("nan")
+figures.record("bl_o3_effort_table", o3_effort_table, "ratio")
 figures.record("bl_o3_effort", o3_effort, "ratio")
 r1_o3 = query_cost("OpenAI", "o3") / query_cost("DeepSeek", "DeepSeek R1")
 o3_alt = all_prices[(all_prices["model"] == "o3") & ~all_prices["book_uses"]]
@@ -801,7 +808,7 @@ figures.record("bl_voice_day", voice_day, "usd_per_day")
 figures.record("bl_voice_year", voice_day * faq.DAYS_PER_YEAR, "usd_per_year")
 figures.record("bl_cascaded_year", float(faq.per_minute_to_daily(cascaded_usd_per_min)) * faq.DAYS_PER_YEAR,
                "usd_per_year")
-ours.update(bl_faq_direct_cheaper=direct_saving, bl_xfaq_o3_effort=o3_effort, bl_xfaq_r1_vs_o3=guide.Check(truth=min(r1_o3_mix), truth_high=max(r1_o3_mix)),
+ours.update(bl_faq_direct_cheaper=direct_saving, bl_xfaq_o3_effort=guide.Check(arithmetic=o3_effort, truth=o3_effort_table), bl_xfaq_r1_vs_o3=guide.Check(truth=min(r1_o3_mix), truth_high=max(r1_o3_mix)),
             bl_xfaq_llama_capex=llama_capex, bl_xfaq_llama_volume=llama_volume, bl_xfaq_voice_minute=guide.Check(arithmetic=voice_lo, arithmetic_high=voice_hi),
             bl_xfaq_voice_day=voice_day,
             bl_xfaq_voice_year=voice_day * faq.DAYS_PER_YEAR)
