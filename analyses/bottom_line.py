@@ -194,9 +194,16 @@ def versus(claim_id: str, check: float | guide.Check) -> str:
         return f"within {what}" if fig.value is None else f"in line with {what}"
     if row["verdict"] == guide.ROUNDING:
         return f"close to {what}"
-    gaps = [checks.signed_gap(v, fig) for v in ends]
-    return (f"below {what}" if max(gaps) <= 0 else f"above {what}" if min(gaps) >= 0
-            else f"narrower than {what}")
+    if len(ends) == 2 and fig.value is None:  # a computed range against the guide's, end by end
+        gaps = [(ends[0] - fig.low) / abs(fig.low) if fig.low else ends[0] - fig.low,
+                (ends[1] - fig.high) / abs(fig.high) if fig.high else ends[1] - fig.high]
+        if gaps[0] > 0 > gaps[1]:
+            return f"narrower than {what}"
+        if gaps[0] < 0 < gaps[1]:
+            return f"wider than {what}"
+    else:
+        gaps = [checks.signed_gap(v, fig) for v in ends]
+    return f"below {what}" if max(gaps) <= 0 else f"above {what}" if min(gaps) >= 0 else f"across {what}"
 
 
 
