@@ -536,7 +536,7 @@ show_table(bc[["query_class", "effort", "thinking_tokens_low", "thinking_tokens_
 # everything to the hard tier costs {glue:text}`rs_all_hard_guide`, {glue:text}`rs_blend_ratio_guide`
 # as much. The guide instead says {glue:text}`rs_all_hard_claim`, the top of its hard-tier range,
 # while its blend priced that same tier at {glue:text}`rs_all_hard_guide`; its own Example 3 puts o3 at
-# high effort at {glue:text}`rs_all_hard_book`, so both the figure and the "28×" built on it miss.
+# high effort at {glue:text}`rs_all_hard_example`, so both the figure and the "28×" built on it miss.
 # The tier ranges themselves are checked against the models the guide names for each tier, priced on
 # the GPQA request: the easy tier's models span {glue:text}`rs_tier_easy_span`, the medium tier's
 # {glue:text}`rs_tier_medium_span` and the hard tier's {glue:text}`rs_tier_hard_span`. Pricing each
@@ -564,6 +564,7 @@ ours.update(rs_routing_blended=blend_guide,
             rs_routing_all_hard=guide.Check(arithmetic=guide_tier_cost_usd["hard"], truth=all_hard_example),
             rs_routing_ratio=guide.Check(arithmetic=guide_all_hard_usd / blend_guide, truth=all_hard_example / blend_guide),
             **{f"rs_tier_{t}": guide.Check(truth=min(v), truth_high=max(v)) for t, v in tier_span.items()})
+figures.record("rs_all_hard_example", all_hard_example, "usd_per_request")
 for t, v in tier_span.items():
     figures.glue_text(f"rs_tier_{t}_span", f"{figures.fmt_usd(min(v))} to {figures.fmt_usd(max(v))}")
 for tier in routing_mix:
