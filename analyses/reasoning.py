@@ -209,8 +209,8 @@ figures.record("rs_o3_vs_gpt5", ours["rs_effort_o3_medium"] / gpt5_effort_shape,
 # {glue:text}`rs_coding_thinking` thinking tokens: {glue:text}`rs_coding_ratio` as much. Over
 # {glue:text}`rs_queries_per_year` queries a year that is {glue:text}`rs_coding_sonnet_year`
 # against {glue:text}`rs_coding_o3_year`. (The guide's o3-medium figure in its fifteen-model table
-# implies a different thinking count from its effort table; that is checked in the API prices
-# chapter, claim `ap_query_o3_medium`, and not repeated here.)
+# implies a different thinking count from its effort table; that is checked in {doc}`unit_economics`,
+# claim `ue_query_o3_medium`, and not repeated here.)
 
 # %%
 coding_sonnet, coding_o3 = example_cost("coding-sonnet"), example_cost("coding-o3-medium")
@@ -366,6 +366,10 @@ ours.update(rs_o3_out_teardown=float(o3_main["output_usd_per_mtok"]),
             rs_deepmath_gpt5=guide.Check(arithmetic=deepmath_chat, truth=deepmath_chat_main),
             rs_deepmath_premium=guide.Check(arithmetic=deepmath / deepmath_chat, truth=deepmath_main / deepmath_chat_main),
             rs_research_opus=research, rs_research_chat=research_chat, rs_research_premium=research / research_chat)
+# The output tokens each example says it bills: thinking plus visible, added up again.
+ours.update({cid: float(examples.loc[eid, "thinking_tokens"] + examples.loc[eid, "visible_output_tokens"])
+             for cid, eid in {"rs_coding_o3_billed": "coding-o3-medium", "rs_deepmath_billed": "deep-math-o3",
+                              "rs_research_billed": "research-opus-thinking"}.items()})
 figures.record("rs_o3_book_in", o3_main["input_usd_per_mtok"], "usd_per_mtok")
 figures.record("rs_o3_second_in", o3_second["input_usd_per_mtok"], "usd_per_mtok")
 # "Today": the o3 row the book prices with on the data in use (a price feed's row after a refresh on one).
