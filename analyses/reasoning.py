@@ -34,6 +34,10 @@ reasoning_budget_classes_csv = "data/reasoning_budget_classes.csv"
 # The guide's effort-table request: 1,000 tokens in, 500 visible tokens out.
 effort_input_tokens = 1_000
 effort_visible_tokens = 500
+# The guide's reasoning request in general: thinking tokens and visible tokens (fewest, most), and the
+# reasoning models it names beside it (o3, DeepSeek R1, Claude with extended thinking, Gemini Deep Think).
+reasoning_thinking_tokens, reasoning_visible_tokens = (1_000, 10_000), (100, 500)
+named_reasoning_price_ids = ["openai-o3", "deepseek-deepseek-r1", "anthropic-claude-opus-4x", "google-gemini-2-5-pro"]
 # The guide's "hard query" comparison (key takeaways): a 200-token chat answer.
 chat_visible_tokens = 200
 # The guide's thinking ratios as it states them beside its multipliers: o3-medium ("R = 10") and
@@ -197,8 +201,26 @@ show_table(effort_table, {"thinking tokens": "tokens", "R": "ratio", "output bil
 # Against GPT-5 on the same request, o3 at medium effort costs {glue:text}`rs_o3_vs_gpt5`:
 # the per-token prices are in the same range, the token count is not.
 
+#
+# Thinking takes time as well as money: every thinking token is decoded one after another like a
+# visible one. At the decode speeds of the guide's own model table, the request it describes
+# ({glue:text}`rs_think_low` to {glue:text}`rs_think_high` thinking tokens, then
+# {glue:text}`rs_visible_low` to {glue:text}`rs_visible_high` visible) takes
+# {glue:text}`rs_decode_low` to {glue:text}`rs_decode_high` seconds of decoding alone on the four reasoning
+# models it names, before any prefill or queueing: slower at the top than the guide's latency range.
+
 # %% tags=["hide-input"]
 figures.record("rs_o3_vs_gpt5", ours["rs_effort_o3_medium"] / gpt5_effort_shape, "ratio")
+speeds = pd.concat([price(p) for p in named_reasoning_price_ids])["decode_tokens_per_s"].astype(float)
+decode_low = float(reasoning.decode_seconds(reasoning_thinking_tokens[0], reasoning_visible_tokens[0], speeds.max()))
+decode_high = float(reasoning.decode_seconds(reasoning_thinking_tokens[1], reasoning_visible_tokens[1], speeds.min()))
+ours["rs_latency_reasoning"] = (guide.Check(truth=decode_low, truth_high=decode_high) if speeds.notna().all()
+                                else guide.Check(truth=float("nan"), missing="a named model has no decode speed"))
+for end, k in (("low", 0), ("high", 1)):
+    figures.record(f"rs_think_{end}", reasoning_thinking_tokens[k], "tokens")
+    figures.record(f"rs_visible_{end}", reasoning_visible_tokens[k], "tokens")
+figures.record("rs_decode_low", decode_low, "seconds")
+figures.record("rs_decode_high", decode_high, "seconds")
 
 # %% [markdown]
 # ## Three worked examples
