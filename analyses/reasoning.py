@@ -208,6 +208,9 @@ show_table(effort_table, {"thinking tokens": "tokens", "R": "ratio", "output bil
 # {glue:text}`rs_visible_low` to {glue:text}`rs_visible_high` visible) takes
 # {glue:text}`rs_decode_low` to {glue:text}`rs_decode_high` seconds of decoding alone on the four reasoning
 # models it names, before any prefill or queueing: slower at the top than the guide's latency range.
+# The same request costs {glue:text}`rs_request_low` on the cheapest of those models at the fewest
+# tokens and {glue:text}`rs_request_high` on the dearest at the most (with the effort table's prompt),
+# a wider span than the guide's per-request range on both ends.
 
 # %% tags=["hide-input"]
 figures.record("rs_o3_vs_gpt5", ours["rs_effort_o3_medium"] / gpt5_effort_shape, "ratio")
@@ -220,6 +223,11 @@ for end, k in (("low", 0), ("high", 1)):
     figures.record(f"rs_think_{end}", reasoning_thinking_tokens[k], "tokens")
     figures.record(f"rs_visible_{end}", reasoning_visible_tokens[k], "tokens")
 figures.record("rs_decode_low", decode_low, "seconds")
+request_ends = [[cost(p, effort_input_tokens, reasoning_visible_tokens[k], reasoning_thinking_tokens[k])
+                 for p in named_reasoning_price_ids] for k in (0, 1)]
+ours["rs_reasoning_request_range"] = guide.Check(arithmetic=min(request_ends[0]), arithmetic_high=max(request_ends[1]))
+figures.record("rs_request_low", min(request_ends[0]), "usd_per_request")
+figures.record("rs_request_high", max(request_ends[1]), "usd_per_request")
 figures.record("rs_decode_high", decode_high, "seconds")
 
 # %% [markdown]
@@ -707,9 +715,9 @@ if not for_html_book:
 # {glue:text}`rs_frontier_visible_high` tokens rather than the {glue:text}`rs_chat_visible` it uses
 # elsewhere, so each row's range is checked end for end against that figure. The tier ranges of the
 # routing list are wider than the spread of the very models the guide names for them. Not checked,
-# because the guide gives no request shape or model for them: its per-request ranges for chat and
-# reasoning requests in general, and the share of reasoning cost it says routing saves in mixed
-# workloads; the classifier's cost is checked in {doc}`routing`.
+# because the guide names no model or mix for them: its per-request range and latency for chat
+# requests in general, and the share of reasoning cost it says routing saves in mixed workloads; the
+# classifier's cost is checked in {doc}`routing`.
 
 # %% tags=["remove-input"]
 opus2000 = effort.set_index("effort_id").loc["opus-budget-2000"]
