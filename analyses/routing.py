@@ -114,7 +114,7 @@ def request_cost(provider: str, model: str) -> float:
     row = book_prices[(book_prices["provider"] == provider) & (book_prices["model"] == model)]
     if len(row) != 1:
         return math.nan
-    return float(api.request_cost_usd(row, input_tokens=1_500, output_tokens=300)[0])
+    return float(api.request_cost_usd(row, input_tokens=reference_input_tokens, output_tokens=reference_output_tokens)[0])
 
 
 # %% tags=["remove-input"]
