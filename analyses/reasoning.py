@@ -410,8 +410,9 @@ if len(today) == 1:
     same_as = ("the second tear-down's price" if (t_in, t_out) == (o3_second["input_usd_per_mtok"], o3_second["output_usd_per_mtok"])
                else "the main tables' price" if (t_in, t_out) == (o3_main["input_usd_per_mtok"], o3_main["output_usd_per_mtok"])
                else "neither of the guide's")
-    figures.glue_text("rs_o3_today_note", "the guide's own main price: no price feed is in use." if today["price_id"].iloc[0] == "openai-o3"
-                      else f"{same_as}, from {today['source'].iloc[0]}, as of {today['as_of'].iloc[0]}.")
+    figures.glue_text("rs_o3_today_note", "that is the guide's own main price, since no price feed is in use."
+                      if today["price_id"].iloc[0] == "openai-o3"
+                      else f"that is {same_as}, from {today['source'].iloc[0]} ({today['as_of'].iloc[0]}).")
 else:
     figures.record("rs_o3_today_in", float("nan"), "usd_per_mtok", missing="no o3 row is in use")
     figures.record("rs_o3_today_out", float("nan"), "usd_per_mtok", missing="no o3 row is in use")
