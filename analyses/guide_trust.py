@@ -29,13 +29,20 @@
 # Data this chapter reads (paths relative to the project root). The two record files are the ones
 # the refresh writes from every other chapter's outputs.
 guide_claims_csv = "data/guide_claims.csv"
+guide_figures_csv = "data/guide_figures.csv"
 figures_csv = "book/figures.csv"
 conclusions_csv = "book/conclusions.csv"
 api_prices_csv = "data/api_prices.csv"
 analyses_dir = "analyses"
 toc_yml = "_toc.yml"
-# How many of the largest misses to explain.
+# How many of the costliest misses to explain.
 worst_n = 12
+# The workload at which a price becomes a monthly bill, to rank misses by what acting on them costs:
+# the guide's opening example (100k daily users, 20 messages a day) and its reference request
+# (1,500 tokens in, 300 out).
+reference_users = 100_000
+reference_requests_per_user_day = 20
+reference_tokens_per_request = 1_800
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
 for_html_book = False
 
@@ -46,7 +53,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide, reliability
+from lib.book import charts, coverage, figures, findings, guide, reliability
 from lib.book.present import show_table, snapshot_banner
 from lib.data import tables
 
@@ -67,19 +74,26 @@ counts = reliability.verdict_counts(verdicts)
 # %% [markdown]
 # ## How a verdict is given
 #
-# A figure **agrees** when the book's is within {glue:text}`gt_agree_rel` of it, and differs by
-# **rounding** within {glue:text}`gt_rounding_rel`; a range agrees when the book's figure falls
-# inside it. Beyond that, a miss is named by what the book recomputed the figure from, the
-# registry's `checked_against` column:
+# Each figure is checked twice, both times by computation:
 #
-# - from the inputs the guide states beside the figure: **wrong arithmetic**;
-# - from figures the guide states in another section (its price tables, its hardware table,
-#   another worked example): the guide **contradicts another section**;
-# - from a datasheet, a published measurement or the book's own model: it **disagrees with
-#   outside data**;
-# - a throughput set against the roofline ceiling of the hardware it names (the physical-limits
-#   chapter): above the ceiling it is **physically impossible**, at or under it **physically
-#   possible**, however far under.
+# - **its own arithmetic**: the sum redone on the inputs the guide states beside it. A miss is
+#   **wrong arithmetic**.
+# - **against independent truth**, something the claim does not itself assert: what the guide
+#   states in another section (a miss **contradicts another section**, and names it), a
+#   datasheet, documentation or published measurement (it **disagrees with outside data**), or,
+#   for a throughput, the roofline ceiling of the hardware it names (above it the figure is
+#   **physically impossible**, at or under it **physically possible**).
+#
+# A figure computed from another of the guide's figures that failed **rests on a failed
+# premise**, and names it; it cannot agree, however good its own sum.
+#
+# **Rounding means rounding.** A check **agrees** within {glue:text}`gt_agree_rel` of the guide's
+# figure and differs by **rounding** when it still rounds to the figure at the precision the guide
+# wrote it with: half a unit in its last significant figure ("$15,000" accepts $14,500 to $15,500;
+# "$0.004" accepts $0.0035 to $0.0045), a whole unit and at least {glue:text}`gt_hedged_rel` when
+# the guide hedges ("~", "roughly"), and never more than {glue:text}`gt_rounding_rel`. A check
+# that would still round with the guide's figure doubled or halved could not fail; the test suite
+# scales every figure both ways and finds none.
 #
 # Where the guide's inputs are ambiguous, the registry's `inputs` column says which reading the
 # book took and its `notes` column why; {glue:text}`gt_n_readings` claims carry such a note.
@@ -91,6 +105,7 @@ counts = reliability.verdict_counts(verdicts)
 # %% tags=["hide-input"]
 figures.record("gt_agree_rel", guide.AGREE_REL, "fraction")
 figures.record("gt_rounding_rel", guide.MAX_REL, "fraction")
+figures.record("gt_hedged_rel", guide.HEDGED_MIN_REL, "fraction")
 figures.record("gt_n_readings", int(verdicts["notes"].notna().sum()), "count")
 for verdict_text, n in counts.items():
     figures.record("gt_n_" + verdict_text.replace(" ", "_").replace(":", ""), n, "count")
@@ -145,13 +160,13 @@ show_table(chapter_table, {c: "count" for c in per_chapter.columns},
 #
 # Each dot is one claim the book could check, placed by how far the guide's figure is from the
 # book's as a factor (1 means inside the claim's range, or under the physical ceiling). The dashed
-# line is the 15 % rounding band. {glue:text}`gt_n_within_2x` of the {glue:text}`gt_n_misses`
+# line is the widest rounding any figure gets. {glue:text}`gt_n_within_2x` of the {glue:text}`gt_n_misses`
 # misses are off by less than a factor of two; {glue:text}`gt_n_beyond_10x` are off tenfold or more.
 #
 # **Try it here.** The slider sets your own tolerance, as the largest gap you would accept (a share
 # of the guide's figure; for a throughput, how far it may exceed the ceiling): dots within it turn
 # green, and the count above the chart says how many of the guide's figures you would accept. At
-# the rounding band it accepts exactly the figures that agree, round or are physically possible.
+# the widest rounding band it accepts at least every figure that agrees or rounds.
 
 # %% tags=["hide-input"]
 checked = verdicts.dropna(subset=["off_factor"]).copy()
@@ -166,7 +181,7 @@ dots = checked.assign(
     miss_share=np.minimum(checked["miss_share"], cap),
     title=checked["chapter"].map(titles),
     guide_text=[c["guide"] for c in shown],
-    book_text=[c["book"] for c in shown],
+    book_text=[figures.format_value(o, u) for o, u in zip(checked["ours"], checked["unit"])],
 )[["claim_id", "quote", "title", "verdict", "factor", "miss_share", "guide_text", "book_text"]]
 # Spread the dots of one verdict vertically by a stable hash of the claim id (no randomness).
 dots["jitter"] = [(int.from_bytes(c.encode(), "little") % 997) / 997 for c in dots["claim_id"]]
@@ -211,44 +226,92 @@ if not for_html_book:
         value=guide.MAX_REL, min=0.0, max=2.0, step=0.01)))
 
 # %% [markdown]
-# ## The worst cases, explained
+# ## The costliest misses, explained
 #
-# The {glue:text}`gt_worst_n` misses furthest from the book's figure, with the reading the book
-# took and the reason the registry records. The largest: {glue:text}`gt_worst_1`
+# Ranked by consequence, not by ratio: what a reader who acted on the guide's figure would be off
+# by, in dollars a month, at a reference workload of {glue:text}`gt_ref_users` users sending
+# {glue:text}`gt_ref_requests_month` requests a month of {glue:text}`gt_ref_tokens` tokens each (a
+# price per token, request or user becomes a bill there; a bill a day or a year is converted).
+# Figures that are not money (a throughput, a share) are not ranked here; the chart above shows
+# how far off they are. The costliest: {glue:text}`gt_worst_1`
 #
 # The next: {glue:text}`gt_worst_2`
 #
 # And: {glue:text}`gt_worst_3`
 
 # %%
-worst = reliability.worst_cases(verdicts, worst_n)
+workload = findings.Workload(
+    requests_per_month=reference_users * reference_requests_per_user_day * 365 / 12,
+    tokens_per_request=reference_tokens_per_request, users=reference_users)
+worst = findings.costliest_misses(verdicts, worst_n, workload)
 
 # %% tags=["remove-input"]
 figures.record("gt_worst_n", len(worst), "count")
+figures.record("gt_ref_users", reference_users, "count")
+figures.record("gt_ref_requests_month", workload.requests_per_month, "count")
+figures.record("gt_ref_tokens", reference_tokens_per_request, "count")
 
 
 def explain(row: pd.Series) -> str:
-    c = guide.compare(claims, row["claim_id"], row["ours"])
-    why = row["notes"] if isinstance(row["notes"], str) else "The registry records no further reason."
+    why = row["why"] if isinstance(row["why"], str) and row["why"] else row["verdict"]
     reading = row["inputs"] if isinstance(row["inputs"], str) else "the guide's own figures"
-    return (f"in “{titles[row['chapter']]}”, the guide says “{row['quote']}” ({c['guide']}); the book gets "
-            f"{c['book']}, off by {figures.fmt_ratio(row['off_factor'])} ({row['verdict']}), reading: {reading}. {why}")
+    return (f"in “{titles[row['chapter']]}”, the guide says “{row['quote']}” ({guide.guide_text(row)}); the book gets "
+            f"{figures.format_value(row['ours'], row['unit'])}, {figures.fmt_usd(row['usd_per_month_off'])} a month "
+            f"off at the reference workload ({row['verdict']}: {why}), reading: {reading}.")
 
 
 for i in range(3):
     figures.glue_text(f"gt_worst_{i + 1}", explain(worst.iloc[i]) if i < len(worst) else "no further miss.")
-worst_shown = [guide.compare(claims, c, o) for c, o in zip(worst["claim_id"], worst["ours"])]
 worst_table = pd.DataFrame({
     "chapter": worst["chapter"].map(titles).to_numpy(),
     "the guide says": worst["quote"].to_numpy(),
-    "guide": [c["guide"] for c in worst_shown],
-    "book": [c["book"] for c in worst_shown],
-    "off by": worst["off_factor"].to_numpy(),
+    "guide": [guide.guide_text(r) for _, r in worst.iterrows()],
+    "book": [figures.format_value(o, u) for o, u in zip(worst["ours"], worst["unit"])],
+    "off by, a month": worst["usd_per_month_off"].to_numpy(),
     "verdict": worst["verdict"].to_numpy(),
-    "why": worst["notes"].fillna("—").to_numpy(),
+    "why": worst["why"].replace("", "—").to_numpy(),
 })
-show_table(worst_table, {"off by": "ratio"},
+show_table(worst_table, {"off by, a month": "usd"},
            links={"chapter": pd.Series([f"{c}.html" for c in worst["chapter"]])})
+
+# %% [markdown]
+# ## Chains: figures that rest on a failed premise
+#
+# {glue:text}`gt_n_chained` figures are computed from another of the guide's figures that fails
+# its own check, so they fail with it however good their own sums. Each row follows one back to
+# the failure it rests on.
+
+# %% tags=["hide-input"]
+chains = reliability.premise_chains(verdicts)
+figures.record("gt_n_chained", chains["claim_id"].nunique(), "count")
+show_table(chains.assign(chapter=chains["claim_id"].map(verdicts.set_index("claim_id")["chapter"]).map(titles))
+           [["chapter", "claim_id", "chain"]].rename(columns={"claim_id": "figure", "chain": "rests on"}))
+
+# %% [markdown]
+# ## What the registry does not check yet
+#
+# The guide states {glue:text}`gt_n_numbered` numbered figures (a money amount, a share, a multiple,
+# a scaled count) under {glue:text}`gt_n_sections` headings; {glue:text}`gt_n_numbered_registered`
+# of them ({glue:text}`gt_share_numbered_registered`) are quoted by a claim of their section. The
+# rest are not checked anywhere yet, and every verdict count above is a count of what is checked,
+# not of the guide. Many unregistered figures are the guide's price tables, which the book uses as
+# its inputs (`data/api_prices.csv`) rather than checks. The sections with the most figures left:
+
+# %% tags=["hide-input"]
+numbered = coverage.coverage(tables.load_guide_figures(guide_figures_csv), claims)
+per_section = coverage.by_section(numbered)
+figures.record("gt_n_numbered", len(numbered), "count")
+figures.record("gt_n_sections", len(per_section), "count")
+figures.record("gt_n_numbered_registered", int(numbered["registered"].sum()), "count")
+figures.record("gt_share_numbered_registered", float(numbered["registered"].mean()), "fraction")
+left = (numbered[~numbered["registered"]].groupby("section", sort=False)["figure"]
+        .agg(lambda f: ", ".join(f)))
+gaps = per_section.assign(unregistered=per_section["figures"] - per_section["registered"],
+                          left=per_section["section"].map(left).fillna(""))
+gaps = gaps.sort_values("unregistered", ascending=False, kind="stable").head(15)
+show_table(gaps[["section", "figures", "registered", "share_registered", "left"]]
+           .rename(columns={"left": "not yet registered"}),
+           {"figures": "count", "registered": "count", "share_registered": "fraction"})
 
 # %% [markdown]
 # ## Every claim
@@ -259,15 +322,14 @@ show_table(worst_table, {"off by": "ratio"},
 # %% tags=["hide-output", "hide-input"]
 ordered = verdicts.assign(chapter_rank=verdicts["chapter"].map({c: i for i, c in enumerate(titles)}))
 ordered = ordered.sort_values(["chapter_rank"], kind="stable")
-full_shown = [guide.compare(claims, c, o) if not pd.isna(o) else {"guide": "—", "book": "—"}
-              for c, o in zip(ordered["claim_id"], ordered["ours"])]
 full = pd.DataFrame({
     "chapter": ordered["chapter"].map(titles).to_numpy(),
     "the guide says": ordered["quote"].to_numpy(),
-    "guide": [c["guide"] for c in full_shown],
-    "book": [c["book"] for c in full_shown],
-    "checked against": ordered["checked_against"].str.replace("_", " ").to_numpy(),
+    "guide": [guide.guide_text(r) for _, r in ordered.iterrows()],
+    "book": ["—" if pd.isna(o) else figures.format_value(o, u) for o, u in zip(ordered["ours"], ordered["unit"])],
+    "independent truth": ordered["truth"].str.replace("_", " ").to_numpy(),
     "verdict": ordered["verdict"].to_numpy(),
+    "why": ordered["why"].replace("", "—").to_numpy(),
 })
 show_table(full, links={"chapter": pd.Series([f"{c}.html" for c in ordered["chapter"]])})
 

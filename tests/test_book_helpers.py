@@ -44,18 +44,6 @@ def test_record_refuses_names_glue_cannot_use():
         figures.record("not a name", 1, "count")
 
 
-@pytest.mark.parametrize(("ours", "kwargs", "expected"), [
-    (0.0135, dict(guide_value=0.0135), "agrees"),
-    (0.003375, dict(guide_value=0.00375), "rounding"),
-    (0.1605, dict(guide_value=0.265), "disagrees"),
-    (4.0, dict(low=3, high=5), "agrees"),
-    (5.2, dict(low=3, high=5), "agrees"),
-    (2.33, dict(low=3, high=5), "disagrees"),
-])
-def test_verdicts(ours, kwargs, expected):
-    assert guide.verdict(guide.relative_gap(ours, **kwargs)) == expected
-
-
 def test_compare_reads_the_claim_registry():
     claims = tables.load_guide_claims()
     row = guide.compare(claims, "ue_query_gpt5", 0.0135)

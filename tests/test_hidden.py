@@ -117,6 +117,25 @@ def test_guide_small_figures():
     assert hidden.inertia_premium(0.30) == pytest.approx(0.428571, rel=1e-5)
 
 
+def test_independent_retries_stop_at_the_first_success():
+    # Three retries at 1 % per attempt: 1 + 0.01 + 0.0001 + 0.000001 billed attempts, not 1.03.
+    assert hidden.independent_retry_multiplier(0.01, 3) == pytest.approx(1.010101)
+    assert hidden.independent_retry_multiplier(0.01, 1) == pytest.approx(1.01)
+    assert hidden.independent_retry_multiplier(0.2, 0) == 1.0
+    # A call that always fails is retried every time: the guide's model is the p = 1 case.
+    assert hidden.independent_retry_multiplier(1.0, 10) == hidden.retry_multiplier(1.0, 10) == 11
+    # More retries never cost less, and never more than the guide's all-retries-fail model.
+    for p in (0.001, 0.05, 0.5):
+        costs = [hidden.independent_retry_multiplier(p, n) for n in range(6)]
+        assert costs == sorted(costs)
+        assert all(c <= hidden.retry_multiplier(p, n) + 1e-12 for n, c in enumerate(costs))
+        assert costs[-1] <= 1 / (1 - p) + 1e-12  # never above the geometric series' limit
+    with pytest.raises(ValueError):
+        hidden.independent_retry_multiplier(1.2, 2)
+    with pytest.raises(ValueError):
+        hidden.independent_retry_multiplier(0.1, 1.5)
+
+
 def test_what_if_scales_requests_with_the_bill():
     w = workload()
     doubled = hidden.what_if(RATES, w, api_usd_per_month=200_000.0).set_index("vector")

@@ -9,6 +9,7 @@ prices from the price files the refresh names, and the sentences from these valu
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +22,26 @@ from lib.data.paths import resolve
 from lib.prices import compare
 
 # A recurring bill, by its unit, in dollars a month: what a reader who budgets with the guide's
-# figure instead of the book's is off by each month. A price per token or per request has no
-# volume of its own (it needs a workload the claim does not state), so it is not ranked here.
+# figure instead of the book's is off by each month.
 USD_PER_MONTH_BY_UNIT = {"usd_per_month": 1.0, "usd_per_day": 365.0 / 12.0, "usd_per_year": 1.0 / 12.0}
+
+
+@dataclass(frozen=True)
+class Workload:
+    """The volume a price needs before it is a bill: a price per token, per request or per user
+    is a monthly sum only at some workload. The trust chapter and the landing page state theirs."""
+
+    requests_per_month: float
+    tokens_per_request: float
+    users: float
+
+    def usd_per_month_factor(self, unit: str) -> float | None:
+        """Dollars a month per one of ``unit`` at this workload (None: not a recurring money unit)."""
+        if unit in USD_PER_MONTH_BY_UNIT:
+            return USD_PER_MONTH_BY_UNIT[unit]
+        return {"usd_per_mtok": self.requests_per_month * self.tokens_per_request / 1e6,
+                "usd_per_request": self.requests_per_month,
+                "usd_per_user_month": self.users}.get(unit)
 
 
 def guide_reference(row: pd.Series) -> float:
@@ -34,16 +52,19 @@ def guide_reference(row: pd.Series) -> float:
     return low if ours < low else high if ours > high else ours
 
 
-def costliest_misses(verdicts: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The ``n`` misses on recurring bills (a cost a day, a month or a year) that a reader acting on
-    the guide's figure would be furthest off by, in dollars a month, costliest first (ties by claim
-    id). Adds ``usd_per_month_off``: |the guide's figure − the book's|, converted to a month."""
+def costliest_misses(verdicts: pd.DataFrame, n: int, workload: Workload | None = None) -> pd.DataFrame:
+    """The ``n`` misses a reader acting on the guide's figure would be furthest off by, in dollars a
+    month, costliest first (ties by claim id). Without a workload only bills (a cost a day, a month
+    or a year) are ranked; with one, prices per token, request and user too, at that workload.
+    Adds ``usd_per_month_off``: |the guide's figure − the book's|, converted to a month."""
     missing = {"unit", "verdict", "ours", "guide_value", "guide_low", "guide_high"} - set(verdicts.columns)
     if missing:
         raise KeyError(f"the verdict table has no {sorted(missing)} column(s): pass reliability.claim_verdicts' table")
-    rows = verdicts[verdicts["unit"].isin(list(USD_PER_MONTH_BY_UNIT)) & verdicts["verdict"].isin(guide.MISSES)
+    factor = (USD_PER_MONTH_BY_UNIT.get if workload is None else workload.usd_per_month_factor)
+    factors = verdicts["unit"].map(lambda u: factor(u))
+    rows = verdicts[factors.notna() & verdicts["verdict"].isin(guide.MISSES)
                     & np.isfinite(verdicts["ours"].to_numpy(dtype=float))].copy()
-    rows["usd_per_month_off"] = [abs(guide_reference(r) - float(r["ours"])) * USD_PER_MONTH_BY_UNIT[r["unit"]]
+    rows["usd_per_month_off"] = [abs(guide_reference(r) - float(r["ours"])) * factor(r["unit"])
                                  for _, r in rows.iterrows()]
     order = np.lexsort((rows["claim_id"].to_numpy(), -rows["usd_per_month_off"].to_numpy(dtype=float)))
     return rows.iloc[order[:n]]
@@ -51,9 +72,8 @@ def costliest_misses(verdicts: pd.DataFrame, n: int) -> pd.DataFrame:
 
 def error_sentence(claims: pd.DataFrame, row: pd.Series) -> str:
     """One miss as a sentence: what the guide says, what the book gets, what acting on it costs, and why."""
-    c = guide.compare(claims, row["claim_id"], row["ours"])
-    return (f"“{row['quote']}”: the guide's {c['guide']} is {c['book']} when recomputed, "
-            f"{fmt_usd(row['usd_per_month_off'])} a month off ({row['verdict']}).")
+    return (f"“{row['quote']}”: the guide's {guide.guide_text(row)} is {format_value(float(row['ours']), row['unit'])} "
+            f"when recomputed, {fmt_usd(row['usd_per_month_off'])} a month off ({row['verdict']}).")
 
 
 def paid_book_rows(prices: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from lib.book import checks
 from lib.book.checks import (AGREES, HOLDS, IMPOSSIBLE, MISSES, OWN_MISSES, POSSIBLE, PREMISE_FAILED,  # noqa: F401
                              ROUNDING, UNCHECKED, VERDICTS, WRONG_ARITHMETIC, Check)
 from lib.book.figures import format_value, missing_text, record, record_conclusion
-from lib.book.tolerance import AGREE_REL, MAX_REL  # noqa: F401  (chapters cite the rule's bounds)
+from lib.book.tolerance import AGREE_REL, HEDGED_MIN_REL, MAX_REL  # noqa: F401  (chapters cite the rule's bounds)
 
 CEILING_CHECK = checks.CEILING
 
@@ -111,9 +111,10 @@ def explain(claims: pd.DataFrame, claim: pd.Series, check: Check, fig: checks.Fi
             others = checks.premises(pd.Series({"derived_from": claim.get("truth_claims")}))
             if others:
                 stated = ", ".join(f"{o} ({guide_text(_claim_row(claims, o))})" for o in others)
-                reasons.append(f"{f}: {stated} give{'s' if len(others) == 1 else ''} {truth_value}")
+                reasons.append(f"the guide's {stated} give{'s' if len(others) == 1 else ''} {truth_value}")
             else:
-                reasons.append(f"{f}: {truth_value}")
+                source = "the guide's other sections give" if f == checks.MISS_BY_TRUTH["guide_elsewhere"] else "outside data gives"
+                reasons.append(f"{source} {truth_value}")
     if failed_premises:
         reasons.append("rests on " + ", ".join(f"{p} ({v})" for p, v in sorted(failed_premises.items())))
     return "; ".join(reasons)
@@ -138,6 +139,10 @@ def comparison_table(claims: pd.DataFrame, ours_by_claim: Mapping[str, Ours], tr
     ordered = sorted(ours_by_claim, key=order.__getitem__)
     why = {cid: (missing if isinstance(missing, str) else missing.get(cid, "")) for cid in ordered}
     rows_by_id = {cid: _claim_row(claims, cid) for cid in ordered}
+    if truth is not None:
+        rows_by_id = {cid: row.copy() for cid, row in rows_by_id.items()}
+        for row in rows_by_id.values():
+            row["truth"] = truth
     check_by_id = {cid: as_check(rows_by_id[cid], ours_by_claim[cid], why[cid]) for cid in ordered}
     given = dict(premises or {})
     verdicts: dict[str, str] = {}
@@ -204,7 +209,8 @@ def holds_sentence(comparison: pd.DataFrame) -> str:
     """"31 of the 43 figures checked here hold; 12 do not": the count every "N of M hold" line uses."""
     n = count_verdicts(comparison)
     checked = n["holds"] + n["misses"]
-    return f"{n['holds']} of the {checked} figures checked here hold; {n['misses']} do not"
+    return (f"{n['holds']} of the {checked} figures checked here {'holds' if n['holds'] == 1 else 'hold'}; "
+            f"{n['misses']} {'does' if n['misses'] == 1 else 'do'} not")
 
 
 def verdict_summary(comparison: pd.DataFrame) -> str:

@@ -114,7 +114,8 @@ def claim_verdicts(claims: pd.DataFrame, figures: pd.DataFrame, conclusions: pd.
                 failed = {p: judge(p) for p in checks.premises(rows[cid]) if p in rows}
                 failed = {p: v for p, v in failed.items() if v in guide.MISSES}
                 v, failures = checks.verdict(rows[cid], check_by_id[cid], failed)
-                verdict_by_id[cid] = (v, "; ".join([*failures, *(f"rests on {p} ({pv})" for p, pv in sorted(failed.items()))]))
+                verdict_by_id[cid] = (v, guide.explain(claims, rows[cid], check_by_id[cid],
+                                                       checks.figure_of(rows[cid]), failures, failed))
         return verdict_by_id[cid][0]
 
     ours, gaps, factors, shares = [], [], [], []
@@ -166,6 +167,35 @@ def worst_cases(table: pd.DataFrame, n: int) -> pd.DataFrame:
     misses = table[table["verdict"].isin(guide.MISSES)]
     order = np.lexsort((misses["claim_id"].to_numpy(), -misses["off_factor"].to_numpy(dtype=float)))
     return misses.iloc[order[:n]]
+
+
+def premise_chains(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """Every claim that rests on a failed premise, with the chain back to the failure it rests on:
+    "hw_5k_qps (physically impossible) → hw_tokens_year → hw_usd_per_mtok". One row per claim and
+    root failure, in registry order; ``root``, ``root_verdict``, ``chain`` (ids, arrows) and ``depth``."""
+    rows = verdicts.set_index("claim_id", drop=False)
+    out = []
+
+    def walk(cid: str, path: tuple[str, ...]) -> list[tuple[str, ...]]:
+        found = []
+        for p in checks.premises(rows.loc[cid]):
+            if p not in rows.index or p in path:
+                continue
+            v = rows.loc[p, "verdict"]
+            if v in checks.OWN_MISSES:
+                found.append((p, *path))
+            if v == checks.PREMISE_FAILED or v in checks.OWN_MISSES:
+                found.extend(walk(p, (p, *path)))
+        return found
+
+    for cid in verdicts.loc[verdicts["verdict"] == checks.PREMISE_FAILED, "claim_id"]:
+        for chain in sorted(set(walk(cid, (cid,)))):
+            if rows.loc[chain[0], "verdict"] not in checks.OWN_MISSES:
+                continue
+            out.append({"claim_id": cid, "root": chain[0], "root_verdict": rows.loc[chain[0], "verdict"],
+                        "chain": f"{chain[0]} ({rows.loc[chain[0], 'verdict']}) → " + " → ".join(chain[1:]),
+                        "depth": len(chain) - 1})
+    return pd.DataFrame(out, columns=["claim_id", "root", "root_verdict", "chain", "depth"])
 
 
 _TITLE = re.compile(r"^# # (.+)$", re.MULTILINE)

@@ -223,10 +223,30 @@ def _by_vector_direct(rows: pd.DataFrame, workload: Workload) -> pd.DataFrame:
 # --- The guide's small worked figures ---------------------------------------------------------
 
 def retry_multiplier(failure_rate: float, retries_per_failure: float) -> float:
-    """Cost of a workload with retries relative to one without: 1 + failure rate x retries."""
+    """Cost of a workload with retries relative to one without: 1 + failure rate x retries.
+
+    This is the guide's own model: every call that fails once fails all its retries too (a
+    persistent failure, or a bug). It is what the guide's arithmetic rests on, so a chapter uses it
+    to redo the guide's sums; :func:`independent_retry_multiplier` is the model to check them by."""
     if not 0 <= failure_rate <= 1 or retries_per_failure < 0:
         raise ValueError("failure_rate must be in [0, 1] and retries_per_failure >= 0")
     return 1.0 + failure_rate * retries_per_failure
+
+
+def independent_retry_multiplier(per_attempt_failure_rate: float, max_retries: int) -> float:
+    """Cost with retries relative to one without when each attempt fails independently.
+
+    A call is retried only while it keeps failing: with a chance ``p`` that any one attempt fails
+    and at most ``max_retries`` retries, retry k is made with probability p**k, so the expected
+    billed attempts are 1 + p + p**2 + ... + p**max_retries. Retries stop at the first success,
+    which is why three retries at a 1 % failure rate add about 1 %, not 3 %."""
+    p = float(per_attempt_failure_rate)
+    if not 0 <= p <= 1 or max_retries < 0 or int(max_retries) != max_retries:
+        raise ValueError("per_attempt_failure_rate must be in [0, 1] and max_retries a whole number >= 0")
+    n = int(max_retries)
+    if p == 1:
+        return float(1 + n)
+    return float((1 - p ** (n + 1)) / (1 - p))
 
 
 def fallback_reliability(*availabilities: float) -> float:

@@ -206,85 +206,6 @@ USED_GPU_PRICES = TableSpec(
 )
 
 
-def _value_or_range(frame: pd.DataFrame, label: str) -> list[Problem]:
-    has_value = frame["guide_value"].notna()
-    has_range = frame["guide_low"].notna() & frame["guide_high"].notna()
-    return [Problem(label, "give guide_value, or both guide_low and guide_high", int(r["_row"]), "guide_value")
-            for _, r in frame[~has_value & ~has_range].iterrows()]
-
-
-# The kind of independent truth a claim's figure is checked against (lib.book.checks): none (only
-# the guide's own arithmetic is redone), guide_elsewhere (what the guide states in another section:
-# a miss contradicts it), roofline_ceiling (the hardware's physical ceiling: above it is impossible),
-# outside_data (a datasheet, documentation or a measurement: a miss disagrees with it).
-TRUTH_KINDS = ("none", "guide_elsewhere", "roofline_ceiling", "outside_data")
-
-
-def _claim_ids(column: str):
-    """Each ';'-separated id in ``column`` names another claim of the table, and derivations have no cycle."""
-
-    def check(frame: pd.DataFrame, label: str) -> list[Problem]:
-        known = set(frame["claim_id"])
-        problems, graph = [], {}
-        for _, r in frame[frame[column].notna()].iterrows():
-            ids = [x.strip() for x in str(r[column]).split(";") if x.strip()]
-            graph[r["claim_id"]] = ids
-            for x in ids:
-                if x not in known:
-                    problems.append(Problem(label, f"{column} names '{x}', which is not a claim_id of this table",
-                                            int(r["_row"]), column))
-                elif x == r["claim_id"]:
-                    problems.append(Problem(label, f"{column}: a claim cannot name itself", int(r["_row"]), column))
-        if column == "derived_from":
-            rows = dict(zip(frame["claim_id"], frame["_row"]))
-            state: dict[str, int] = {}
-
-            def visit(node: str, path: tuple[str, ...]) -> None:
-                if state.get(node) == 2:
-                    return
-                if state.get(node) == 1:
-                    cycle = path[path.index(node):] + (node,)
-                    problems.append(Problem(label, f"derived_from forms a cycle: {' -> '.join(cycle)}",
-                                            int(rows[node]), column))
-                    return
-                state[node] = 1
-                for nxt in graph.get(node, []):
-                    if nxt in rows and nxt != node:
-                        visit(nxt, (*path, node))
-                state[node] = 2
-
-            for node in graph:
-                visit(node, ())
-        return problems
-
-    return check
-
-
-def _truth_claims_need_guide_elsewhere(frame: pd.DataFrame, label: str) -> list[Problem]:
-    bad = frame[frame["truth_claims"].notna() & (frame["truth"] != "guide_elsewhere")]
-    return [Problem(label, "truth_claims names the guide's other figures, so truth must be guide_elsewhere",
-                    int(r["_row"]), "truth_claims") for _, r in bad.iterrows()]
-
-
-GUIDE_CLAIMS = TableSpec(
-    name="the guide's stated figures",
-    columns=(
-        Column("claim_id"), Column("chapter"), Column("quote"), Column("unit"),
-        Column("guide_value", kind="float", nullable=True, min=-1e15, max=1e15),
-        Column("guide_low", kind="float", nullable=True, min=-1e15, max=1e15),
-        Column("guide_high", kind="float", nullable=True, min=-1e15, max=1e15),
-        Column("inputs", nullable=True),
-        Column("truth", choices=TRUTH_KINDS),
-        Column("truth_claims", nullable=True), Column("derived_from", nullable=True),
-        Column("written", nullable=True),
-        *_PROVENANCE, Column("notes", nullable=True),
-    ),
-    key=("claim_id",),
-    checks=(_value_or_range, _not_above("guide_low", "guide_high", "a range's low end"),
-            _claim_ids("truth_claims"), _claim_ids("derived_from"), _truth_claims_need_guide_elsewhere),
-)
-
-
 COST_LEVERS = TableSpec(
     name="cost levers",
     columns=(
@@ -390,7 +311,6 @@ TABLES: dict[str, TableSpec] = {
     "hardware_specs.csv": HARDWARE_SPECS,
     "hardware_platforms.csv": HARDWARE_PLATFORMS,
     "used_gpu_prices.csv": USED_GPU_PRICES,
-    "guide_claims.csv": GUIDE_CLAIMS,
     "cost_levers.csv": COST_LEVERS,
     "reasoning_effort.csv": REASONING_EFFORT,
     "selfhost_scenarios.csv": SELFHOST_SCENARIOS,
@@ -627,6 +547,10 @@ TABLES.update({
 })
 from lib.data.unit_tables import UNIT_PRICES, load_unit_prices  # noqa: E402,F401  (per-unit prices)
 TABLES["unit_prices.csv"] = UNIT_PRICES
+from lib.data.guide_tables import (GUIDE_CLAIMS, GUIDE_FIGURES, TRUTH_KINDS,  # noqa: E402,F401  (the guide's figures)
+                                   load_guide_figures)
+TABLES["guide_figures.csv"] = GUIDE_FIGURES
+TABLES["guide_claims.csv"] = GUIDE_CLAIMS
 
 
 def load_reasoning_examples(path: str | Path = "data/reasoning_examples.csv") -> pd.DataFrame:
