@@ -652,7 +652,9 @@ alt.Chart(mix_data).transform_calculate(
 # {glue:text}`rs_roi_implied_medium` each. Nor does its pass rate: if a query's chance of passing
 # depends only on the model, the best the mix can reach, even granting medium effort the
 # high-effort pass rate, is {glue:text}`rs_roi_pass_bound`. The guide's figure assumes the
-# queries it routes to reasoning gain far more from it than the average, which it does not say.
+# queries it routes to reasoning gain far more from it than the average, which it does not say. Its
+# all-high cost of {glue:text}`rs_roi_high_guide` a query is also far below what its own coding question
+# costs on o3 at high effort, {glue:text}`rs_roi_high_book`.
 
 # %%
 routed_cost = reasoning.blended_cost_usd(roi_routed_mix, {"chat": roi_chat_cost_usd, "medium": roi_medium_usd})
@@ -660,7 +662,12 @@ routed_pass = reasoning.blended_cost_usd(roi_routed_mix, {"chat": roi_chat_pass,
 
 # %% tags=["remove-input"]
 guide_routed_cost = guide_roi_routed_usd
-ours.update(rs_roi_routed_cost=routed_cost, rs_roi_routed_pass=routed_pass)
+# "All on high: $0.10 a query": o3 at high effort on the guide's own coding question.
+roi_high_book = cost("openai-o3", examples.loc["coding-o3-medium", "input_tokens"],
+                     examples.loc["coding-o3-medium", "visible_output_tokens"], effort_tokens("o3-high"))
+ours.update(rs_roi_routed_cost=routed_cost, rs_roi_routed_pass=routed_pass, rs_roi_high_cost=roi_high_book)
+figures.record("rs_roi_high_book", roi_high_book, "usd_per_request")
+figures.record("rs_roi_high_guide", roi_high_cost_usd, "usd_per_request")
 figures.record("rs_roi_chat_share", roi_routed_mix["chat"], "fraction")
 figures.record("rs_roi_routed_book", routed_cost, "usd_per_request")
 figures.record("rs_roi_implied_medium",
