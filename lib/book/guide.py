@@ -67,7 +67,8 @@ def _cell(value: float | None, high: float | None, claim: pd.Series, fig: checks
     if high is not None:
         return f"{format_value(value, unit)}–{format_value(high, unit)}"
     gap = checks.signed_gap(value, fig)
-    return format_value(value, unit) + ("" if abs(gap) < 0.0005 else f" ({gap:+.1%})")
+    # No share says how far from zero a value is (a range from 0 %): the value alone says it.
+    return format_value(value, unit) + ("" if abs(gap) < 0.0005 or not math.isfinite(gap) else f" ({gap:+.1%})")
 
 
 def compare(claims: pd.DataFrame, claim_id: str, ours: Ours, truth: str | None = None, missing: str = "",
