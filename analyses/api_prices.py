@@ -27,6 +27,8 @@
 # Data this chapter reads (paths relative to the project root).
 api_prices_csv = "data/api_prices.csv"
 api_price_bands_csv = "data/api_price_bands.csv"
+billing_rules_csv = "data/billing_rules.csv"
+provider_terms_csv = "data/provider_terms.csv"
 guide_claims_csv = "data/guide_claims.csv"
 # The guide's reference request, used to compare tiers and conflicting price rows.
 reference_input_tokens = 1_500
@@ -42,6 +44,10 @@ side_by_side_tiers = [
     ("Anthropic", "Claude Sonnet 4.6"), ("OpenAI", "GPT-4o"), ("DeepSeek", "DeepSeek R1"),
     ("OpenAI", "o3"), ("Anthropic", "Claude Opus 4.x"),
 ]
+# The FAQ's price history for 2023-2026 ("How fast are prices actually dropping?"): input prices fell
+# 8-12x at the cheap tier and 2-4x at the frontier. The bottom-line chapter reads the same answer.
+faq_drop_factor_low = 2.0
+faq_drop_factor_high = 12.0
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
 for_html_book = False
 
@@ -53,21 +59,34 @@ import numpy as np
 import pandas as pd
 
 from lib.book import charts, figures, guide, publish
+from lib.book.checks import figure_of
+from lib.book.guide import Check
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api
 from lib.data import tables
+from lib.prices import compare
 
 charts.use_book_style(for_html_book)
 all_prices = tables.load_api_prices(api_prices_csv)
 book_prices = all_prices[all_prices["book_uses"]].reset_index(drop=True)
 bands = tables.load_api_price_bands(api_price_bands_csv)
 claims = tables.load_guide_claims(guide_claims_csv)
+claim_rows = claims.set_index("claim_id", drop=False)
+billing_rules = tables.load_billing_rules(billing_rules_csv)
+provider_terms = tables.load_provider_terms(provider_terms_csv)
 # A model sold by several hosts is labelled with its host; a first-party model by its name alone.
 hosts_per_model = book_prices.groupby("model")["provider"].transform("nunique")
 book_prices["label"] = np.where(hosts_per_model > 1, book_prices["model"] + " (" + book_prices["provider"] + ")",
                                 book_prices["model"])
 paid = book_prices[book_prices["input_usd_per_mtok"] > 0].reset_index(drop=True)
-ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide at the end
+# claim id -> the book's two checks of the guide's figure (its own arithmetic, independent truth), compared at the end
+checks: dict[str, Check] = {}
+
+
+def printed(claim_id: str) -> float:
+    """The guide's printed figure for a premise of the claim being checked (the per-query costs its
+    spread sentence divides); never the checked claim's own figure."""
+    return float(figure_of(claim_rows.loc[claim_id]).reference)
 
 
 def price_row(provider: str, model: str) -> pd.DataFrame:
@@ -229,8 +248,13 @@ if not for_html_book:
 # The guide's side-by-side table picks one model per tier. Across those
 # {glue:text}`ap_tier_count` tiers the guide's reference request ({glue:text}`ap_ref_in` tokens
 # in, {glue:text}`ap_ref_out` out) runs from {glue:text}`ap_tier_cheapest` to
-# {glue:text}`ap_tier_dearest`, a spread of {glue:text}`ap_tier_spread`. GPT-5's list price is
-# {glue:text}`ap_gpt5_over_flash` Gemini 2.5 Flash's, input and output alike.
+# {glue:text}`ap_tier_dearest`, a spread of {glue:text}`ap_tier_spread`. The guide's own
+# per-query figures beside its spread run from {glue:text}`ap_prose_cheapest_guide` to
+# {glue:text}`ap_prose_dearest_guide`, and its spread is their ratio; the comparison at the end
+# sets that ratio against the spread its table's prices give. GPT-5's list price is {glue:text}`ap_gpt5_over_flash` Gemini 2.5 Flash's, input and
+# output alike; at the prices the guide's "sticky benchmark" sentence gives for GPT-5 (a range
+# of {glue:text}`ap_sticky_gpt5_low` to {glue:text}`ap_sticky_gpt5_high` per million input
+# tokens) the ratio runs {glue:text}`ap_sticky_ratio_low` to {glue:text}`ap_sticky_ratio_high`.
 
 # %%
 tier_costs = pd.DataFrame([{"provider": p, "model": m, "usd_per_request": query_cost(p, m)}
@@ -239,10 +263,28 @@ tier_spread = tier_costs["usd_per_request"].max() / tier_costs["usd_per_request"
 gpt5, flash_row, opus = (price_row("OpenAI", "GPT-5"), price_row("Google", "Gemini 2.5 Flash"),
                          price_row("Anthropic", "Claude Opus 4.x"))
 gpt5_over_flash = float(gpt5["input_usd_per_mtok"].iloc[0] / flash_row["input_usd_per_mtok"].iloc[0])
+# The mental-model sentence states GPT-5 as a range ("$5-$15 / $20-$60") beside Flash's $0.075 / $0.30.
+sticky = bands[bands["band_id"] == "gpt-5-sticky-benchmark"].iloc[0]
+flash_in, flash_out = float(flash_row["input_usd_per_mtok"].iloc[0]), float(flash_row["output_usd_per_mtok"].iloc[0])
+sticky_ratios = [sticky["input_usd_per_mtok_low"] / flash_in, sticky["input_usd_per_mtok_high"] / flash_in,
+                 sticky["output_usd_per_mtok_low"] / flash_out, sticky["output_usd_per_mtok_high"] / flash_out]
 
 # %% tags=["remove-input"]
-ours.update(ap_spread_tiers=tier_spread, ap_flash_vs_gpt5=gpt5_over_flash, ap_faq_flash_vs_gpt5=gpt5_over_flash,
-            ap_faq_flash_vs_opus=float(opus["input_usd_per_mtok"].iloc[0] / flash_row["input_usd_per_mtok"].iloc[0]))
+prose_figures = [printed(c) for c in ("ap_prose_flash", "ap_prose_sonnet", "ap_prose_opus", "ap_prose_o3")]
+checks["ap_spread_tiers"] = Check(arithmetic=max(prose_figures) / min(prose_figures), truth=tier_spread)
+gpt5_ratio_low, gpt5_ratio_high = compare.price_ratio_range(book_prices, ("OpenAI", "GPT-5"), ("Google", "Gemini 2.5 Flash"))
+checks["ap_flash_vs_gpt5"] = Check(arithmetic=min(sticky_ratios), arithmetic_high=max(sticky_ratios),
+                                   truth=gpt5_ratio_low, truth_high=gpt5_ratio_high)
+# The FAQ states only Flash's price: the ratio is the tear-down's, another section.
+checks["ap_faq_flash_vs_gpt5"] = Check(truth=gpt5_over_flash)
+checks["ap_faq_flash_vs_opus"] = Check(
+    truth=float(opus["input_usd_per_mtok"].iloc[0] / flash_row["input_usd_per_mtok"].iloc[0]))
+figures.record("ap_prose_cheapest_guide", min(prose_figures), "usd_per_request")
+figures.record("ap_prose_dearest_guide", max(prose_figures), "usd_per_request")
+figures.record("ap_sticky_gpt5_low", float(sticky["input_usd_per_mtok_low"]), "usd_per_mtok")
+figures.record("ap_sticky_gpt5_high", float(sticky["input_usd_per_mtok_high"]), "usd_per_mtok")
+figures.record("ap_sticky_ratio_low", min(sticky_ratios), "ratio")
+figures.record("ap_sticky_ratio_high", max(sticky_ratios), "ratio")
 figures.record("ap_ref_in", reference_input_tokens, "tokens")
 figures.record("ap_ref_out", reference_output_tokens, "tokens")
 figures.record("ap_tier_count", len(tier_costs), "count")
@@ -306,10 +348,9 @@ for claim_id, (provider, model) in mixed_claims.items():
                        output_tokens=mixed_output_tokens // mixed_requests)
     book_cost = mixed_requests * query_cost(provider, model, **per_request)
     section_cost = mixed_requests * query_cost(provider, model, prices=section_row, **per_request)
-    ours[claim_id] = book_cost
-    check = guide.compare(claims, claim_id, section_cost)
-    mixed_rows.append({"model": model, "guide": check["guide"], "book prices": book_cost,
-                       "second tear-down prices": section_cost, "guide vs its own section": check["verdict"]})
+    # The table is computed from the second tear-down (its own inputs); the book's prices are the first's.
+    checks[claim_id] = Check(arithmetic=section_cost, truth=book_cost)
+    mixed_rows.append({"model": model, "second tear-down prices": section_cost, "book prices": book_cost})
 
 # %% tags=["remove-input"]
 figures.record("ap_mixed_in", mixed_input_tokens, "tokens")
@@ -325,7 +366,11 @@ show_table(pd.DataFrame(mixed_rows), {"book prices": "usd", "second tear-down pr
 # higher rate ({glue:text}`ap_long_graduated` for a {glue:text}`ap_long_tokens`-token prompt);
 # its long-context section bills the whole request at the higher rate
 # ({glue:text}`ap_long_whole`). The book's data follows the second reading, the whole request,
-# which is the rule LiteLLM's price database encodes for its `_above_200k_tokens` prices.
+# which is the rule LiteLLM's price database encodes for its `_above_200k_tokens` prices and
+# the rule Google's pricing documentation states (`data/billing_rules.csv` records it as
+# {glue:text}`ap_google_long_rule`). Each of the guide's two sentences is right on its own
+# reading; the independent check of both is the documented rule, which the guide's
+# {glue:text}`ap_long_off_rule` reading does not follow.
 
 # %%
 gemini_pro = price_row("Google", "Gemini 2.5 Pro")
@@ -333,18 +378,80 @@ whole, graduated = (float(c[0]) for c in api.long_context_costs_usd(gemini_pro, 
 no_long_tier = api.missing_reason(gemini_pro, ["long_context_threshold_tokens"])  # "" when the tier is there
 
 # %% tags=["remove-input"]
-ours.update(ap_gemini_pro_500k_whole=whole, ap_gemini_pro_500k_graduated=graduated)
+# Google's documentation says which reading it bills (data/billing_rules.csv): outside data for both sentences.
+google_rule = str(billing_rules.loc[billing_rules["provider"] == "Google", "long_context_rule"].iloc[0])
+documented = whole if google_rule == "whole_request" else graduated
+checks["ap_gemini_pro_500k_whole"] = Check(arithmetic=whole, truth=documented)
+checks["ap_gemini_pro_500k_graduated"] = Check(arithmetic=graduated, truth=documented)
+figures.record_conclusion("ap_google_long_rule", google_rule)
+figures.record_conclusion("ap_long_off_rule", "tokens-past-the-threshold" if google_rule == "whole_request"
+                          else "whole-request")
 figures.record("ap_long_threshold", gemini_pro["long_context_threshold_tokens"].iloc[0], "tokens", missing=no_long_tier)
 figures.record("ap_long_tokens", long_context_prompt_tokens, "tokens")
 figures.record("ap_long_whole", whole, "usd", missing=no_long_tier)
 figures.record("ap_long_graduated", graduated, "usd", missing=no_long_tier)
 
 # %% [markdown]
+# ## The guide's rules of thumb for its own price list
+#
+# The tear-down closes with the "relative shape" of its prices, which it calls stable while the
+# numbers move. Its own rows, by the tier word it gives each model: frontier input runs
+# {glue:text}`ap_shape_frontier_low` to {glue:text}`ap_shape_frontier_high`, cheap-tier input
+# {glue:text}`ap_shape_cheap_low` to {glue:text}`ap_shape_cheap_high`, reasoning output
+# {glue:text}`ap_shape_reasoning_low` to {glue:text}`ap_shape_reasoning_high`, and the batch
+# discount {glue:text}`ap_shape_batch_low` to {glue:text}`ap_shape_batch_high`. Each range is
+# set against the guide's, end by end, below.
+
+# %%
+def tier_range(tier: str, column: str) -> tuple[float, float]:
+    """Least and most of one price column over the book's rows the guide puts in this tier."""
+    values = book_prices.loc[book_prices["tier"] == tier, column].dropna()
+    return float(values.min()), float(values.max())
+
+
+shape = {"ap_shape_frontier_input": tier_range("Frontier", "input_usd_per_mtok"),
+         "ap_shape_cheap_input": tier_range("Cheap", "input_usd_per_mtok"),
+         "ap_shape_reasoning_output": tier_range("Reasoning", "output_usd_per_mtok")}
+for claim_id, (low, high) in shape.items():
+    checks[claim_id] = Check(arithmetic=low, arithmetic_high=high)
+batch_rows = book_prices["batch_discount_frac"].dropna()
+batch_terms = provider_terms.loc[(provider_terms["term"] == "batch_discount_frac") & provider_terms["book_uses"], "value"]
+checks["ap_shape_batch_off"] = Check(arithmetic=float(batch_rows.min()), arithmetic_high=float(batch_rows.max()),
+                                     truth=float(batch_terms.min()), truth_high=float(batch_terms.max()))
+
+# %% tags=["remove-input"]
+for name, claim_id in (("frontier", "ap_shape_frontier_input"), ("cheap", "ap_shape_cheap_input"),
+                       ("reasoning", "ap_shape_reasoning_output")):
+    figures.record(f"ap_shape_{name}_low", shape[claim_id][0], "usd_per_mtok")
+    figures.record(f"ap_shape_{name}_high", shape[claim_id][1], "usd_per_mtok")
+figures.record("ap_shape_batch_low", float(batch_rows.min()), "fraction")
+figures.record("ap_shape_batch_high", float(batch_rows.max()), "fraction")
+
+# %% [markdown]
+# The guide's "moving target" paragraph says API prices fell by {glue:text}`ap_moving_guide` from
+# 2023 to 2026. Its own FAQ puts the fall of input prices over the same years at
+# {glue:text}`ap_faq_drop_low` (frontier) to {glue:text}`ap_faq_drop_high` (cheap tier) of the
+# price, the range the paragraph's figure is set against.
+
+# %% tags=["remove-input"]
+faq_drop = (1 - 1 / faq_drop_factor_low, 1 - 1 / faq_drop_factor_high)  # the share of the price that went
+checks["ap_moving_drop"] = Check(truth=faq_drop[0], truth_high=faq_drop[1])
+figures.record("ap_faq_drop_low", faq_drop[0], "fraction")
+figures.record("ap_faq_drop_high", faq_drop[1], "fraction")
+
+# %% [markdown]
 # ## The guide's figures beside ours
 #
-# {glue:text}`ap_verdicts` The guide's per-model costs of the reference request are checked in
-# {doc}`unit_economics`; the ones here come from its side-by-side prose, where o3 is priced
-# without thinking tokens.
+# {glue:text}`ap_verdicts` {glue:text}`ap_holds`. The guide's per-model costs of the reference
+# request are checked in {doc}`unit_economics`; the ones here come from its side-by-side prose,
+# where o3 is priced without thinking tokens.
+#
+# "On its own inputs" redoes the guide's sum on what it states beside the figure (the prices of
+# the table its mixed-traffic figures come from, the per-query figures its spread divides, the
+# GPT-5 price range its benchmark sentence gives); "independent check" is the figure at the
+# prices of the guide's first per-provider tear-down, which the book uses, or for the long-context
+# bill, at the rule Google documents. A figure derived from one that failed cannot agree: it
+# rests on that failed premise.
 
 # %%
 prose_claims = {
@@ -352,11 +459,17 @@ prose_claims = {
     "ap_prose_opus": ("Anthropic", "Claude Opus 4.x"), "ap_prose_o3": ("OpenAI", "o3"),
 }
 for claim_id, (provider, model) in prose_claims.items():
-    ours[claim_id] = query_cost(provider, model)
-comparison = guide.comparison_table(claims, ours, missing=no_long_tier)
+    # The side-by-side table prints the same prices as the tear-down rows the book uses, so both checks
+    # read those rows; the independent one is the tear-down the guide's 15-model table also prices
+    # (its o3 row includes thinking tokens, so o3 has no independent check here).
+    cost = query_cost(provider, model)
+    checks[claim_id] = Check(arithmetic=cost, truth=None if claim_id == "ap_prose_o3" else cost)
+comparison = guide.comparison_table(claims, checks, missing=no_long_tier)
 
 # %% tags=["remove-input"]
 publish.verdicts("ap_verdicts", comparison)
+figures.glue_text("ap_holds", guide.holds_sentence(comparison))
+figures.glue_text("ap_moving_guide", str(comparison.set_index("claim_id").loc["ap_moving_drop", "guide"]))
 
 # %% tags=["remove-input"]
 input_low, input_high = paid["input_usd_per_mtok"].min(), paid["input_usd_per_mtok"].max()

@@ -32,6 +32,11 @@ reference_input_tokens = 1_500
 reference_output_tokens = 300
 batch_example = ("Anthropic", "Claude Sonnet 4.6")
 queries_per_month = 1_000_000
+# What the guide states beside its batch figures, for redoing its own arithmetic: the synchronous
+# query's cost, the section's "pay 50% of the synchronous price", and the off-peak window's clock.
+guide_sync_query_usd = 0.009
+guide_batch_price_share = 0.5
+guide_offpeak_window_utc = ("16:30", "00:30")
 # The guide's hybrid pattern: this share of calls can wait, and (implicitly) they cost what an average call costs.
 batchable_call_share = 0.30
 batch_call_cost_ratio = 1.0
@@ -75,7 +80,9 @@ book_prices = all_prices[all_prices["book_uses"]].reset_index(drop=True)
 terms = tables.load_provider_terms(provider_terms_csv)
 used_terms = terms[terms["book_uses"]]
 claims = tables.load_guide_claims(guide_claims_csv)
-ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide at the end
+# claim id -> the book's checks (a Check, or a bare number: the check the registry's truth column
+# implies), compared with the guide at the end
+ours: dict[str, float | guide.Check] = {}
 
 
 def price_row(provider: str, model: str) -> pd.DataFrame:
@@ -137,7 +144,13 @@ sonnet_sync, sonnet_batch = float(one_query(sonnet)[0]), float(one_query(sonnet,
 no_batch = api.missing_reason(sonnet, ["batch_discount_frac"])  # "" when the prices in use give a batch tier
 
 # %% tags=["remove-input"]
-ours.update(bo_sonnet_batch_query=sonnet_batch, bo_sonnet_batch_month=(sonnet_sync - sonnet_batch) * queries_per_month)
+# Two checks each: the guide's own sum on the figures it states beside them, and the same figure
+# from its price table and the providers' batch terms.
+guide_batch_query = guide_sync_query_usd * guide_batch_price_share
+ours.update(bo_sonnet_sync_query=sonnet_sync,
+            bo_sonnet_batch_query=guide.Check(arithmetic=guide_batch_query, truth=sonnet_batch),
+            bo_sonnet_batch_month=guide.Check(arithmetic=(guide_sync_query_usd - guide_batch_query) * queries_per_month,
+                                              truth=(sonnet_sync - sonnet_batch) * queries_per_month))
 figures.record("bo_discount", batch_terms["batch_discount_frac"].median(), "fraction")
 figures.record("bo_n_batch_models", int(book_prices["batch_discount_frac"].notna().sum()), "count")
 figures.record("bo_sonnet_sync", sonnet_sync, "usd_per_request")
@@ -214,7 +227,7 @@ ours["bo_hybrid_saving"] = hybrid
 # %% tags=["remove-input"]
 figures.record("bo_share", batchable_call_share, "fraction")
 figures.record("bo_hybrid", hybrid, "fraction")
-figures.record("bo_guide_hybrid", claims.set_index("claim_id").loc["bo_hybrid_saving", "guide_value"], "fraction")
+figures.glue_text("bo_guide_hybrid", guide.guide_text(claims.set_index("claim_id").loc["bo_hybrid_saving"]))
 figures.record("bo_bulky_ratio", bulky_ratio, "ratio")
 figures.record("bo_small_ratio", small_ratio, "ratio")
 figures.record("bo_hybrid_bulky", batching.hybrid_saving_frac(batchable_call_share, discount, bulky_ratio), "fraction")
@@ -290,7 +303,11 @@ start_h, end_h = (int(t[:2]) + int(t[3:]) / 60 for t in (start, end))
 window_hours = (end_h - start_h) % 24
 v3_discount = 1 - float(one_query(v3, offpeak=True)[0] / one_query(v3)[0])
 r1_discount = 1 - float(one_query(r1, offpeak=True)[0] / one_query(r1)[0])
-ours.update(bo_offpeak_v3=v3_discount, bo_offpeak_r1=r1_discount, bo_offpeak_hours=window_hours)
+g_start_h, g_end_h = (int(t[:2]) + int(t[3:]) / 60 for t in guide_offpeak_window_utc)
+# The discounts against the guide's DeepSeek price rows; the window both from the clock times the
+# guide writes beside it (its own arithmetic) and from the price rows.
+ours.update(bo_offpeak_v3=v3_discount, bo_offpeak_r1=r1_discount,
+            bo_offpeak_hours=guide.Check(arithmetic=(g_end_h - g_start_h) % 24, truth=window_hours))
 profile = batching.daily_traffic_profile(peak_to_trough, peak_hour_local)
 by_place = pd.DataFrame({"where": list(user_locations), "utc_offset": list(user_locations.values())})
 by_place["share"] = batching.window_share(profile, start_utc=start, end_utc=end,

@@ -57,7 +57,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide, publish
+from lib.book import charts, checks, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import kv_cache, roofline as rf
 from lib.data import tables
@@ -230,8 +230,7 @@ show_table(by_accel, {f"requests that fit ({reference_kv_precision} KV)": "count
 # (`data/throughput_cases.csv` records the node, precision, request shape and batch, and what the
 # book assumed where the guide is silent). A claim above its ceiling is physically impossible
 # on that hardware, whatever the software; one below it is possible, and the ratio says what share
-# of the ceiling the claim needs. {glue:text}`rf_n_impossible` of the {glue:text}`rf_n_claims`
-# claims are impossible.
+# of the ceiling the claim needs. {glue:text}`rf_ceiling_holds`.
 #
 # The break-even section's {glue:text}`rf_h200_claim` requests a second on the H200 node is
 # {glue:text}`rf_h200_ratio` the ceiling at its stated batch of {glue:text}`rf_h200_batch`, and
@@ -244,12 +243,14 @@ show_table(by_accel, {f"requests that fit ({reference_kv_precision} KV)": "count
 
 # %%
 evaluated = rf.evaluate_cases(cases, specs, shapes, reserved_frac)
-claim_rows = claims.set_index("claim_id").loc[evaluated["claim_id"]]
+claim_rows = claims.set_index("claim_id", drop=False).loc[evaluated["claim_id"]]
+# The guide's stated throughput, read through the verdict engine (the claim, never the book's value).
+claimed = np.array([checks.figure_of(r).reference for _, r in claim_rows.iterrows()], dtype=float)
 ceiling_in_claim_units = np.select(
     [evaluated["measure"] == "requests_per_s", evaluated["measure"] == "input_tokens_per_s"],
     [evaluated["ceiling_requests_per_s"], evaluated["ceiling_input_tokens_per_s"]],
     evaluated["ceiling_tokens_per_s"])
-ratio = rf.claim_ratio(claim_rows["guide_value"].to_numpy(dtype=float), ceiling_in_claim_units)
+ratio = rf.claim_ratio(claimed, ceiling_in_claim_units)
 
 # %% tags=["hide-input"]
 checked = pd.DataFrame({
@@ -259,7 +260,7 @@ checked = pd.DataFrame({
     "batch": evaluated["batch_used"].to_numpy(),
     "unit": np.where(evaluated["measure"] == "requests_per_s", "requests/s",
                      np.where(evaluated["measure"] == "input_tokens_per_s", "input tokens/s", "output tokens/s")),
-    "claimed": claim_rows["guide_value"].to_numpy(dtype=float),
+    "claimed": claimed,
     "ceiling": ceiling_in_claim_units,
     "claim ÷ ceiling": ratio,
     "physically": rf.possibility(ratio),
@@ -267,9 +268,8 @@ checked = pd.DataFrame({
 })
 
 # %% tags=["remove-input"]
-guide.record_ceiling_checks(claims, dict(zip(checked["claim_id"], checked["ceiling"])))
-figures.record("rf_n_claims", len(checked), "count")
-figures.record("rf_n_impossible", int((checked["physically"] == "impossible").sum()), "count")
+ceiling_comparison = guide.record_ceiling_checks(claims, dict(zip(checked["claim_id"], checked["ceiling"])))
+figures.glue_text("rf_ceiling_holds", guide.holds_sentence(ceiling_comparison))
 by_id = checked.set_index("claim_id")
 ev_by_id = evaluated.set_index("claim_id")
 h200_any = rf.evaluate_cases(cases[cases["claim_id"] == "rf_h200_qps"].assign(batch=None), specs, shapes,
@@ -426,7 +426,10 @@ if not for_html_book:
 # The throughput claims are judged above, possible or impossible, by their ratio to the ceiling; a
 # throughput claim is an operating point, not an estimate of the ceiling, so it is not scored as
 # agreeing or disagreeing with it. The other physical figures the guide states are computed here
-# directly. {glue:text}`rf_verdicts`
+# directly, and set against datasheets and the roofline (outside data): a check agrees within
+# {glue:text}`rf_agree_rel` and is "rounding" when it rounds to the figure at the precision the
+# guide wrote it with (a hedge such as "~" widens that, never past {glue:text}`rf_rounding_rel`).
+# {glue:text}`rf_verdicts`
 #
 # The guide gives two figures for the same quantisation step: INT4 weights with an FP8 KV cache give
 # {glue:text}`rf_int4_guide_range` the throughput of a FP16 baseline in its five-levers section and
@@ -443,11 +446,10 @@ ours["rf_405b_fp8_weights"] = float(kv_cache.weight_bytes(
     float(shapes.set_index("model_id").loc["llama-3-1-405b", "total_params_billions"]), 1.0))
 ours["rf_b200_node_hbm"] = 8 * b200_gb * kv_cache.GB
 figures.record("rf_b200_gpu_hbm", b200_gb * kv_cache.GB, "bytes")
-stated = claims.set_index("claim_id")
-figures.record("rf_b200_guide_gpu_hbm", stated.loc["rf_b200_node_hbm", "guide_value"] / 8, "bytes")
-figures.glue_text("rf_int4_guide_range", f"{figures.fmt_ratio(stated.loc['rf_int4_3to4x', 'guide_low'])}–"
-                  f"{figures.fmt_ratio(stated.loc['rf_int4_3to4x', 'guide_high'])}")
-figures.record("rf_int4_guide_2x", stated.loc["rf_int4_2x", "guide_value"], "ratio")
+stated = claims.set_index("claim_id", drop=False)
+figures.record("rf_b200_guide_gpu_hbm", checks.figure_of(stated.loc["rf_b200_node_hbm"]).value / 8, "bytes")
+figures.glue_text("rf_int4_guide_range", guide.guide_text(stated.loc["rf_int4_3to4x"]))
+figures.glue_text("rf_int4_guide_2x", guide.guide_text(stated.loc["rf_int4_2x"]))
 figures.record("rf_b200_node_hbm", ours["rf_b200_node_hbm"], "bytes")
 
 # %%
@@ -455,9 +457,14 @@ comparison = guide.comparison_table(claims, ours)
 
 # %% tags=["remove-input"]
 publish.verdicts("rf_verdicts", comparison)
+figures.record("rf_agree_rel", guide.AGREE_REL, "fraction")
+figures.record("rf_rounding_rel", guide.MAX_REL, "fraction")
 
 # %% tags=["remove-input"]
-impossible = checked[checked["physically"] == "impossible"]
+# The worst miss by ratio; the counts come from the ceiling comparison's verdicts.
+ceiling_counts = guide.count_verdicts(ceiling_comparison)
+impossible = checked[checked["claim_id"].isin(
+    ceiling_comparison.loc[ceiling_comparison["verdict"] == guide.IMPOSSIBLE, "claim_id"])]
 worst = impossible.sort_values("claim ÷ ceiling").iloc[-1] if len(impossible) else None
 figures.glue_text("rf_answer", (
     f"Decode is bound by memory bandwidth until the batch is large: on {reference_accelerators}× "
@@ -467,7 +474,9 @@ figures.glue_text("rf_answer", (
     f"{reference_input_tokens:,}-in, {reference_output_tokens:,}-out requests, once about "
     f"{reference['crossover_batch']:,.0f} sequences share each step. Published measurements reach "
     f"{figures.fmt_pct(pub_share.min())} to {figures.fmt_pct(pub_share.max())} of that kind of ceiling. "
-    f"{len(checked) - len(impossible)} of the guide's {len(checked)} throughput figures are physically possible"
-    + (f"; {len(impossible)} are not, the worst being {worst['the guide says']!r} at "
-       f"{figures.fmt_ratio(worst['claim ÷ ceiling'])} its ceiling." if worst is not None else ".")
+    f"Of the guide's {len(ceiling_comparison)} throughput figures, "
+    f"{guide.verdict_phrase(guide.POSSIBLE, ceiling_counts[guide.POSSIBLE])} and "
+    f"{guide.verdict_phrase(guide.IMPOSSIBLE, ceiling_counts[guide.IMPOSSIBLE])}"
+    + (f", the worst being {worst['the guide says']!r} at {figures.fmt_ratio(worst['claim ÷ ceiling'])} its ceiling."
+       if worst is not None else ".")
 ))

@@ -32,6 +32,9 @@ reasoning_effort_csv = "data/reasoning_effort.csv"
 throughput_stack_csv = "data/throughput_stack.csv"
 hardware_specs_csv = "data/hardware_specs.csv"
 model_shapes_csv = "data/model_shapes.csv"
+hardware_platforms_csv = "data/hardware_platforms.csv"
+# The node the self-hosting lever's "$15-25/hour H100" is checked against (the guide's own rental range for it).
+selfhost_lever_platform = "8x-h100-sxm"
 # The reference workload: one hosted model, the guide's typical request, a monthly volume.
 reference_model = ("Anthropic", "Claude Sonnet 4.6")
 reference_input_tokens = 1_500
@@ -74,7 +77,10 @@ effort = tables.load_reasoning_effort(reasoning_effort_csv)
 stack = tables.load_throughput_stack(throughput_stack_csv)
 specs = tables.load_hardware_specs(hardware_specs_csv)
 shapes = tables.load_model_shapes(model_shapes_csv)
-ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide at the end
+platforms = tables.load_hardware_platforms(hardware_platforms_csv).set_index("platform_id")
+# claim id -> the book's checks (a Check, or a bare number: the check the registry's truth column
+# implies), compared with the guide at the end
+ours: dict[str, float | guide.Check] = {}
 
 
 def price_of(provider: str, model: str) -> pd.DataFrame:
@@ -275,8 +281,7 @@ if not for_html_book:
 # share and discount, the saving the lever's row applies.
 
 # %% tags=["hide-input"]
-guide_values = claims.set_index("claim_id")["guide_value"]
-figures.record("pb_mm_factor", guide_values["mm_lever_factor"], "ratio")
+figures.glue_text("pb_mm_factor", guide.guide_text(claims.set_index("claim_id").loc["mm_lever_factor"]))
 batch_row = levers.set_index("lever_id").loc["batch_api"]
 figures.record("pb_batch_hybrid", batching.hybrid_saving_frac(batch_row["share_frac"],
                                                               batch_row["applied_saving_frac"]), "fraction")
@@ -287,17 +292,19 @@ figures.record("pb_batch_hybrid", batching.hybrid_saving_frac(batch_row["share_f
 # {glue:text}`pb_verdicts` The playbook's stated effects are checked against the guide's own
 # price tables and examples elsewhere. The "smaller model" lever promises more than the hosts'
 # prices show: {glue:text}`pb_large` costs a median {glue:text}`pb_size_ratio` as much as
-# {glue:text}`pb_small` at the same host, since list prices narrow the gap that the two models'
-# sizes suggest. The guide states the cache lever as a speed-up on a self-hosted stack; the
+# {glue:text}`pb_small` at the same host ({glue:text}`pb_size_ratio_min` to {glue:text}`pb_size_ratio_max`
+# across hosts), since list prices narrow the gap that the two models' sizes suggest. The guide states the cache lever as a speed-up on a self-hosted stack; the
 # closest figure in the data is what a hosted cache charges for a read, which runs from {glue:text}`pb_cache_min` to
 # {glue:text}`pb_cache_max` cheaper than fresh input across providers (median
-# {glue:text}`pb_cache_median`), so the guide's range fits the most generous caches only. Reasoning depth: at the effort table's token counts,
+# {glue:text}`pb_cache_median`); judged end by end, the guide's range fits neither the least nor the
+# most generous cache. Reasoning depth: at the effort table's token counts,
 # o3 at high effort costs {glue:text}`pb_effort_ratio` as much as at low, not the guide's
 # {glue:text}`pb_guide_effort`. The
 # speculative-decoding range holds against the guide's own stacking example. The quantisation
 # range is checked against the decode ceiling of the [physical-limits chapter](physical_limits.ipynb)
 # on {glue:text}`pb_quant_node`: FP8 weights and KV raise it {glue:text}`pb_quant_fp8`, INT4 weights
-# with an FP8 KV cache {glue:text}`pb_quant_int4`. The other stated
+# with an FP8 KV cache {glue:text}`pb_quant_int4`. The self-hosting lever's hourly H100 price is the
+# guide's own rental range for an 8-GPU H100 node. The other stated
 # figures (the share of easy traffic, the enterprise discount, the spend thresholds) are
 # assumptions with nothing to recompute them from; the book uses them as inputs.
 
@@ -305,11 +312,11 @@ figures.record("pb_batch_hybrid", batching.hybrid_saving_frac(batch_row["share_f
 small_rows = book_prices[book_prices["model"] == small_model].set_index("provider")
 large_rows = book_prices[book_prices["model"] == large_model].set_index("provider")
 both = small_rows.index.intersection(large_rows.index)
-size_ratio = float(np.median(
-    api.request_cost_usd(large_rows.loc[both].reset_index(), input_tokens=reference_input_tokens,
-                         output_tokens=reference_output_tokens)
-    / api.request_cost_usd(small_rows.loc[both].reset_index(), input_tokens=reference_input_tokens,
-                           output_tokens=reference_output_tokens)))
+size_ratios = (api.request_cost_usd(large_rows.loc[both].reset_index(), input_tokens=reference_input_tokens,
+                                   output_tokens=reference_output_tokens)
+               / api.request_cost_usd(small_rows.loc[both].reset_index(), input_tokens=reference_input_tokens,
+                                      output_tokens=reference_output_tokens))
+size_ratio = float(np.median(size_ratios))
 cached = book_prices.dropna(subset=["cached_input_usd_per_mtok"])
 cached = cached[cached["cached_input_usd_per_mtok"] > 0]
 batch_rows = book_prices[book_prices["provider"].isin(["OpenAI", "Anthropic"])]
@@ -323,10 +330,15 @@ quant = rf.evaluate_cases(pd.DataFrame([
     accelerator=quantize_node[0], accelerators=quantize_node[1], model_id=quantize_model_id,
     input_tokens=reference_input_tokens, output_tokens=reference_output_tokens, batch=quantize_batch),
     specs, shapes, reserved_frac, count_prefill=False).set_index("setup")["ceiling_tokens_per_s"]
+cache_ratio = cached["input_usd_per_mtok"] / cached["cached_input_usd_per_mtok"]
+lever_node = platforms.loc[selfhost_lever_platform]
 ours.update(
     pb_quantize_fp8=float(quant["fp8"] / quant["base"]), pb_quantize_int4=float(quant["int4"] / quant["base"]),
-    pb_smaller_model=size_ratio,
-    pb_prefix_cache=float((cached["input_usd_per_mtok"] / cached["cached_input_usd_per_mtok"]).median()),
+    # The ranges end by end: the least and the most over the hosts (models) the guide prices both at.
+    pb_smaller_model=guide.Check(truth=float(np.min(size_ratios)), truth_high=float(np.max(size_ratios))),
+    pb_prefix_cache=guide.Check(truth=float(cache_ratio.min()), truth_high=float(cache_ratio.max())),
+    pb_selfhost_h100_hour=guide.Check(truth=float(lever_node["rental_usd_per_hour_low"]),
+                                      truth_high=float(lever_node["rental_usd_per_hour_high"])),
     pb_specdec=float(stack.set_index("step_id").loc["speculative_decoding", "speculative_speedup"]),
     pb_batch_discount=float(batch_rows["batch_discount_frac"].median()),
     pb_effort_fifth=o3_cost["high"] / o3_cost["low"],
@@ -334,7 +346,8 @@ ours.update(
 figures.glue_text("pb_small", small_model)
 figures.glue_text("pb_large", large_model)
 figures.record("pb_size_ratio", size_ratio, "ratio")
-cache_ratio = cached["input_usd_per_mtok"] / cached["cached_input_usd_per_mtok"]
+figures.record("pb_size_ratio_min", float(np.min(size_ratios)), "ratio")
+figures.record("pb_size_ratio_max", float(np.max(size_ratios)), "ratio")
 figures.record("pb_cache_min", cache_ratio.min(), "ratio")
 figures.record("pb_cache_max", cache_ratio.max(), "ratio")
 figures.record("pb_cache_median", cache_ratio.median(), "ratio")
@@ -343,7 +356,7 @@ figures.glue_text("pb_quant_node", f"{quantize_node[1]}× {quantize_node[0]}, "
 figures.record("pb_quant_fp8", ours["pb_quantize_fp8"], "ratio")
 figures.record("pb_quant_int4", ours["pb_quantize_int4"], "ratio")
 figures.record("pb_effort_ratio", ours["pb_effort_fifth"], "ratio")
-figures.record("pb_guide_effort", claims.set_index("claim_id").loc["pb_effort_fifth", "guide_value"], "ratio")
+figures.glue_text("pb_guide_effort", guide.guide_text(claims.set_index("claim_id").loc["pb_effort_fifth"]))
 
 # %%
 comparison = guide.comparison_table(claims, ours)

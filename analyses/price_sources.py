@@ -40,6 +40,8 @@ price_feed_map_csv = "data/price_feed_map.csv"
 # The usual ratio of each cache and batch price to its base price.
 price_ratio_norms_csv = "data/price_ratio_norms.csv"
 guide_claims_csv = "data/guide_claims.csv"
+# The guide's caching section's table: each provider's cache-read share of input, as that section states it.
+cache_terms_csv = "data/cache_terms.csv"
 # Two prices disagree when the dearer exceeds the cheaper by more than this fraction.
 disagreement_threshold = 0.01
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
@@ -52,6 +54,7 @@ from IPython.display import display
 import pandas as pd
 
 from lib.book import charts, figures, guide, publish
+from lib.book.guide import Check
 from lib.book.present import show_table, snapshot_banner
 from lib.data import tables
 from lib.prices import disagreements as dis
@@ -65,6 +68,7 @@ litellm_rows = dis.imported_rows(snapshot, guide_all)
 litellm_issues = tables.load_feed_issues(feeds.issues_path_for(imported_prices_csv))
 norms = tables.load_price_ratio_norms(price_ratio_norms_csv)
 claims = tables.load_guide_claims(guide_claims_csv)
+cache_terms = tables.load_cache_terms(cache_terms_csv)
 
 # Each source in one long shape: (source, provider, model, field, USD per million tokens).
 longs, rejects = [], []
@@ -297,8 +301,12 @@ show_table(grouped_rejected.rename(columns={"who": "models (and the value given)
 # %% [markdown]
 # ## The guide's figures beside ours
 #
-# The guide states the usual cache ratios in words, provider by provider; here they are set
-# against the prices in its own tables. {glue:text}`ps_verdicts`
+# The guide states the usual cache ratios in words, provider by provider, beside its own price
+# tables. Each is checked on those tables (the sentence's own inputs: the median over the
+# provider's rows the book uses) and against the caching section's table of how each provider's
+# cache works (another section). The 1-hour write's multiple has no column in the tear-down's
+# Anthropic table, so it is checked against the prices the guide's second tear-down gives.
+# {glue:text}`ps_verdicts` {glue:text}`ps_holds`.
 
 # %% tags=["hide-input"]
 def median_ratio(provider: str, numerator: str, denominator: str) -> float:
@@ -306,28 +314,39 @@ def median_ratio(provider: str, numerator: str, denominator: str) -> float:
     return float((rows[numerator] / rows[denominator]).dropna().median())
 
 # %%
-ours = {
-    "ps_openai_cache_share": median_ratio("OpenAI", "cached_input_usd_per_mtok", "input_usd_per_mtok"),
-    "ps_anthropic_read_share": median_ratio("Anthropic", "cached_input_usd_per_mtok", "input_usd_per_mtok"),
-    "ps_anthropic_1h_write": median_ratio("Anthropic", "cache_write_1h_usd_per_mtok", "cache_write_5m_usd_per_mtok"),
-    "ps_google_read_share": median_ratio("Google", "cached_input_usd_per_mtok", "input_usd_per_mtok"),
+def caching_table_share(provider: str) -> float:
+    return float(cache_terms.loc[cache_terms["provider"] == provider, "read_frac_of_input"].median())
+
+# %%
+checks = {
+    f"ps_{key}": Check(arithmetic=median_ratio(provider, "cached_input_usd_per_mtok", "input_usd_per_mtok"),
+                       truth=caching_table_share(provider))
+    for key, provider in (("openai_cache_share", "OpenAI"), ("anthropic_read_share", "Anthropic"),
+                          ("google_read_share", "Google"))
 }
-comparison = guide.comparison_table(claims, ours)
+one_hour_over_write = median_ratio("Anthropic", "cache_write_1h_usd_per_mtok", "cache_write_5m_usd_per_mtok")
+checks["ps_anthropic_1h_write"] = Check(truth=one_hour_over_write)
+comparison = guide.comparison_table(claims, checks)
 
 # %% tags=["remove-input"]
 publish.verdicts("ps_verdicts", comparison, show=False)  # shown below, claim ids and all
-figures.record("ps_anthropic_1h_vs_5m", ours["ps_anthropic_1h_write"], "ratio")
+figures.glue_text("ps_holds", guide.holds_sentence(comparison))
+figures.glue_text("verdict_text_ps_1h", str(comparison.set_index("claim_id").loc["ps_anthropic_1h_write", "verdict"]))
+figures.record("ps_anthropic_1h_vs_5m", one_hour_over_write, "ratio")
+figures.record("ps_openai_table_share", checks["ps_openai_cache_share"].arithmetic, "fraction")
 show_table(comparison)
 
 # %% [markdown]
-# The guide's share for OpenAI's cached input holds for the GPT-5 family in its own table,
+# The guide's share for OpenAI's cached input holds for the GPT-5 family in the table it cites,
 # but the same table lists o3, o3-mini and the GPT-4o models at half of input, so the median over
-# the OpenAI models the book uses is {glue:text}`claim_ps_openai_cache_share`.
+# the OpenAI models the book uses is {glue:text}`ps_openai_table_share`: the sentence misreads the
+# column it points to, though it repeats what the caching section says.
 #
-# The guide's pricing of the 1-hour cache at twice the write cost does not match its own Anthropic prices,
-# whose 1-hour write is {glue:text}`ps_anthropic_1h_vs_5m` the 5-minute write: Anthropic prices
-# the 1-hour write at twice the *input* price, and the guide must have read that multiple against the
-# write instead of against input.
+# The guide prices the 1-hour cache at twice the write cost; its own Anthropic prices make the
+# 1-hour write {glue:text}`ps_anthropic_1h_vs_5m` the 5-minute write, which the table above
+# judges at the one significant figure the guide wrote ({glue:text}`verdict_text_ps_1h`).
+# Anthropic prices the 1-hour write at twice the *input* price: the guide seems to have read that
+# multiple against the write instead of against input.
 
 # %% tags=["remove-input"]
 figures.glue_text("ps_answer", (

@@ -61,6 +61,7 @@ from IPython.display import display
 import pandas as pd
 
 from lib.book import charts, figures, guide
+from lib.book.guide import Check
 from lib.book.present import show_table, snapshot_banner
 from lib.data import tables
 from lib.prices import compare, feeds
@@ -194,8 +195,11 @@ if not for_html_book:
 # %% [markdown]
 # ## The guide's headline claims at today's prices
 #
-# The same claims, computed once on the guide's prices (where the book checks the guide's
-# arithmetic) and once on today's. {glue:text}`pn_claims_summary`
+# Three of the guide's headline ratios, and the two per-query costs the spread divides, computed once at the guide's own price tables and once
+# at today's prices. Neither reading is the verdict on the guide: that is given, with the
+# guide's own arithmetic beside it, in {doc}`api_prices`. The first column says whether the
+# figure follows from the guide's tables; the "today" column says only whether it still
+# describes the market, since prices move after a guide is written. {glue:text}`pn_claims_summary`
 #
 # - Cheapest frontier-class model for the guide's mixed traffic: at the guide's prices
 #   {glue:text}`pn_cheapest_frontier_guide`; today {glue:text}`pn_cheapest_frontier_now`.
@@ -206,31 +210,41 @@ if not for_html_book:
 flash, gpt5, opus = ("Google", "Gemini 2.5 Flash"), ("OpenAI", "GPT-5"), ("Anthropic", "Claude Opus 4.x")
 
 
-def headline_figures(prices: pd.DataFrame) -> dict[str, float]:
+def headline_figures(prices: pd.DataFrame) -> dict[str, Check]:
+    """The three ratios (and the spread's two per-query premises) at one price list, as the independent value of each claim (the guide's own
+    arithmetic is api_prices' to check). "100-200x cheaper" is about the whole price list: input
+    and output ratios both."""
+    low, high = compare.price_ratio_range(prices, gpt5, flash)
+    query = dict(input_tokens=reference_input_tokens, output_tokens=reference_output_tokens)
     return {
-        "ap_flash_vs_gpt5": compare.price_ratio(prices, gpt5, flash),
-        "ap_faq_flash_vs_opus": compare.price_ratio(prices, opus, flash),
-        "ap_spread_tiers": compare.spread(prices, side_by_side_tiers, input_tokens=reference_input_tokens,
-                                          output_tokens=reference_output_tokens),
+        # The per-query costs the spread divides: its premises, read at the same prices.
+        "ap_prose_flash": Check(truth=compare.cheapest(prices, [flash], **query)[1]),
+        "ap_prose_opus": Check(truth=compare.cheapest(prices, [opus], **query)[1]),
+        "ap_flash_vs_gpt5": Check(truth=low, truth_high=high),
+        "ap_faq_flash_vs_opus": Check(truth=compare.price_ratio(prices, opus, flash)),
+        "ap_spread_tiers": Check(truth=compare.spread(prices, side_by_side_tiers, input_tokens=reference_input_tokens,
+                                                      output_tokens=reference_output_tokens)),
     }
 
 # %%
 then_figures, now_figures = headline_figures(guide_book), headline_figures(now_book)
-then_table = guide.comparison_table(claims, then_figures)
-# Today's prices are data from outside the guide: a miss there is a price that moved.
-now_table = guide.comparison_table(claims, now_figures, checked_against="outside_data")
-holds_now = now_table["verdict"].isin(guide.HOLDS)
+# At the guide's own tables: the independent check api_prices makes too (another section of the guide).
+then_table = guide.comparison_table(claims, then_figures, truth="guide_elsewhere")
+# Today's prices are data from outside the guide, labelled "today" and never recorded as the claim's
+# verdict (no record_verdicts here): a miss there is a price that moved, not an error of the guide.
+now_table = guide.comparison_table(claims, now_figures, truth="outside_data")
+holds_then, holds_now = (guide.count_verdicts(t)["holds"] for t in (then_table, now_table))
 
 # %% tags=["remove-input"]
 for claim_id, verdict in zip(now_table["claim_id"], now_table["verdict"]):
     figures.record_conclusion(f"pn_now_{claim_id}", verdict)
 figures.glue_text("pn_claims_summary", (
-    f"Of these {len(now_table)} figures, {int(then_table['verdict'].isin(guide.HOLDS).sum())} hold at the guide's "
-    f"prices and {int(holds_now.sum())} at today's."))
+    f"Of these {len(now_table)} figures, {holds_then} follow from the guide's own price tables and "
+    f"{holds_now} still describe today's prices."))
 show_table(pd.DataFrame({
     "the guide says": then_table["the guide says"], "guide": then_table["guide"],
-    "at the guide's prices": then_table["book"], "verdict then": then_table["verdict"],
-    "at today's prices": now_table["book"], "verdict now": now_table["verdict"],
+    "at the guide's price tables": then_table["independent check"], "reading there": then_table["verdict"],
+    "at today's prices": now_table["independent check"], "reading today": now_table["verdict"],
 }))
 
 # %%
@@ -249,7 +263,7 @@ figures.record_conclusion("pn_cache_ranking_now",
 figures.glue_text("pn_answer", (
     f"Of {len(changes)} models, {int(changes['imported'].sum())} have a price in the imported snapshot; for the "
     f"reference request the median moved {figures.format_value(float(imported['request_change'].median()), 'signed_fraction')}. "
-    f"{int(holds_now.sum())} of the {len(now_table)} headline ratios checked still hold, and the cheapest "
+    f"{holds_now} of the {len(now_table)} headline figures checked still describe today's prices, and the cheapest "
     f"frontier-class model is {'still ' if now_cheapest == then_cheapest else ''}{now_cheapest[1]}"
     + ("." if now_cheapest == then_cheapest else f", no longer {then_cheapest[1]}.")
 ))

@@ -69,7 +69,9 @@ channels = tables.load_procurement_channels(procurement_channels_csv)
 offers = tables.load_committed_discounts(committed_discounts_csv)
 picks = tables.load_procurement_picks(procurement_picks_csv)
 ladder = offers[offers["schedule"] == commit_schedule].sort_values("min_spend_usd_per_month").reset_index(drop=True)
-ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide at the end
+# claim id -> the book's checks (a Check, or a bare number: the check the registry's truth column
+# implies), compared with the guide at the end
+ours: dict[str, float | guide.Check] = {}
 
 
 def request_usd(rows: pd.DataFrame) -> np.ndarray:
@@ -102,10 +104,10 @@ figures.record("ep_n_channels", len(channels), "count")
 figures.record("ep_n_bundles", int((channels["kind"] == "cloud_bundle").sum()), "count")
 figures.record("ep_n_gateways", int((channels["kind"] == "gateway").sum()), "count")
 claim_rows = claims.set_index("claim_id")
-figures.glue_text("ep_bedrock_range", f"{figures.fmt_pct(claim_rows.loc['ep_bedrock_premium_hosts', 'guide_low'])}–"
-                                      f"{figures.fmt_pct(claim_rows.loc['ep_bedrock_premium_hosts', 'guide_high'])}")
-figures.glue_text("ep_gw_range", f"{figures.fmt_number(claim_rows.loc['ep_gateway_latency_low', 'guide_value'])}–"
-                                 f"{figures.fmt_number(claim_rows.loc['ep_gateway_latency_high', 'guide_value'])}")
+# The guide's figures as lib formats them from the registry (the chapter never reads what it checks).
+bedrock_range = guide.guide_text(claim_rows.loc["ep_bedrock_premium_hosts"])
+figures.glue_text("ep_bedrock_range", bedrock_range)
+figures.glue_text("ep_gw_range", guide.guide_text(claim_rows.loc["ep_gateway_latency"]))
 figures.record("ep_max_bundle_premium", channels.loc[channels["kind"] == "cloud_bundle", "premium_frac_high"].max(),
                "fraction")
 figures.record("ep_max_lag", channels["model_lag_weeks_high"].max(), "count")
@@ -346,11 +348,16 @@ ex_bedrock_price, ex_host_price = input_price(bedrock_llama_example[0]), input_p
 example_model = by_price_id.loc[bedrock_llama_example[0], "model"] if bedrock_llama_example[0] in by_price_id.index \
     else None
 table_bedrock = prices[(prices["provider"] == "Bedrock") & (prices["model"] == example_model)]
-ours["ep_bedrock_sonnet_parity"] = sonnet_bedrock / sonnet_direct - 1
-ours["ep_bedrock_premium_hosts"] = float(both["premium"].median())
-ours["ep_bedrock_llama_example"] = ex_bedrock_price / ex_host_price - 1
+# Parity is a ratio of 1 (a premium of zero would still be zero at twice or half the guide's figure).
+ours["ep_bedrock_sonnet_parity"] = sonnet_bedrock / sonnet_direct
+# "Generally 0-10%" end by end: the least and the most Bedrock charges over the reference host.
+ours["ep_bedrock_premium_hosts"] = guide.Check(truth=float(both["premium"].min()), truth_high=float(both["premium"].max()))
 ours["ep_bedrock_llama_price"] = (float(table_bedrock["input_usd_per_mtok"].iloc[0]) if len(table_bedrock)
                                   else float("nan"))
+# The example: the guide's own two prices beside the range, and the host table's Bedrock price
+# for the same model against the same host.
+ours["ep_bedrock_llama_example"] = guide.Check(arithmetic=ex_bedrock_price / ex_host_price - 1,
+                                               truth=ours["ep_bedrock_llama_price"] / ex_host_price - 1)
 figures.record("ep_sonnet_bedrock", sonnet_bedrock, "usd_per_request")
 figures.record("ep_sonnet_direct", sonnet_direct, "usd_per_request")
 figures.glue_text("ep_premium_host", premium_reference_host)
@@ -360,7 +367,8 @@ figures.record("ep_llama_max_premium", both["premium"].max(), "signed_fraction")
 figures.record("ep_llama_median_premium", both["premium"].median(), "signed_fraction")
 figures.record("ep_llama_example_bedrock", ex_bedrock_price, "usd_per_mtok")
 figures.record("ep_llama_example_host", ex_host_price, "usd_per_mtok")
-figures.record("ep_llama_example_premium", ours["ep_bedrock_llama_example"], "fraction")
+figures.record("ep_llama_example_premium", ours["ep_bedrock_llama_example"].arithmetic, "fraction")
+figures.record("ep_llama_table_premium", ours["ep_bedrock_llama_example"].truth, "signed_fraction")
 figures.record("ep_llama_table_bedrock", ours["ep_bedrock_llama_price"], "usd_per_mtok")
 show_table(both.reset_index().rename(columns={"model": "model", "Bedrock": "Bedrock per request",
                                               premium_reference_host: f"{premium_reference_host} per request",
@@ -381,10 +389,11 @@ lat = channels[channels["added_latency_ms_low"].notna()][["channel", "kind", "ad
                                                          "added_latency_ms_high"]]
 lat_base = alt.Chart(lat)
 faq_lat = channels[channels["channel_id"].isin(faq_gateways)]
-ours["ep_gateway_latency_low"] = float(faq_lat["added_latency_ms_low"].min())
-ours["ep_gateway_latency_high"] = float(faq_lat["added_latency_ms_high"].max())
-figures.record("ep_faq_latency_low", ours["ep_gateway_latency_low"], "count")
-figures.record("ep_faq_latency_high", ours["ep_gateway_latency_high"], "count")
+# The section's range end by end against the least and the most the FAQ's gateways add.
+ours["ep_gateway_latency"] = guide.Check(truth=float(faq_lat["added_latency_ms_low"].min()),
+                                         truth_high=float(faq_lat["added_latency_ms_high"].max()))
+figures.record("ep_faq_latency_low", ours["ep_gateway_latency"].truth, "count")
+figures.record("ep_faq_latency_high", ours["ep_gateway_latency"].truth_high, "count")
 lat_y = alt.Y("channel:N", sort=alt.EncodingSortField("added_latency_ms_high", order="ascending"), title=None)
 lat_tooltip = [alt.Tooltip("channel:N"), alt.Tooltip("added_latency_ms_low:Q", title="low (ms)"),
                alt.Tooltip("added_latency_ms_high:Q", title="high (ms)")]
@@ -431,17 +440,23 @@ if not for_html_book:
 # {glue:text}`ep_bedrock_range` does not hold for the Llama models in the guide's own host table,
 # nor for the example beside it, and the section's Bedrock price for Llama 3.3 70B is not the host
 # table's. The playbook's and the OpenAI section's discounts at {glue:text}`ep_faq_50k_spend` a
-# month are read against the FAQ ladder's midpoint; the yearly threshold of the reserved-capacity
+# month are read against the FAQ ladder's range at that spend, end by end; the yearly threshold of the reserved-capacity
 # section contradicts the FAQ as explained above. The per-gateway
 # latencies of the FAQ run wider than the section's range at both ends.
 
 # %%
-ladder_mid = (ladder["discount_frac_low"] + ladder["discount_frac_high"]) / 2
-at = lambda spend_month: float(procurement.ladder_discount_frac(spend_month, ladder["min_spend_usd_per_month"], ladder_mid))
-ours["ep_commit_tips_50k"] = at(by_offer.loc["tips-50k-month", "min_spend_usd_per_month"])
-ours["ep_commit_openai_50k"] = at(by_offer.loc["openai-50k-month", "min_spend_usd_per_month"])
-ours["ep_commit_250k_year"] = at(by_offer.loc["api-commit-250k-year", "monthly threshold"])
-ours["ep_azure_parity"] = float(by_channel.loc["azure-openai", ["premium_frac_low", "premium_frac_high"]].mean())
+def ladder_range(spend_month: float) -> guide.Check:
+    """The FAQ ladder's discount range at a monthly spend, both ends, for a range claim judged end by end."""
+    ends = [float(procurement.ladder_discount_frac(spend_month, ladder["min_spend_usd_per_month"], ladder[c]))
+            for c in ("discount_frac_low", "discount_frac_high")]
+    return guide.Check(truth=ends[0], truth_high=ends[1])
+
+
+ours["ep_commit_tips_50k"] = ladder_range(by_offer.loc["tips-50k-month", "min_spend_usd_per_month"])
+ours["ep_commit_openai_50k"] = ladder_range(by_offer.loc["openai-50k-month", "min_spend_usd_per_month"])
+ours["ep_commit_250k_year"] = ladder_range(by_offer.loc["api-commit-250k-year", "monthly threshold"])
+# "Within 5%" of parity, as a price ratio: the procurement section's Azure premium (its middle).
+ours["ep_azure_parity"] = 1 + float(by_channel.loc["azure-openai", ["premium_frac_low", "premium_frac_high"]].mean())
 comparison = guide.comparison_table(claims, ours)
 
 # %% tags=["remove-input"]
@@ -454,8 +469,7 @@ figures.glue_text("ep_answer", (
     f"of the guide's ranges; the spread comes from committed-use discounts and markups, not gateway fees. "
     f"Gateways add {figures.fmt_number(gw['added_latency_ms_low'].min())}–"
     f"{figures.fmt_number(gw['added_latency_ms_high'].max())} ms a call. Bedrock's stated premium "
-    f"({figures.fmt_pct(claim_rows.loc['ep_bedrock_premium_hosts', 'guide_low'])}–"
-    f"{figures.fmt_pct(claim_rows.loc['ep_bedrock_premium_hosts', 'guide_high'])}) holds for Claude "
+    f"({bedrock_range}) holds for Claude "
     f"but not for Llama in the guide's own tables (median {figures.fmt_signed_pct(both['premium'].median())}), and "
     f"the guide's committed-use ladders disagree below {figures.fmt_usd(ladder['min_spend_usd_per_month'].min())} a month."
 ))

@@ -225,3 +225,21 @@ def test_batch_stacks_with_caching_but_not_with_storage():
     with_fee = caching.daily_prefix_cost_usd(SONNET, batch=True, **kw, **fee)[0]
     assert with_fee == pytest.approx(sync * 0.5 + 5.4, rel=1e-12)
     assert math.isnan(caching.daily_prefix_cost_usd(DEEPSEEK_V3, batch=True, **kw)[0])  # no batch tier
+
+
+def test_cache_read_shares_by_hand():
+    shares = caching.cache_read_shares(pd.concat([SONNET, DEEPSEEK_V3, MISTRAL_LARGE]))
+    # Sonnet $0.30 of $3.00; DeepSeek V3 $0.07 of $0.27; Mistral Large states no cached price.
+    assert shares.tolist() == pytest.approx([0.1, 0.07 / 0.27])
+    free = SONNET.assign(input_usd_per_mtok=0.0, cached_input_usd_per_mtok=0.0)
+    assert caching.cache_read_shares(free).empty  # a free row has no share, not 0/0
+
+
+def test_input_cost_cut_by_hand():
+    # Anthropic's terms: reads at 10 % of input, 5-minute writes at 1.25x; 24 writes in 10,000 messages.
+    h = 1 - 24 / 10_000
+    assert float(caching.input_cost_cut(0.1, 1.25, h)) == pytest.approx(1 - (h * 0.1 + (1 - h) * 1.25))
+    assert float(caching.input_cost_cut(0.1, 1.25, 1.0)) == pytest.approx(0.9)  # every message a hit
+    assert float(caching.input_cost_cut(0.1, 1.25, 0.0)) == pytest.approx(-0.25)  # every message a write
+    with pytest.raises(ValueError):
+        caching.input_cost_cut(0.1, 1.25, 1.5)

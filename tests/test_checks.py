@@ -78,7 +78,7 @@ def test_counts_come_from_the_vocabulary():
     table = pd.DataFrame({"verdict": ["agrees", "wrong arithmetic", "rests on a failed premise"]})
     counts = guide.count_verdicts(table)
     assert (counts["holds"], counts["misses"]) == (1, 2)
-    assert guide.holds_sentence(table) == "1 of the 3 figures checked here hold; 2 do not"
+    assert guide.holds_sentence(table) == "1 of the 3 figures checked here holds; 2 do not"
     with pytest.raises(ValueError, match="vocabulary"):
         guide.count_verdicts(pd.DataFrame({"verdict": ["disagrees"]}))
 
@@ -99,3 +99,16 @@ def test_a_check_that_already_fails_is_no_survivor_even_if_the_scaled_figure_wou
     claim = _claim(guide_value=2.0, truth="outside_data")  # ours 3 against "2": a miss; doubled, 4 would round
     assert checks.verdict(claim, checks.Check(truth=3.0), {})[0] == "disagrees with outside data"
     assert not checks.survives(claim, checks.Check(truth=3.0), 2.0)
+
+
+def test_an_upper_bound_is_tested_below_the_value_it_bounds():
+    bound = _claim(guide_low=0.0, guide_high=1.0)  # "pays for itself in the first hour"
+    assert checks.verdict(bound, checks.Check(arithmetic=0.0003), {})[0] == checks.AGREES
+    assert not checks.survives(bound, checks.Check(arithmetic=0.0003), 2.0)
+    # With the bound lowered to half the value, the check fails: it could have come out the other way.
+    assert checks.closeness(0.0003, checks.Figure(None, 0.0, 0.00015, 0.125, 0.125)) == checks.MISSED
+
+
+def test_holds_sentence_agrees_in_number():
+    assert guide.holds_sentence(pd.DataFrame({"verdict": ["agrees", "wrong arithmetic"]})) == \
+        "1 of the 2 figures checked here holds; 1 does not"

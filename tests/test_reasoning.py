@@ -123,3 +123,17 @@ def test_bad_frontier_and_budget_files():
     path = BAD_DATA / "reasoning_budget_classes_bad_tokens.csv"
     assert any(p.startswith(f"{path}, row 1 (line 2), column 'thinking_tokens_high'") and "'lots' is not a number" in p
                for p in _problems(path, tables.load_reasoning_budget_classes))
+
+
+def test_decode_seconds_by_hand():
+    # 10,000 thinking + 500 visible at o3's ~50 tokens/s: 210 s; 1,000 + 100 at 140 tokens/s: under 8 s
+    assert float(reasoning.decode_seconds(10_000, 500, 50)) == pytest.approx(210.0)
+    assert float(reasoning.decode_seconds(1_000, 100, 140)) == pytest.approx(1_100 / 140)
+    assert reasoning.decode_seconds([0, 100], [100, 100], [100, 200]).tolist() == pytest.approx([1.0, 1.0])
+    with pytest.raises(ValueError):
+        reasoning.decode_seconds(100, 100, 0)
+
+
+@given(st.floats(0, 1e5), st.floats(1, 1e4), st.floats(1, 1e3))
+def test_more_thinking_never_decodes_faster(thinking, visible, speed):
+    assert reasoning.decode_seconds(thinking + 1, visible, speed) > reasoning.decode_seconds(thinking, visible, speed)

@@ -134,3 +134,20 @@ def test_a_refreshed_snapshot_prices_the_book_row_of_the_named_model():
     rows = PATTERNS[PATTERNS["row_id"] == "cl_classify"]
     # 1,500 x $0.05/M + 5 x $0.40/M
     assert routing.row_costs_usd(rows, snapshot)[0] == pytest.approx(0.000077)
+
+
+def test_cheapest_move_savings_by_hand():
+    # hosts at $4, $2, $1 a call: moving the $4 host saves 75 %, the $2 host 50 %; the cheapest is no move
+    assert routing.cheapest_move_savings([4.0, 2.0, 1.0]).tolist() == pytest.approx([0.75, 0.5])
+    assert routing.cheapest_move_savings([1.0, float("nan"), 2.0]).tolist() == pytest.approx([0.5])
+    assert routing.cheapest_move_savings([3.0]).size == 0
+    assert routing.cheapest_move_savings([2.0, 2.0]).size == 0
+    with pytest.raises(ValueError):
+        routing.cheapest_move_savings([0.0, 1.0])
+
+
+@given(st.lists(st.floats(min_value=1e-6, max_value=10.0), min_size=2, max_size=8))
+def test_cheapest_move_savings_lie_between_zero_and_one(costs):
+    s = routing.cheapest_move_savings(costs)
+    assert ((s >= 0) & (s < 1)).all()
+    assert s.size == sum(c > min(costs) for c in costs)

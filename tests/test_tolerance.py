@@ -21,7 +21,7 @@ def test_stored_significant_figures(value, sig):
 
 
 @pytest.mark.parametrize(("text", "values"), [("~$0.004", [0.004]), ("40–100B", [4e10, 1e11]), ("$15,000", [15000.0]),
-                                              ("5k", [5000.0]), ("80–95%", [0.8, 0.95]), ("1.2M", [1.2e6])])
+                                              ("5k", [5000.0]), ("80–95%", [0.8, 0.95]), ("1.2M", [1.2e6]), ("~512–2k", [512.0, 2000.0])])
 def test_parse_written(text, values):
     assert tolerance.parse_written(text) == pytest.approx(values)
 

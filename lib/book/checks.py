@@ -173,6 +173,16 @@ def survives(claim: pd.Series, check: Check, factor: float) -> bool:
     failures, best = own_failures(claim, check, fig)
     if failures or not best:  # a check that already fails, or none made: nothing "still" holds
         return False
+    if fig.value is None and fig.low == 0 and fig.high:
+        # An upper bound ("under 5%", "within the first hour") holds for anything under it, so
+        # doubling or halving it proves nothing: like a ceiling, it is lowered to half of each
+        # value checked, where it must fail.
+        values = [v for v in (check.arithmetic, check.truth) if v is not None and not math.isnan(v) and v > 0]
+        if not values:
+            return True  # ours is zero: no bound above zero can fail
+        past = Figure(None, 0.0, min(values) / 2, fig.tol_low, fig.tol_high)
+        failures, _ = own_failures(claim, check, past)
+        return not failures
     failures, best = own_failures(claim, check, fig.scaled(factor))
     return not failures and best != ""
 

@@ -67,7 +67,8 @@ def _cell(value: float | None, high: float | None, claim: pd.Series, fig: checks
     if high is not None:
         return f"{format_value(value, unit)}–{format_value(high, unit)}"
     gap = checks.signed_gap(value, fig)
-    return format_value(value, unit) + ("" if abs(gap) < 0.0005 else f" ({gap:+.1%})")
+    # No share says how far from zero a value is (a range from 0 %): the value alone says it.
+    return format_value(value, unit) + ("" if abs(gap) < 0.0005 or not math.isfinite(gap) else f" ({gap:+.1%})")
 
 
 def compare(claims: pd.DataFrame, claim_id: str, ours: Ours, truth: str | None = None, missing: str = "",
@@ -209,7 +210,8 @@ def holds_sentence(comparison: pd.DataFrame) -> str:
     """"31 of the 43 figures checked here hold; 12 do not": the count every "N of M hold" line uses."""
     n = count_verdicts(comparison)
     checked = n["holds"] + n["misses"]
-    return f"{n['holds']} of the {checked} figures checked here hold; {n['misses']} do not"
+    return (f"{n['holds']} of the {checked} figures checked here {'holds' if n['holds'] == 1 else 'hold'}; "
+            f"{n['misses']} {'does' if n['misses'] == 1 else 'do'} not")
 
 
 def verdict_summary(comparison: pd.DataFrame) -> str:

@@ -54,12 +54,16 @@ def stored_significant_figures(value: float) -> int:
 def parse_written(text: str) -> list[float]:
     """The numbers a written figure states, with their scale: "40–100B" -> [4e10, 1e11], "~$0.004" -> [0.004].
 
-    A scale written only after a range's last number applies to every number of it ("40–100B")."""
+    A scale written only after a range's last number applies to every number of it ("40–100B")
+    that it keeps in order ("512–2k" is 512 to 2,000)."""
     found = [(float(m["num"].replace(",", "")), m["suffix"]) for m in _NUMBER.finditer(text)]
     if not found:
         raise ValueError(f"no number in the written figure {text!r}")
-    last_suffix = found[-1][1]
-    return [v * _SCALE.get(s or last_suffix or "", 1.0) for v, s in found]
+    last_value, last_suffix = found[-1][0] * _SCALE.get(found[-1][1] or "", 1.0), found[-1][1]
+    # "40–100B" is 40B to 100B, but "512–2k" is 512 to 2,000: the trailing scale applies to an
+    # earlier number only where that keeps the range in order.
+    return [v * (_SCALE.get(s, 1.0) if s else _SCALE.get(last_suffix or "", 1.0)
+                 if v * _SCALE.get(last_suffix or "", 1.0) <= last_value else 1.0) for v, s in found]
 
 
 def written_significant_figures(text: str) -> list[int]:

@@ -207,3 +207,23 @@ def invalidation_cost_usd(prices: Rates | pd.DataFrame, *, prefix_tokens: ArrayL
     if np.any(caches < 0) or np.any(warm < 0):
         raise ValueError("live_caches and warmup_misses_per_cache must be >= 0")
     return caches * (1.0 + warm) * np.asarray(prefix_tokens, dtype=float) * (write - r.cached_input) / TOKENS_PER_MTOK
+
+
+def cache_read_shares(prices: pd.DataFrame) -> pd.Series:
+    """Each price row's cached-read price as a share of its input price (rows that state both; free
+    rows left out), indexed like ``prices``. Its spread and its median are what the guide's "cache
+    reads at ~N% of input" sentences are checked against."""
+    rows = prices[prices["cached_input_usd_per_mtok"].notna() & (prices["input_usd_per_mtok"] > 0)]
+    return (rows["cached_input_usd_per_mtok"] / rows["input_usd_per_mtok"]).rename("read_share")
+
+
+def input_cost_cut(read_frac_of_input: ArrayLike, write_multiplier: ArrayLike, hit_rate: ArrayLike) -> np.ndarray:
+    """Share of a cached prefix's input bill that caching removes at this hit rate.
+
+    Per prefix token, a hit pays ``read_frac_of_input`` of the input price and a miss writes the cache at
+    ``write_multiplier`` times it, against 1 without caching: cut = 1 - (h*read + (1 - h)*write). Negative
+    when a premium write is hit too rarely."""
+    h = _fraction("hit_rate", hit_rate)
+    read = np.asarray(read_frac_of_input, dtype=float)
+    write = np.asarray(write_multiplier, dtype=float)
+    return 1.0 - (h * read + (1.0 - h) * write)

@@ -101,3 +101,13 @@ def normalise_mix(weights: Mapping[str, float]) -> dict[str, float]:
     if total <= 0 or any(w < 0 for w in weights.values()):
         raise ValueError("weights must be >= 0 with a positive sum")
     return {tier: float(w) / total for tier, w in weights.items()}
+
+
+def decode_seconds(thinking_tokens: ArrayLike, visible_output_tokens: ArrayLike, tokens_per_s: ArrayLike) -> np.ndarray:
+    """Seconds a model spends writing its thinking and its answer at a decode speed: a floor under a
+    reasoning request's latency (prefill and queueing come on top), since every thinking token is
+    decoded one at a time like a visible one."""
+    speed = np.asarray(tokens_per_s, dtype=float)
+    if (speed <= 0).any():
+        raise ValueError("decode speed must be positive (tokens per second)")
+    return (np.asarray(thinking_tokens, dtype=float) + np.asarray(visible_output_tokens, dtype=float)) / speed

@@ -189,3 +189,20 @@ def cost_per_task_usd(usd_per_call: ArrayLike, calls_per_task: ArrayLike, succes
     if np.any((s <= 0) | (s > 1)):
         raise ValueError("success_rate must lie in (0, 1]")
     return np.asarray(usd_per_call, dtype=float) * np.asarray(calls_per_task, dtype=float) / s
+
+
+def cheapest_move_savings(usd_per_call: ArrayLike) -> np.ndarray:
+    """What moving each dearer option to the cheapest one saves, as a share of its own cost.
+
+    Price arbitrage across hosts of one model: a router that always picks the cheapest host saves
+    1 - cheapest / cost on the traffic that sat at each other host. NaN costs (a price missing from
+    the data in use) are left out; the cheapest itself (saving 0) is not an arbitrage."""
+    costs = np.asarray(usd_per_call, dtype=float)
+    costs = costs[~np.isnan(costs)]
+    if costs.size < 2:
+        return np.array([], dtype=float)
+    if (costs <= 0).any():
+        raise ValueError("arbitrage savings need positive costs per call")
+    cheapest = costs.min()
+    dearer = costs[costs > cheapest]
+    return 1.0 - cheapest / dearer

@@ -109,3 +109,11 @@ def ranking_text(ranked: pd.DataFrame, label: str = "model", value: str = "cache
         parts.append(f"{sep}{r[label]} ({shown})")
         previous = v
     return "".join(parts)
+
+
+def price_ratio_range(prices: pd.DataFrame, numerator: Model, denominator: Model) -> tuple[float, float]:
+    """The input-price and output-price ratios of two models, lower first: a sentence that one model
+    is "N times cheaper" than another, input and output alike, is checked against both ends."""
+    ratios = [price_ratio(prices, numerator, denominator, column)
+              for column in ("input_usd_per_mtok", "output_usd_per_mtok")]
+    return min(ratios), max(ratios)
