@@ -530,22 +530,13 @@ show_table(choice[["platform", "rental_usd_per_hour_low", "rental_usd_per_hour_h
 # price, but by a factor of {glue:text}`tco_vs_sonnet_tps`, not thousands.
 
 # %%
-long = {}
-for sid in (h200_id, b200_id):
-    s = tco.loc[sid]
-    t = ownership.tco_by_year(s["capex_usd"], int(s["years"]), s["power_kw"], s["usd_per_kwh"],
-                              s["cooling_overhead_frac"], s["colo_usd_per_year"], s["maintenance_usd_per_year"],
-                              s["ops_usd_per_year"], s["yearly_escalation_frac"])
-    per_year = float(t.loc["Total", "Year 1"])
-    tokens_qps = float(ownership.tokens_per_year(s["requests_per_s"] * s["tokens_per_request"], s["utilisation"]))
-    prod_row = production[(production["platform_id"] == s["platform_id"]) & production["scenario_id"].str.endswith("-rental")]
-    tps = float(prod_row["output_tokens_per_s"].iloc[0])
-    tokens_tps = float(ownership.tokens_per_year(tps, s["utilisation"]))
-    long[sid] = dict(table=t, per_year=per_year, tokens_qps=tokens_qps, tokens_tps=tokens_tps, tps=tps,
-                     mtok_qps=float(ownership.usd_per_mtok_from_yearly(per_year, tokens_qps)),
-                     mtok_tps=float(ownership.usd_per_mtok_from_yearly(per_year, tokens_tps)),
-                     mtok_tps_25=float(ownership.usd_per_mtok_from_yearly(
-                         per_year, ownership.tokens_per_year(tps, realistic_utilisation))))
+def production_tps(platform_id: str) -> float:
+    rows = production[(production["platform_id"] == platform_id) & production["scenario_id"].str.endswith("-rental")]
+    return float(rows["output_tokens_per_s"].iloc[0])
+
+
+long = {sid: ownership.example_year(tco.loc[sid], production_tps(tco.loc[sid, "platform_id"]), realistic_utilisation)
+        for sid in (h200_id, b200_id)}
 h2, b2 = long[h200_id], long[b200_id]
 
 # %% [markdown]

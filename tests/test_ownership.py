@@ -209,3 +209,12 @@ def test_breakeven_spend_is_where_bills_meet(p, c, ops):
         assert spend >= ops - 1e-6
     else:
         assert c >= p
+
+
+def test_example_year_prices_tokens_from_requests_and_from_throughput():
+    scenarios = tables.load_tco_scenarios()
+    tco = scenarios[scenarios["utilisation"].notna() & scenarios["requests_per_s"].notna()].iloc[0]
+    year = own.example_year(tco, 4500.0, 0.25)
+    assert year["tokens_tps"] == pytest.approx(4500.0 * tco["utilisation"] * 365 * 86400)
+    assert year["mtok_tps"] == pytest.approx(year["per_year"] / year["tokens_tps"] * 1e6)
+    assert year["mtok_tps_25"] == pytest.approx(year["per_year"] / (4500.0 * 0.25 * 365 * 86400) * 1e6)

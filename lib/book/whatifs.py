@@ -351,12 +351,14 @@ def _selfhost_per_token(p: dict[str, Any]) -> Call:
 def _throughput_multipliers(p: dict[str, Any]) -> Call:
     import numpy as np
 
+    from lib.book import checks
     from lib.costs import selfhost
     from lib.data import tables
 
     steps = tables.load_throughput_stack(p["throughput_stack_csv"])
-    stated = tables.load_guide_claims(p["guide_claims_csv"]).set_index("claim_id")
-    tps = np.array([stated.loc[f"tm_tps_{s}", "guide_value"] for s in steps["step_id"]], dtype=float)
+    stated = tables.load_guide_claims(p["guide_claims_csv"]).set_index("claim_id", drop=False)
+    # The guide's stated throughputs are this what-if's inputs (the chapter's sums), never a check.
+    tps = np.array([checks.figure_of(stated.loc[f"tm_tps_{s}"]).reference for s in steps["step_id"]], dtype=float)
     hourly = float(tables.load_selfhost_scenarios(p["selfhost_scenarios_csv"]).iloc[0]["hourly_usd"])
     return lambda: selfhost.selfhost_usd_per_mtok(hourly, tps, 0.5)
 

@@ -306,3 +306,22 @@ def hybrid_cost_usd(load_tokens_per_s: npt.ArrayLike, clusters: npt.ArrayLike, c
                                  out=np.full(n.shape, np.nan), where=n > 0),
         "usd_per_mtok": (owned_usd + hosted_usd) / total_tokens * TOKENS_PER_MTOK if total_tokens > 0 else np.nan,
     })
+
+
+def example_year(scenario: pd.Series, output_tokens_per_s: float, realistic_utilisation: float) -> dict:
+    """One owned node's first year, two ways: its tokens a year and $/M from the scenario's request
+    rate (``requests_per_s`` × ``tokens_per_request``) and from a measured output throughput, at the
+    scenario's utilisation and at ``realistic_utilisation``. Keys: table (``tco_by_year``), per_year,
+    tokens_qps, tokens_tps, tps, mtok_qps, mtok_tps, mtok_tps_25."""
+    s = scenario
+    table = tco_by_year(s["capex_usd"], int(s["years"]), s["power_kw"], s["usd_per_kwh"], s["cooling_overhead_frac"],
+                        s["colo_usd_per_year"], s["maintenance_usd_per_year"], s["ops_usd_per_year"],
+                        s["yearly_escalation_frac"])
+    per_year = float(table.loc["Total", "Year 1"])
+    tokens_qps = float(tokens_per_year(s["requests_per_s"] * s["tokens_per_request"], s["utilisation"]))
+    tokens_tps = float(tokens_per_year(output_tokens_per_s, s["utilisation"]))
+    return dict(table=table, per_year=per_year, tokens_qps=tokens_qps, tokens_tps=tokens_tps, tps=output_tokens_per_s,
+                mtok_qps=float(usd_per_mtok_from_yearly(per_year, tokens_qps)),
+                mtok_tps=float(usd_per_mtok_from_yearly(per_year, tokens_tps)),
+                mtok_tps_25=float(usd_per_mtok_from_yearly(
+                    per_year, tokens_per_year(output_tokens_per_s, realistic_utilisation))))
