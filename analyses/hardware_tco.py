@@ -751,7 +751,7 @@ record("tco_rounding_rel", guide.MAX_REL, "fraction")
 # %% tags=["remove-input"]
 publish.verdicts("tco_verdicts", comparison)
 choice_ids = [c for c, _, _ in choice_rows]
-figures.glue_text("tco_choice_holds", guide.holds_sentence(comparison[comparison["claim_id"].isin(choice_ids)]))
+guide.glue_count("tco_choice_holds", comparison[comparison["claim_id"].isin(choice_ids)], "in the hardware-choice table")
 
 
 # %% [markdown]

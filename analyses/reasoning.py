@@ -551,7 +551,9 @@ for pid in budget_price_ids:
 ours.update(at_price[budget_price_ids[0]])
 # The same table judged at the second price, only to say how many classes it would fit (not recorded).
 second_table = guide.comparison_table(claims, at_price[budget_price_ids[1]])
-figures.glue_text("rs_budget_second_holds", guide.holds_sentence(second_table))
+second_fit = guide.count_verdicts(second_table)
+figures.glue_text("rs_budget_second_holds", f"{second_fit['holds']} of the {len(second_table)} classes would hold "
+                                            "at that price")
 guide_cost_text = {q: guide.guide_text(claims[claims["claim_id"] == cid].iloc[0]) for q, cid in budget_claims.items()}
 bc["guide"] = bc["query_class"].map(guide_cost_text).fillna("—")
 figures.record("rs_o3_second_out", price("openai-o3-teardown2")["output_usd_per_mtok"].iloc[0], "usd_per_mtok")

@@ -30,9 +30,10 @@ from tests.conftest import ROOT
 BOOK = ROOT / "book"
 NUM = r"(\d[\d,]*)"
 # holds_sentence: "31 of the 43 figures checked here hold; 12 do not"
-HOLDS = re.compile(NUM + r" of the " + NUM + r" figures checked here hold(?:; " + NUM + r" do not)?")
+HOLDS = re.compile(NUM + r" of the " + NUM + r" figures checked (?:here|in [^;]+?|against [^;]+?) holds?"
+                   r"(?:; " + NUM + r" do(?:es)? not)?")
 # verdict_summary: "Of the guide's 43 figures checked in this chapter, 9 agree, ... and 4 disagree ..."
-SUMMARY = re.compile(r"Of the guide(?:'|&#x27;|’)s " + NUM + r" figures checked in this chapter, ([^.]*)\.")
+SUMMARY = re.compile(r"Of the guide(?:'|&#x27;|’)s " + NUM + r" figures checked (?:in|against) [^,]+, ([^.]*)\.")
 # The book-wide sentences of the trust chapter and the landing page.
 BOOK_SUMMARY = re.compile(r"Of the guide(?:'|&#x27;|’)s " + NUM + r" figures the book recomputes, ([^.]*)\.")
 BOOK_MISSES = re.compile(NUM + r" of the " + NUM + r" figures the book recomputes do not hold")
@@ -53,6 +54,18 @@ def _phrases() -> dict[str, str]:
 
 
 PHRASES = _phrases()
+
+
+def counted_claims(notebook: Path) -> dict[str, list[str]]:
+    """name -> the claim ids a part-of-the-chapter count says it counts (``guide.glue_count``)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    out = {}
+    for cell in nb.get("cells", []):
+        for o in cell.get("outputs", []):
+            meta = o.get("metadata", {})
+            if guide.COUNTED_METADATA_KEY in meta:
+                out[meta["scrapbook"]["name"]] = list(meta[guide.COUNTED_METADATA_KEY])
+    return out
 
 
 def glued_texts(notebook: Path) -> dict[str, str]:
@@ -77,13 +90,20 @@ def markdown_sources(notebook: Path) -> list[str]:
     return ["".join(c.get("source", "")) for c in nb.get("cells", []) if c.get("cell_type") == "markdown"]
 
 
-def recorded_counts(conclusions: pd.DataFrame, claims: pd.DataFrame, chapter: str | None) -> dict[str, int]:
-    """Verdict counts (every verdict, plus holds and misses) recorded for a chapter's claims (None: all)."""
+def recorded_counts(conclusions: pd.DataFrame, claims: pd.DataFrame, chapter: str | None,
+                    only: list[str] | None = None) -> dict[str, int]:
+    """Verdict counts (every verdict, plus holds and misses) recorded for a chapter's claims (None: all),
+    or for ``only`` those claims of it."""
     rows = conclusions[conclusions["name"].str.startswith("verdict_")].copy()
     rows["claim_id"] = rows["name"].str.slice(len("verdict_"))
     owner = claims.set_index("claim_id")["chapter"]
     if chapter is not None:
         rows = rows[rows["claim_id"].map(owner) == chapter]
+    if only is not None:
+        missing = sorted(set(only) - set(rows["claim_id"]))
+        if missing:
+            raise AssertionError(f"{chapter}: a count names claims it has no recorded verdict for: {missing}")
+        rows = rows[rows["claim_id"].isin(only)]
     return guide.count_verdicts(pd.DataFrame({"verdict": rows["text"].tolist()}))
 
 
@@ -147,8 +167,13 @@ def check_book(book: Path) -> list[str]:
     for nb in notebooks(book):
         chapter = nb.stem
         texts = glued_texts(nb)
-        problems += [f"{chapter}: {p}" for p in problems_in(texts, recorded_counts(conclusions, claims, chapter),
-                                                            book_counts)]
+        scoped = counted_claims(nb)
+        whole = recorded_counts(conclusions, claims, chapter)
+        problems += [f"{chapter}: {p}" for p in problems_in({n: t for n, t in texts.items() if n not in scoped},
+                                                            whole, book_counts)]
+        for name, ids in scoped.items():
+            part = recorded_counts(conclusions, claims, chapter, only=ids)
+            problems += [f"{chapter}: {p}" for p in problems_in({name: texts[name]}, part, book_counts)]
         for src in markdown_sources(nb):
             for m in ANY_COUNT.finditer(src):
                 problems.append(f"{chapter}: a verdict count typed into the prose: {m.group(0)!r}")

@@ -206,22 +206,39 @@ def count_verdicts(comparison: pd.DataFrame) -> dict[str, int]:
     return out
 
 
-def holds_sentence(comparison: pd.DataFrame) -> str:
-    """"31 of the 43 figures checked here hold; 12 do not": the count every "N of M hold" line uses."""
+def holds_sentence(comparison: pd.DataFrame, where: str = "here") -> str:
+    """"31 of the 43 figures checked here hold; 12 do not": the count every "N of M hold" line uses.
+    ``where`` names a part of the chapter ("in the hardware-choice table") for a count of only its
+    claims; glue such a count with ``glue_count`` so the test can find which claims it counts."""
     n = count_verdicts(comparison)
     checked = n["holds"] + n["misses"]
-    return (f"{n['holds']} of the {checked} figures checked here {'holds' if n['holds'] == 1 else 'hold'}; "
+    return (f"{n['holds']} of the {checked} figures checked {where} {'holds' if n['holds'] == 1 else 'hold'}; "
             f"{n['misses']} {'does' if n['misses'] == 1 else 'do'} not")
 
 
-def verdict_summary(comparison: pd.DataFrame) -> str:
+def verdict_summary(comparison: pd.DataFrame, where: str = "in this chapter") -> str:
     """One sentence counting a chapter's verdicts, for the top of its comparison section:
     agrees and rounding always, every other verdict only where some claim has it."""
     counts = count_verdicts(comparison)
     parts = [verdict_phrase(v, counts[v]) for v in VERDICTS if counts[v] or v in (AGREES, ROUNDING)]
     if not counts["misses"]:
         parts.append("none is wrong")
-    return f"Of the guide's {len(comparison)} figures checked in this chapter, {', '.join(parts[:-1])} and {parts[-1]}."
+    return f"Of the guide's {len(comparison)} figures checked {where}, {', '.join(parts[:-1])} and {parts[-1]}."
+
+
+COUNTED_METADATA_KEY = "book_counted_claims"
+
+
+def glue_count(name: str, comparison: pd.DataFrame, where: str, summary: bool = False) -> None:
+    """Glue a count of part of a chapter's claims (``holds_sentence`` or ``verdict_summary`` with
+    ``where``), tagged with the claim ids it counts, so a test compares it with exactly those."""
+    from IPython.display import display
+
+    from lib.book.figures import GLUE_PREFIX
+    text = verdict_summary(comparison, where) if summary else holds_sentence(comparison, where)
+    display({GLUE_PREFIX + "text/plain": repr(text)}, raw=True,
+            metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX},
+                      COUNTED_METADATA_KEY: [str(c) for c in comparison["claim_id"]]})
 
 
 CHECK_PREFIXES = {"arith_": "arithmetic", "truth_": "truth"}

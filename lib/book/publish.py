@@ -15,13 +15,18 @@ from lib.book import figures, guide
 from lib.book.present import show_table
 
 
-def verdicts(summary_name: str, comparison: pd.DataFrame, *, show: bool = True) -> None:
+def verdicts(summary_name: str, comparison: pd.DataFrame, *, show: bool = True, where: str | None = None) -> None:
     """Glue ``summary_name`` (the verdict count sentence), record every verdict and the book's value
-    of every claim, then (unless ``show`` is False) show the comparison without its claim ids."""
+    of every claim, then (unless ``show`` is False) show the comparison without its claim ids.
+    ``where`` ("in this section") marks a comparison that is only part of the chapter's claims: the
+    count then says so and is tagged with the ids it counts (``guide.glue_count``)."""
     if "claim_id" not in comparison.columns or "verdict" not in comparison.columns:
         raise KeyError(f"{summary_name}: a comparison needs 'claim_id' and 'verdict' columns "
                        "(make it with lib.book.guide.comparison_table)")
-    figures.glue_text(summary_name, guide.verdict_summary(comparison))
+    if where is None:
+        figures.glue_text(summary_name, guide.verdict_summary(comparison))
+    else:
+        guide.glue_count(summary_name, comparison, where, summary=True)
     guide.record_verdicts(comparison)
     if show:
         show_table(comparison.drop(columns="claim_id"))
