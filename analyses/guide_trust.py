@@ -53,7 +53,7 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, coverage, figures, findings, guide, reliability
+from lib.book import charts, checks, coverage, figures, findings, guide, reliability
 from lib.book.present import show_table, snapshot_banner
 from lib.data import tables
 
@@ -89,8 +89,9 @@ counts = reliability.verdict_counts(verdicts)
 #
 # **Rounding means rounding.** A check **agrees** within {glue:text}`gt_agree_rel` of the guide's
 # figure and differs by **rounding** when it still rounds to the figure at the precision the guide
-# wrote it with: half a unit in its last significant figure ("$15,000" accepts $14,500 to $15,500;
-# "$0.004" accepts $0.0035 to $0.0045), a whole unit and at least {glue:text}`gt_hedged_rel` when
+# wrote it with: half a unit in its last significant figure ("{glue:text}`gt_example_a`" accepts
+# {glue:text}`gt_example_a_low` to {glue:text}`gt_example_a_high`; "{glue:text}`gt_example_b`" accepts
+# {glue:text}`gt_example_b_low` to {glue:text}`gt_example_b_high`), a whole unit and at least {glue:text}`gt_hedged_rel` when
 # the guide hedges ("~", "roughly"), and never more than {glue:text}`gt_rounding_rel`. A check
 # that would still round with the guide's figure doubled or halved could not fail; the test suite
 # scales every figure both ways and finds none.
@@ -106,6 +107,13 @@ counts = reliability.verdict_counts(verdicts)
 figures.record("gt_agree_rel", guide.AGREE_REL, "fraction")
 figures.record("gt_rounding_rel", guide.MAX_REL, "fraction")
 figures.record("gt_hedged_rel", guide.HEDGED_MIN_REL, "fraction")
+# Two of the guide's own figures as examples of the rule: the opening's daily bill and the
+# self-hosted $/M of the break-even example, with the band each accepts.
+for key, claim_id in (("a", "mm_intro_daily_input_cost"), ("b", "tco_h200_per_m")):
+    example = checks.figure_of(claims.set_index("claim_id", drop=False).loc[claim_id])
+    figures.glue_text(f"gt_example_{key}", guide.guide_text(claims.set_index("claim_id").loc[claim_id]))
+    figures.record(f"gt_example_{key}_low", example.value * (1 - example.tol_low), "usd")
+    figures.record(f"gt_example_{key}_high", example.value * (1 + example.tol_high), "usd")
 figures.record("gt_n_readings", int(verdicts["notes"].notna().sum()), "count")
 for verdict_text, n in counts.items():
     figures.record("gt_n_" + verdict_text.replace(" ", "_").replace(":", ""), n, "count")
