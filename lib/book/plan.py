@@ -23,7 +23,7 @@ from lib.book.staging import write_atomically
 KERNEL = "python3"
 PARAMETERS = {"for_html_book": True}
 # Chapters that read what the other chapters recorded (book/figures.csv, book/conclusions.csv):
-# they run after all the others, on the fresh files, and whenever any other chapter re-runs.
+# they run after all the others, on the fresh files, when those differ from what they last read.
 LATE_CHAPTERS = ("guide_trust", "intro", "open_data")
 # The parameters through which a late chapter is pointed at those files.
 RECORD_PARAMETERS = {"figures_csv": FIGURES_FILE, "conclusions_csv": CONCLUSIONS_FILE}

@@ -16,9 +16,13 @@ the cell and the error.
 The refresh is incremental: a chapter runs only when what it is computed from changed. Each stored
 notebook keeps, in ``metadata.refresh.inputs_sha256``, a hash of its inputs: the chapter's source,
 every ``lib/**/*.py``, the files its parameters name (after the refresh's own overrides, such as an
-imported price snapshot) and those parameters. A chapter whose stored hash matches is skipped; the
-late chapters (which read every other chapter's records) run whenever any other chapter ran.
-``--force`` runs every chapter.
+imported price snapshot) and those parameters. A chapter whose stored hash matches is skipped. The
+late chapters read every other chapter's records: their hash includes the records, so they run
+after the others only when the records those wrote differ from the ones they last ran on (or
+their own inputs changed). ``--force`` runs every chapter. What would otherwise be recomputed at
+every refresh is kept in ``.cache/refresh/plan.json`` (lib/book/plan.py ``RefreshCache``): each
+chapter's declared parameters by its source's sha256, the data folders that validated, and each
+chapter's last time (the longest run first).
 
 With ``--prices`` a price feed (LiteLLM's database or OpenRouter's listing, a file or a URL) is
 imported into ``data/snapshots/`` first and every chapter runs on that snapshot; the snapshot
