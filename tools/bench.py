@@ -66,12 +66,13 @@ def timed(fn) -> tuple[float, object]:
 
 
 def build_html(project: Path, clean: bool = True) -> None:
-    """``jupyter-book build`` of the copy; ``clean=False`` keeps ``_build`` (an incremental build where
-    the build supports one)."""
+    """``make html``'s build of the copy (``python -m lib.book.htmlbuild build``: jupyter-book without
+    the rfc3987_syntax import, -W -n); ``clean=False`` keeps ``_build`` (an incremental build)."""
     if clean:
         shutil.rmtree(project / "_build", ignore_errors=True)
-    subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(project), "--warningiserror",
-                    "--quiet", "--path-output", str(project)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "lib.book.htmlbuild", "build", str(project), "--warningiserror", "--nitpick",
+                    "--keep-going", "--quiet", "--path-output", str(project)], check=True, capture_output=True,
+                   cwd=ROOT)
 
 
 def same_as_stored(project: Path) -> tuple[int, list[str]]:
@@ -207,20 +208,24 @@ def incremental(project: Path, args: argparse.Namespace, table: Table) -> None:
     ran: list[ChapterResult] = []
     one_s, _ = timed(lambda: refresh(project, jobs=args.jobs, results=ran))
     one_html_s, _ = timed(lambda: build_html(project, clean=False))  # on the _build the cold row left
-    expected = sorted([CHANGED_CHAPTER, *LATE_CHAPTERS])
+    # A comment changes no figure, so the late chapters' inputs (the records) are unchanged.
+    expected = [CHANGED_CHAPTER]
     got = sorted(r.chapter for r in ran)
     table.add(f"{CHANGED_CHAPTER}.py changed: refresh + HTML (kept _build)", f"{one_s + one_html_s:.1f} s "
               f"({one_s:.1f} s + {one_html_s:.1f} s)", f"< {ONE_CHAPTER_TARGET_S:.0f} s",
               meets(one_s + one_html_s, ONE_CHAPTER_TARGET_S))
-    table.add("  chapters it ran", ", ".join(got), "it + late", "meets" if got == expected else "misses")
+    table.add("  chapters it ran", ", ".join(got), "it alone (same records)", "meets" if got == expected else "misses")
     touch_csv(project / CHANGED_CSV)
     readers = sorted(c for c in chapters_in(project) if c not in LATE_CHAPTERS
                      and f'"{CHANGED_CSV}"' in (project / "analyses" / f"{c}.py").read_text())
     ran = []
     csv_s, _ = timed(lambda: refresh(project, jobs=args.jobs, results=ran))
     got = sorted(r.chapter for r in ran)
+    # Its readers, and the late chapters whose inputs changed (the data page lists every data file).
+    late = [c for c in got if c in LATE_CHAPTERS]
     table.add(f"refresh, {Path(CHANGED_CSV).name} changed", f"{csv_s:.1f} s, ran {', '.join(got)}",
-              "its readers + late", "meets" if got == sorted([*readers, *LATE_CHAPTERS]) else "misses")
+              "its readers + late whose inputs changed",
+              "meets" if sorted(set(got) - set(late)) == readers and "open_data" in late else "misses")
 
 
 def whatif_rows(args: argparse.Namespace, table: Table) -> None:

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from lib.book.present import download_link
 from lib.data.paths import resolve
+
+if TYPE_CHECKING:
+    import pandas as pd
+# pandas and lib.book.present are imported where they are used: the refresh's plan hashes the
+# files data_files lists, in a process that never needs pandas when nothing changed.
 
 # data/README.md describes snapshots/ once, for every file in it.
 SNAPSHOT_SECTION = "snapshots/"
@@ -81,6 +84,8 @@ def catalog(data_dir: str | Path, readme: str | Path) -> pd.DataFrame:
     """One row per data file: its path (relative to the project), what it holds, rows, the dates
     and sources its rows give, and its size. A file data/README.md does not describe is an error
     naming the file and the heading to add, since a reader could not know what it holds."""
+    import pandas as pd
+
     base, sections = resolve(data_dir), readme_sections(readme)
     rows = []
     for name, path in data_files(base):
@@ -108,6 +113,8 @@ def summary(files: pd.DataFrame, data_dir: str, readme: str) -> str:
 
 def file_link(path: str | Path, label: str | None = None) -> str:
     """A download link carrying the file's own text, byte for byte (its columns name their units)."""
+    from lib.book.present import download_link
+
     p = resolve(path)
     if not p.exists() and p.parent.name == SNAPSHOT_FOLDER:  # a snapshot still staged by the refresh
         p = p.parent.parent / STAGED_FOLDER / p.name

@@ -9,9 +9,8 @@ import json
 import math
 from pathlib import Path
 
-import nbformat
+from typing import TYPE_CHECKING
 
-from lib.book.figures import CONCLUSION_METADATA_KEY, FIGURE_METADATA_KEY, format_value
 from lib.book.staging import write_atomically
 from lib.data.csvread import read_rows, shown
 from lib.data.validation import DataValidationError, Problem
@@ -21,6 +20,10 @@ FIGURE_COLUMNS = ["chapter", "name", "value", "unit"]
 CONCLUSIONS_FILE = "conclusions.csv"
 CONCLUSION_COLUMNS = ["chapter", "name", "text"]
 CHANGES_FILE = "changes.md"
+if TYPE_CHECKING:
+    import nbformat
+# nbformat and lib.book.figures (which imports pandas) are imported where they are used: a refresh
+# that runs nothing reads the records and never needs either.
 RECOVER = ("The refresh writes this file from the chapters' notebooks: restore it (git checkout book/) or "
            "delete it, and the next refresh writes it anew; nothing was run or changed.")
 
@@ -30,6 +33,8 @@ class RefreshError(RuntimeError):
 
 
 def figures_of(chapter: str, nb: nbformat.NotebookNode) -> list[dict[str, str]]:
+    from lib.book.figures import FIGURE_METADATA_KEY
+
     rows: list[dict[str, str]] = []
     seen: set[str] = set()
     for cell in nb.cells:
@@ -47,6 +52,8 @@ def figures_of(chapter: str, nb: nbformat.NotebookNode) -> list[dict[str, str]]:
 
 
 def conclusions_of(chapter: str, nb: nbformat.NotebookNode) -> list[dict[str, str]]:
+    from lib.book.figures import CONCLUSION_METADATA_KEY
+
     rows: list[dict[str, str]] = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -130,6 +137,8 @@ def figure_changes(old: dict[tuple[str, str], tuple[float, str]],
 
 def _read_notebook(path: Path) -> nbformat.NotebookNode:
     # json + from_dict, not nbformat.read: schema validation of 28 notebooks would cost seconds.
+    import nbformat
+
     with path.open(encoding="utf-8") as fh:
         return nbformat.from_dict(json.load(fh))
 
@@ -172,6 +181,8 @@ def write_changes_page(path: Path, prices_file: str, import_summary: str,
                        old: dict[tuple[str, str], tuple[float, str]], new: dict[tuple[str, str], tuple[float, str]],
                        old_c: dict[tuple[str, str], str], new_c: dict[tuple[str, str], str]) -> None:
     """book/changes.md: what the last refresh that changed anything moved, as a page of the book."""
+    from lib.book.figures import format_value
+
     lines = ["# What moved at the last refresh", "",
              f"The chapters ran on the prices in `{_md(prices_file)}`."]
     if import_summary:

@@ -16,9 +16,13 @@ the cell and the error.
 The refresh is incremental: a chapter runs only when what it is computed from changed. Each stored
 notebook keeps, in ``metadata.refresh.inputs_sha256``, a hash of its inputs: the chapter's source,
 every ``lib/**/*.py``, the files its parameters name (after the refresh's own overrides, such as an
-imported price snapshot) and those parameters. A chapter whose stored hash matches is skipped; the
-late chapters (which read every other chapter's records) run whenever any other chapter ran.
-``--force`` runs every chapter.
+imported price snapshot) and those parameters. A chapter whose stored hash matches is skipped. The
+late chapters read every other chapter's records: their hash includes the records, so they run
+after the others only when the records those wrote differ from the ones they last ran on (or
+their own inputs changed). ``--force`` runs every chapter. What would otherwise be recomputed at
+every refresh is kept in ``.cache/refresh/plan.json`` (lib/book/plan.py ``RefreshCache``): each
+chapter's declared parameters by its source's sha256, the data folders that validated, and each
+chapter's last time (the longest run first).
 
 With ``--prices`` a price feed (LiteLLM's database or OpenRouter's listing, a file or a URL) is
 imported into ``data/snapshots/`` first and every chapter runs on that snapshot; the snapshot
@@ -38,12 +42,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lib.book import fastimport  # noqa: F401, I001  (first: keeps rfc3987_syntax out of this process)
-import nbformat
+from typing import TYPE_CHECKING
 
-from lib.book.execute import CELL_TIMEOUT_S, KERNEL_STARTUP, ChapterResult, ColdRunner, IPCKernelManager
-from lib.book.plan import (HASH_KEY, KERNEL, LATE_CHAPTERS, PARAMETERS, RECORD_PARAMETERS, Plan, chapter_parameters,
-                           chapters_in, inputs_hash, lib_digest, lib_dir, plan, source_notebook, stored_hash)
-from lib.book.pool import KernelPool, Task
+from lib.book.plan import (HASH_KEY, KERNEL, LATE_CHAPTERS, PARAMETERS, RECORD_PARAMETERS, Plan, RefreshCache,
+                           chapter_parameters, chapters_in, inputs_hash, late_plan, lib_digest, lib_dir, plan,
+                           source_notebook, stored_hash)
 from lib.book.progress import ChapterProgress
 from lib.book.records import (CHANGES_FILE, CONCLUSION_COLUMNS, CONCLUSIONS_FILE, FIGURE_COLUMNS, FIGURES_FILE,
                               RefreshError, conclusion_changes, conclusions_of, figure_changes, figures_of,
@@ -53,15 +56,32 @@ from lib.book.staging import (STAGING_DIR, WORK_PREFIX, StagedFiles, clear_lefto
 from lib.data.dates import as_of_argument, calendar_date
 from lib.data.lock import EXIT_LOCKED, CheckoutLocked, LockFileError, checkout_lock
 from lib.data.paths import project_root
-from lib.prices.feeds import IN_USE_FILE
-from lib.data.tables import validate_data_dir
 from lib.data.validation import DataValidationError
+
+if TYPE_CHECKING:
+    from lib.book.execute import ChapterResult
+# What only a refresh that runs a chapter needs is imported when it does: the kernels' modules
+# (lib.book.execute, lib.book.pool: jupyter_client, nbformat), the data's validator and the feeds
+# (pandas). A refresh with nothing to run imports none of them (python -X importtime).
+_LAZY = {"CELL_TIMEOUT_S": "lib.book.execute", "KERNEL_STARTUP": "lib.book.execute", "ChapterResult": "lib.book.execute",
+         "ColdRunner": "lib.book.execute", "IPCKernelManager": "lib.book.execute", "KernelPool": "lib.book.pool",
+         "Task": "lib.book.pool", "validate_data_dir": "lib.data.tables"}
+# lib.prices.feeds.IN_USE_FILE, written out (tests/test_refresh_cache.py checks the two agree).
+IN_USE_FILE = "data/snapshots/in_use.txt"
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # Old names, kept for the tests and tools that import them from here.
 _source_notebook = source_notebook
 _same = same_value
 _write_records = write_records
-__all__ = ["CELL_TIMEOUT_S", "CHANGES_FILE", "CONCLUSION_COLUMNS", "CONCLUSIONS_FILE", "FIGURE_COLUMNS",
+__all__ = ["CELL_TIMEOUT_S", "CHANGES_FILE", "IN_USE_FILE", "CONCLUSION_COLUMNS", "CONCLUSIONS_FILE", "FIGURE_COLUMNS",
            "FIGURES_FILE", "HASH_KEY", "KERNEL", "KERNEL_STARTUP", "LATE_CHAPTERS", "PARAMETERS", "RECORD_PARAMETERS",
            "ChapterResult", "IPCKernelManager", "Plan", "PriceFeed", "RefreshError", "chapter_parameters", "chapters_in",
            "conclusion_changes", "conclusions_of", "figure_changes", "figures_of", "inputs_hash", "lib_digest",
@@ -118,6 +138,8 @@ def _import(root: Path, feed: PriceFeed) -> tuple[StagedFiles, str]:
 def _point_at_book(notebook: Path, work_relative: Path) -> None:
     """A late chapter ran on the records in the work folder; once swapped in, they are book/'s.
     Its stored parameters must name book/'s files, or nbval would look for the deleted folder."""
+    import nbformat
+
     nb = nbformat.read(notebook, as_version=4)
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
@@ -173,10 +195,32 @@ def refresh(root: Path | None = None, chapters: list[str] | None = None, jobs: i
 def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: PriceFeed | str | None,
                     report: list[str] | None, force: bool, results: list[ChapterResult] | None,
                     cold: bool = False, progress: ChapterProgress | None = None) -> list[str]:
+    cache = RefreshCache(root)
+    try:
+        return _refresh_cached(root, chapters, jobs, prices, report, force, results, cold, progress, cache)
+    finally:
+        cache.save()  # what it learnt stays true whether or not the chapters ran
+
+
+def _validate_data(root: Path, cache: RefreshCache) -> None:
+    """Every CSV validated, unless these very bytes (and this lib) validated before; a failure is
+    never cached, so the message is always the validator's own."""
+    key = cache.data_key(root / "data", lib_digest(root))
+    if cache.data_valid(key):
+        return
+    from lib.data.tables import validate_data_dir
+
     try:
         validate_data_dir(root / "data")
     except DataValidationError as err:
         raise RefreshError(f"the data did not validate, so no chapter was run:\n{err}") from err
+    cache.keep_data_valid(key)
+
+
+def _refresh_cached(root: Path, chapters: list[str] | None, jobs: int, prices: PriceFeed | str | None,
+                    report: list[str] | None, force: bool, results: list[ChapterResult] | None,
+                    cold: bool, progress: ChapterProgress | None, cache: RefreshCache) -> list[str]:
+    _validate_data(root, cache)
     # The records as they stand, read before anything runs: a damaged file stops the refresh here.
     figures_path, conclusions_path = root / "book" / FIGURES_FILE, root / "book" / CONCLUSIONS_FILE
     old, old_c = read_figures(figures_path), read_conclusions(conclusions_path)
@@ -197,11 +241,11 @@ def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: P
     # hash) they will have once it is in place.
     final_parameters = {"api_prices_csv": current, "imported_prices_csv": current} if current else {}
     parameters = {k: run_on.relative_to(root).as_posix() for k in final_parameters} if run_on else {}
-    todo = plan(root, chapters, final_parameters, force, read_from=staged.read_from())
-    early, late, wanted = todo.early, todo.late, todo.run
+    todo = plan(root, chapters, final_parameters, force, read_from=staged.read_from(), cache=cache)
+    early, late = todo.early, todo.late
 
     if progress is not None:
-        considered = [c for c in all_chapters if c in set(todo.run) | set(todo.skipped)]
+        considered = [c for c in all_chapters if c in set(todo.run) | set(todo.skipped) | set(todo.pending)]
         progress.start(len(considered), considered)
         for chapter in todo.skipped:
             progress.chapter(chapter, 0.0, "skipped")
@@ -214,7 +258,7 @@ def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: P
     workers = max(1, min(jobs, len(early) or 1))
     book = root / "book"
     book.mkdir(exist_ok=True)
-    if not wanted:  # nothing changed: book/ stays byte for byte as it is
+    if not todo.run and not todo.pending:  # nothing changed: book/ stays byte for byte as it is
         staged.move_into_place()  # the same bytes the book was computed from (their hash matched)
         _set_pointer(root, current)
         return []
@@ -223,32 +267,51 @@ def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: P
     except OSError as err:
         raise RefreshError(f"cannot write to {book} ({err.strerror}), so no chapter was run and book/ and "
                            "data/ were left as they were") from err
+    wanted = list(early)
     try:
+        from lib.book.execute import ColdRunner
+        from lib.book.pool import KernelPool, Task
+
         runner = (ColdRunner(root, work, workers) if cold else KernelPool(root, work, workers))
         with runner:
-            early_results = runner.run([Task(c, parameters, todo.hashes[c]) for c in early], on_result)
+            early_results = runner.run(_longest_first([Task(c, parameters, todo.hashes[c]) for c in early], cache),
+                                       on_result)
+            early_results.sort(key=lambda r: early.index(r.chapter))
+            cache.keep_seconds(early_results)
             failed = [r for r in early_results if not r.ok]
             if results is not None:
                 results.extend(early_results)
             if not failed:
                 write_records(work, early, all_chapters, old, old_c, book)
+                # A late chapter runs when what it reads changed: the records just written included.
+                records = {f"book/{v}": (work / v).relative_to(root).as_posix() for v in RECORD_PARAMETERS.values()}
+                late, late_hashes, _ = late_plan(root, [c for c in all_chapters if c in set(late) | set(todo.pending)],
+                                                 final_parameters, todo.forced_late,
+                                                 {**staged.read_from(), **records}, cache)
+                if progress is not None:
+                    for chapter in todo.pending:
+                        if chapter not in late:
+                            progress.chapter(chapter, 0.0, "skipped")
             if not failed and late:
                 # The late chapters read the records just written, through paths in the work folder.
                 late_parameters = {**parameters, **{k: str((work / v).relative_to(root))
                                                     for k, v in RECORD_PARAMETERS.items()}}
-                late_results = runner.run([Task(c, late_parameters, todo.hashes[c]) for c in late], on_result)
+                late_results = runner.run([Task(c, late_parameters, late_hashes[c]) for c in late], on_result)
                 failed = [r for r in late_results if not r.ok]
                 if results is not None:
                     results.extend(late_results)
                 for chapter in late:
                     if (work / f"{chapter}.ipynb").exists():
                         _point_at_book(work / f"{chapter}.ipynb", work.relative_to(root))
-            elif late and progress is not None:
-                for chapter in late:  # an earlier chapter failed, so the records they read are not there
-                    progress.chapter(chapter, 0.0, "not run")
+            elif failed and progress is not None:
+                for chapter in [c for c in all_chapters if c in set(late) | set(todo.pending)]:
+                    progress.chapter(chapter, 0.0, "not run")  # an earlier chapter failed: no records to read
+        if not failed:
+            wanted = early + late
         if failed:
             detail = "\n".join(f"  chapter '{r.chapter}' (analyses/{r.chapter}.py): {r.message}" for r in failed)
-            raise RefreshError(f"{len(failed)} of {len(wanted)} chapter(s) failed; book/ and data/snapshots/ were "
+            considered = len(early) + len(set(late) | set(todo.pending))
+            raise RefreshError(f"{len(failed)} of {considered} chapter(s) failed; book/ and data/snapshots/ were "
                                f"left as they were.\n{detail}")
         write_records(work, wanted, all_chapters, old, old_c, book)
         new, new_c = read_figures(work / FIGURES_FILE), read_conclusions(work / CONCLUSIONS_FILE)
@@ -279,6 +342,14 @@ def _refresh_locked(root: Path, chapters: list[str] | None, jobs: int, prices: P
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(root / STAGING_DIR, ignore_errors=True)
+
+
+def _longest_first(tasks: list, cache: RefreshCache) -> list:
+    """The chapters in the order that ends soonest on a few kernels: the longest first (by their last
+    run's seconds, kept in the cache; a chapter never timed counts as long). Only the order the
+    kernels take them in changes: each chapter's notebook does not depend on it (the pool's reset;
+    tests/test_kernel_pool.py)."""
+    return sorted(tasks, key=lambda t: -cache.seconds(t.chapter))
 
 
 def _positive_int(text: str) -> int:

@@ -12,7 +12,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from lib.prices.feeds import SNAPSHOT_DIR as SNAPSHOTS_DIR
+# lib.prices.feeds.SNAPSHOT_DIR, written out: importing feeds imports pandas, which a refresh that
+# runs nothing never needs (tests/test_refresh_cache.py checks the two agree).
+SNAPSHOTS_DIR = "data/snapshots"
 # The same length as SNAPSHOTS_DIR: a chapter that prints the path of its prices (the banner, a
 # table) prints it padded to the same width under either name, so renaming the path in the
 # finished notebook gives byte for byte the notebook a run on the final path gives.
