@@ -300,8 +300,9 @@ cur = hist_con.execute(f"""WITH priced AS ({attribution.PRICED_CALLS_SQL})
     FROM priced USING SAMPLE reservoir(2000 ROWS) REPEATABLE ({seed})""")
 hist_sample = pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
 hist_mismatches = 0
+in_force = history.price_lookup(hist_table)
 for r in hist_sample.itertuples(index=False):
-    p = history.price_in_force(hist_table, r.provider, r.model, r.day)
+    p = in_force(r.provider, r.model, r.day)
     ref = attribution.call_cost_usd(r.input_tokens, r.output_tokens, r.cache_read_tokens,
                                     **{c: p[c] for c in attribution.PRICE_COLUMNS})
     hist_mismatches += ref != r.cost_micro_usd / attribution.MICRO

@@ -199,3 +199,13 @@ def test_costing_sql_with_history_stays_portable():
     assert "valid_from" in sql and "valid_to" in sql
     for duck_only in ("EXCLUDE", "QUALIFY", "ASOF", "::", "strftime"):
         assert duck_only not in sql
+
+
+def test_the_grouped_lookup_gives_the_same_rows_and_errors_as_price_in_force():
+    table = attribution.price_table(_toy())
+    lookup = history.price_lookup(table)
+    for day in ("2026-06-01", "2026-07-14", "2026-07-15", "2026-08-31", "2026-09-01", "2027-01-01"):
+        pd.testing.assert_series_equal(lookup("openai", "GPT-5", day), history.price_in_force(table, "openai", "GPT-5", day))
+    for provider, model, day in (("openai", "GPT-5", "2026-05-01"), ("openai", "no such model", "2026-07-01")):
+        with pytest.raises(KeyError, match="0 price rows in force"):
+            lookup(provider, model, day)

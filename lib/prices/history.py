@@ -190,6 +190,26 @@ def price_in_force(table: pd.DataFrame, provider: str, model: str, day: object) 
     return hit.iloc[0]
 
 
+def price_lookup(table: pd.DataFrame):
+    """``price_in_force`` for many calls: the table grouped by (provider, model) once, so each call
+    looks up only its own model's few rows (the same rows, the same errors)."""
+    groups = {key: rows for key, rows in table.groupby(["provider", "model"], sort=False)}
+    bounds = {key: (rows["valid_from"].astype(str).where(rows["valid_from"].notna()).tolist(),
+                    rows["valid_to"].astype(str).where(rows["valid_to"].notna()).tolist())
+              for key, rows in groups.items()}
+
+    def lookup(provider: str, model: str, day: object) -> pd.Series:
+        d = _day(day).isoformat()
+        lows, highs = bounds.get((provider, model), ([], []))
+        hit = [i for i, (lo, hi) in enumerate(zip(lows, highs))
+               if (not isinstance(lo, str) or lo <= d) and (not isinstance(hi, str) or hi > d)]
+        if len(hit) != 1:
+            raise KeyError(f"{len(hit)} price rows in force for {model} at {provider} on {d}")
+        return groups[(provider, model)].iloc[hit[0]]
+
+    return lookup
+
+
 if __name__ == "__main__":  # python -m lib.prices.history: rebuild data/price_history.csv
     from lib.data import tables
 
