@@ -38,7 +38,7 @@ class Section:
 def _is_heading(line: str, before: str, after: str) -> bool:
     text = line.strip()
     return (0 < len(text) <= 100 and not before.strip() and not after.strip()
-            and text[-1] not in ".:;,!?)" and not text.startswith(("•", "-", "*"))
+            and text[-1] not in ".:;,!?" and not text.startswith(("•", "-", "*"))
             and not FIGURE.search(text[:1]) and sum(ch.isalpha() for ch in text) >= 3)
 
 
