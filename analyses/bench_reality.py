@@ -62,7 +62,7 @@ import pandas as pd
 
 from lib.book import charts, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
-from lib.costs import fleet, roofline as rf, selfhost
+from lib.costs import fleet, roofline as rf
 from lib.data import tables
 
 charts.use_book_style(for_html_book)

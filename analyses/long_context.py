@@ -59,7 +59,6 @@ for_html_book = False
 import altair as alt
 import ipywidgets as widgets
 from IPython.display import display
-import numpy as np
 import pandas as pd
 
 from lib.book import charts, figures, guide, publish

@@ -18,7 +18,7 @@ import re
 import pandas as pd
 import pytest
 
-from lib.book import checks, guide, reliability
+from lib.book import checks, reliability
 from lib.data import tables
 from tests.conftest import ROOT
 
