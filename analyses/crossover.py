@@ -24,13 +24,18 @@
 # %% tags=["parameters"]
 # Data this chapter reads (paths relative to the project root).
 api_prices_csv = "data/api_prices.csv"
+# The guide's own price table, which its figures are judged on whatever prices the answers use.
+guide_prices_csv = "data/api_prices.csv"
 # The newest imported price snapshot: the break-even on today's prices, beside the guide's.
 imported_prices_csv = "data/snapshots/api_prices.litellm.2026-11-23.csv"
 guide_claims_csv = "data/guide_claims.csv"
 selfhost_scenarios_csv = "data/selfhost_scenarios.csv"
 tco_scenarios_csv = "data/tco_scenarios.csv"
+hardware_platforms_csv = "data/hardware_platforms.csv"
 # The self-hosted cluster (the guide's 8x H100 example) and the hosted models set against it.
 scenario_id = "guide-8xh100-working"
+# The node whose specialist rent the guide's "<$15/hour" is set against (its hardware table).
+rent_platform_id = "8x-h100-sxm"
 open_model = "Llama 3.3 70B"
 frontier_model = "Claude Sonnet 4.6"
 # The guide's reference request shape, tokens in and out.
@@ -39,6 +44,10 @@ request_output_tokens = 300
 # The guide's conditions for self-hosting: rent below this (USD per hour) and utilisation above this.
 guide_max_rent_usd_per_hour = 15.0
 guide_min_utilisation = 0.40
+# The best case the guide's conditions allow: the low end of its decentralised rents ($5–$15 an
+# hour) on a cluster busy all the time; with the edge case above it bounds the break-even spend.
+best_rent_usd_per_hour = 5.0
+best_utilisation = 1.0
 # Rental prices (USD per hour) drawn as curves, and the utilisation grid.
 rental_prices = [10.0, 15.0, 20.0, 25.0]
 utilisation_grid = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9,
@@ -67,7 +76,8 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide, publish
+from lib.book import charts, checks, figures, guide, publish
+from lib.book.checks import Check
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, ownership, selfhost
 from lib.data import tables
@@ -81,9 +91,17 @@ prices = tables.load_api_prices(api_prices_csv, book_rows_only=True)
 claims = tables.load_guide_claims(guide_claims_csv)
 sc = tables.load_selfhost_scenarios(selfhost_scenarios_csv).set_index("scenario_id").loc[scenario_id]
 h200 = tables.load_tco_scenarios(tco_scenarios_csv).set_index("scenario_id").loc[h200_id]
+rent_platform = tables.load_hardware_platforms(hardware_platforms_csv).set_index("platform_id").loc[rent_platform_id]
 hourly, ops = float(sc["hourly_usd"]), float(sc["ops_usd_per_year"])
 tps = float(sc["output_tokens_per_s"] + sc["input_tokens_per_s"])  # one stream of requests: both kinds of token
-ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide at the end
+# claim id -> the book's two checks of the guide's figure (its own arithmetic, independent truth)
+ours: dict[str, Check] = {}
+
+
+def stated(claim_id: str) -> checks.Figure:
+    """A figure the guide states, read through the verdict engine: a band to draw, or the input of
+    the guide's own next sum (the claim that sum checks names it in derived_from)."""
+    return checks.figure_of(claims[claims["claim_id"] == claim_id].iloc[0])
 
 
 def blended_usd_per_mtok(model: str, price_list: pd.DataFrame | None = None) -> tuple[float, int]:
@@ -98,6 +116,10 @@ def blended_usd_per_mtok(model: str, price_list: pd.DataFrame | None = None) -> 
 
 open_price, open_hosts = blended_usd_per_mtok(open_model)
 frontier_price, frontier_hosts = blended_usd_per_mtok(frontier_model)
+# The same two prices on the guide's own table: the checks of its figures read these.
+guide_prices = tables.load_api_prices(guide_prices_csv, book_rows_only=True)
+g_open_price, _ = blended_usd_per_mtok(open_model, guide_prices)
+g_frontier_price, _ = blended_usd_per_mtok(frontier_model, guide_prices)
 
 # %% tags=["remove-input"]
 snapshot_banner(prices, api_prices_csv)
@@ -142,14 +164,30 @@ record("xo_frontier_price", frontier_price, "usd_per_mtok")
 record("xo_spend_open", spend_open, "usd_per_year")
 record("xo_tokens_open", tokens_open, "tokens")
 record("xo_spend_frontier", spend_frontier, "usd_per_year")
+# Everywhere the guide's conditions hold (rent at most its cap, utilisation at least its floor) the
+# break-even spend lies between the best case and the edge of the conditions: the grey zone is
+# checked end by end against that span.
+c_best = float(selfhost.selfhost_usd_per_mtok(best_rent_usd_per_hour, tps, best_utilisation))
+spend_best = float(ownership.breakeven_spend_usd_per_year(open_price, c_best, ops)) if open_hosts else float("nan")
+record("xo_cheapest_rent", best_rent_usd_per_hour, "usd")
+record("xo_cheapest_util", best_utilisation, "fraction")
+record("xo_spend_cheapest", spend_best, "usd_per_year")
+ours["xo_rent_cap"] = Check(truth=float(rent_platform["rental_usd_per_hour_low"]))
+record("xo_rent_specialist_low", rent_platform["rental_usd_per_hour_low"], "usd")
+# The checks, at the guide's own prices (the same figures as above unless a feed is in use).
+g_spend_edge = float(ownership.breakeven_spend_usd_per_year(g_open_price, c_guide, ops))
+g_spend_best = float(ownership.breakeven_spend_usd_per_year(g_open_price, c_best, ops))
+if np.isfinite(g_spend_edge):
+    ours["xo_grey_zone"] = Check(truth=g_spend_best, truth_high=g_spend_edge)
+ours["xo_stay_hosted_below"] = Check(truth=g_spend_edge)
+ours["xo_selfhost_above"] = Check(truth=g_spend_edge)
+ours["xo_util_needed"] = Check(truth=float(ownership.breakeven_utilisation(guide_max_rent_usd_per_hour, tps,
+                                                                           g_open_price)))
 if open_hosts:
-    if np.isfinite(spend_open):
-        ours["xo_grey_zone"] = spend_open
-    ours["xo_util_needed"] = float(ownership.breakeven_utilisation(guide_max_rent_usd_per_hour, tps, open_price))
-    zone = claims.set_index("claim_id").loc["xo_grey_zone"]
+    zone = stated("xo_grey_zone")
     figures.record_conclusion("xo_grey_zone_position", (
-        "below the guide's band" if spend_open < zone["guide_low"] else "above the guide's band"
-        if spend_open > zone["guide_high"]
+        "below the guide's band" if spend_open < zone.low else "above the guide's band"
+        if spend_open > zone.high
         else "inside the guide's band") if np.isfinite(spend_open) else "never breaks even")
 
 # %% [markdown]
@@ -190,8 +228,8 @@ record("xo_spend_frontier_now", spend_frontier_now, "usd_per_year", missing=no_p
 
 # %% tags=["hide-input"]
 grid = pd.DataFrame([(u, r) for r in rental_prices for u in utilisation_grid], columns=["utilisation", "rent"])
-band_claim = claims.set_index("claim_id").loc["xo_grey_zone"]
-band = pd.DataFrame({"low": [band_claim["guide_low"]], "high": [band_claim["guide_high"]]})
+band_claim = stated("xo_grey_zone")
+band = pd.DataFrame({"low": [band_claim.low], "high": [band_claim.high]})
 p_price = alt.param(name="price", value=round(open_price, 3) if open_hosts else 0.7,
                     bind=alt.binding_range(min=0.1, max=10, step=0.05, name="Hosted price (USD per M tokens) "))
 p_ops = alt.param(name="ops", value=ops, bind=alt.binding_range(min=0, max=2_000_000, step=50_000,
@@ -213,8 +251,8 @@ curves = alt.Chart(grid).transform_calculate(
 grey = alt.Chart(band).mark_rect(opacity=0.15, color="#888").encode(y="low:Q", y2="high:Q")
 (grey + curves).add_params(p_price, p_ops).properties(
     width=480, title=alt.Title("Yearly API spend above which self-hosting is cheaper",
-                               subtitle=f"Shaded: the guide's grey zone, {figures.fmt_usd(band_claim['guide_low'])}–"
-                                        f"{figures.fmt_usd(band_claim['guide_high'])} a year; sliders: hosted price "
+                               subtitle=f"Shaded: the guide's grey zone, {figures.fmt_usd(band_claim.low)}–"
+                                        f"{figures.fmt_usd(band_claim.high)} a year; sliders: hosted price "
                                         "and ops team"))
 
 # %% [markdown]
@@ -248,8 +286,11 @@ show_table(pd.DataFrame(rows), {"rent (per hour)": "usd"})
 # %%
 h200_year = float(h200["capex_usd"] / h200["years"] + ownership.power_usd_per_year(h200["power_kw"], h200["usd_per_kwh"])
                   + h200["colo_usd_per_year"] + h200["maintenance_usd_per_year"] + h200["ops_usd_per_year"])
-guide_mixed = float(claims.set_index("claim_id").loc["xo_sonnet_mixed", "guide_value"])
+guide_mixed = stated("xo_sonnet_mixed").reference
 be_tokens = h200_year / guide_mixed * 1e6
+be_tokens_reference = h200_year / frontier_price * 1e6 if frontier_hosts else float("nan")
+g_frontier_rows = guide_prices[guide_prices["model"] == frontier_model]
+g_simple_mean = float(((g_frontier_rows["input_usd_per_mtok"] + g_frontier_rows["output_usd_per_mtok"]) / 2).median())
 frontier_rows = prices[prices["model"] == frontier_model].dropna(subset=["input_usd_per_mtok", "output_usd_per_mtok"])
 simple_mean = float(((frontier_rows["input_usd_per_mtok"] + frontier_rows["output_usd_per_mtok"]) / 2).median()) \
     if len(frontier_rows) else float("nan")
@@ -260,10 +301,15 @@ record("xo_guide_mixed", guide_mixed, "usd_per_mtok")
 record("xo_be_tokens", be_tokens, "tokens")
 record("xo_be_day", be_tokens / days_per_year, "tokens")
 record("xo_simple_mean", simple_mean, "usd_per_mtok")
-record("xo_be_tokens_ours", h200_year / frontier_price * 1e6, "tokens")
-ours.update(xo_breakeven_tokens=be_tokens, xo_breakeven_per_day=be_tokens / days_per_year)
-if frontier_hosts:
-    ours["xo_sonnet_mixed"] = frontier_price
+record("xo_be_tokens_ours", be_tokens_reference, "tokens")
+# The guide's sums on its own $8 (they rest on it: derived_from), and the break-even the node has at
+# the price of the guide's reference request.
+ours.update(
+    xo_breakeven_tokens=Check(arithmetic=be_tokens, truth=h200_year / g_frontier_price * 1e6),
+    xo_breakeven_per_day=Check(arithmetic=stated("xo_breakeven_tokens").reference / days_per_year),
+)
+# "Average" of its two prices on its own inputs; the price of its reference request elsewhere.
+ours["xo_sonnet_mixed"] = Check(arithmetic=g_simple_mean, truth=g_frontier_price)
 
 # %% [markdown]
 # ## The hybrid: own the steady load, burst to an API
@@ -358,30 +404,40 @@ if not for_html_book:
 # %% [markdown]
 # ## The guide's figures beside ours
 #
-# {glue:text}`xo_verdicts` A figure "agrees" within {glue:text}`xo_agree_rel`, is "rounding"
-# within {glue:text}`xo_rounding_rel`; a range agrees when our figure falls inside it. A miss beyond
-# that is named by what the book recomputed the figure from: wrong arithmetic (the inputs stated
-# beside it), a contradiction (figures from another section) or outside data; see
+# {glue:text}`xo_verdicts` Each figure is checked twice where the data allow: "on its own inputs"
+# redoes the guide's sum on what it states beside the figure, and the "independent check" sets the
+# figure against what the guide's other sections imply (its self-hosting example, its hosted
+# prices, its reference request). A figure agrees or rounds when it rounds to the guide's at the
+# precision the guide wrote it with (never looser than {glue:text}`xo_rounding_rel`); a range is
+# judged end by end; a figure computed from one that misses "rests on a failed premise". See
 # [how far to trust the guide](guide_trust.ipynb).
 
 # %%
 comparison = guide.comparison_table(claims, ours)
 
 # %% tags=["remove-input"]
-record("xo_agree_rel", guide.AGREE_REL, "fraction")
 record("xo_rounding_rel", guide.MAX_REL, "fraction")
+for name, cid in (("xo_guide_stay", "xo_stay_hosted_below"), ("xo_guide_consider", "xo_selfhost_above")):
+    figures.glue_text(name, guide.guide_text(claims[claims["claim_id"] == cid].iloc[0]))
 
 # %% tags=["remove-input"]
 publish.verdicts("xo_verdicts", comparison)
 
 # %% [markdown]
 # How to read them. The guide does not say how it reached its grey zone. Against an open model's
-# hosted price, at the rent and utilisation it names as the conditions for self-hosting, the
-# break-even spend comes out at {glue:text}`xo_spend_open`, and the band is reached only when the
-# self-hosted token saves a few percent on the hosted one; against a frontier model's price the
-# break-even is far lower. Its "average" frontier price is neither the price of its reference
-# request nor the mean of the two prices, which is why its token break-even differs from the one
-# at our blended price.
+# hosted price, anywhere its own conditions for self-hosting hold, the break-even spend runs from
+# {glue:text}`xo_spend_cheapest` (rent at {glue:text}`xo_cheapest_rent` an hour, busy
+# {glue:text}`xo_cheapest_util` of the time) to {glue:text}`xo_spend_open` (at the edge of the
+# conditions): the band lies above all of it, and is reached only when the self-hosted token saves
+# a few percent on the hosted one; against a frontier model's price the break-even is far lower.
+# Its two thresholds, stay hosted under {glue:text}`xo_guide_stay` and consider self-hosting over
+# {glue:text}`xo_guide_consider`, both lie above that edge. Its rent condition, under
+# {glue:text}`xo_max_rent` an hour, is where its hardware table's rent for the 8× H100 node starts
+# ({glue:text}`xo_rent_specialist_low`).
+# Its "average" frontier price is neither the mean of the two prices it states beside it
+# ({glue:text}`xo_simple_mean`) nor the price of its reference request
+# ({glue:text}`xo_frontier_price`), so the token break-even built on it misses as well, and the
+# tokens a day derived from that rest on a failed premise.
 
 # %% tags=["remove-input"]
 def usd_or_never(x: float) -> str:

@@ -25,6 +25,8 @@
 # %% tags=["parameters"]
 # Data this chapter reads (paths relative to the project root).
 api_prices_csv = "data/api_prices.csv"
+# The guide's own price table, which its figures are judged on whatever prices the answers use.
+guide_prices_csv = "data/api_prices.csv"
 guide_claims_csv = "data/guide_claims.csv"
 product_examples_csv = "data/product_examples.csv"
 reasoning_effort_csv = "data/reasoning_effort.csv"
@@ -54,6 +56,9 @@ healthy_revenue_multiple = 3
 breaking_change = 0.10
 # The guide's o3 sensitivity row matches its unit-economics o3 query, which has this many input tokens.
 guide_o3_query_input_tokens = 1_500
+# Redoing the guide's sums means rounding where it rounds: it takes the chat message's cost to one
+# significant figure ($0.0069 ≈ $0.007) before it multiplies by the messages.
+guide_message_sig_figs = 1
 # Where the "your own product" what-if starts: its number of users.
 whatif_users = 10_000
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
@@ -66,17 +71,26 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide, publish
+from lib.book import charts, checks, figures, guide, publish
+from lib.book.checks import Check
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api, product
 from lib.data import tables
 
 charts.use_book_style(for_html_book)
 all_prices = tables.load_api_prices(api_prices_csv)
+guide_prices = tables.load_api_prices(guide_prices_csv)
 claims = tables.load_guide_claims(guide_claims_csv)
 products = tables.load_product_examples(product_examples_csv)
 effort = tables.load_reasoning_effort(reasoning_effort_csv)
-ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide at the end
+# claim id -> the book's two checks of the guide's figure (its own arithmetic, independent truth)
+ours: dict[str, Check] = {}
+
+
+def stated(claim_id: str) -> float:
+    """A figure the guide states, read through the verdict engine, as the input of the guide's own
+    next sum (the claim that sum checks names it in derived_from, so a wrong input shows there)."""
+    return float(checks.figure_of(claims[claims["claim_id"] == claim_id].iloc[0]).reference)
 
 # %% tags=["remove-input"]
 snapshot_banner(all_prices, api_prices_csv)
@@ -121,17 +135,30 @@ chat, support, research, visual, b2b = (by.loc[k] for k in
                                         ("chat_saas", "support_agent", "research_tool", "visual_search", "b2b_saas"))
 
 # %% tags=["remove-input"]
-ours.update(
-    pr_chat_message=chat["usd_per_request"], pr_chat_user_month=chat["usd_per_user_month"],
-    pr_chat_margin=chat["gross_margin"],
-    pr_support_round=support["usd_per_call"], pr_support_ticket=support["usd_per_request"],
-    pr_support_year=support["usd_per_year"],
-    pr_research_query=research["usd_per_request"], pr_research_user_month=research["usd_per_user_month"],
-    pr_research_margin=research["gross_margin"],
-    pr_b2b_actions=b2b["requests_per_month"], pr_b2b_action=b2b["usd_per_request"], pr_b2b_month=b2b["usd_per_month"],
-    pr_b2b_revenue=b2b["revenue_usd_per_month"],
-    pr_b2b_margin=float(product.gross_margin(b2b["revenue_usd_per_month"], b2b["usd_per_month"])),
-)
+# Each worked example's first figure is priced from its tokens at the guide's own prices; each later
+# figure redoes the guide's sum on the figure it states just before (a slip is caught where it happens).
+g_by = product.product_economics(products, guide_prices).set_index("product_id")
+chat, support, research, b2b = (g_by.loc[k] for k in ("chat_saas", "support_agent", "research_tool", "b2b_saas"))
+chat_messages = float(spec.loc["chat_saas", "requests_per_user_per_month"])
+ours.update({cid: Check(arithmetic=float(v)) for cid, v in {
+    "pr_chat_message": chat["usd_per_request"],
+    "pr_chat_user_month": chat_messages * float(product.round_significant(chat["usd_per_request"], guide_message_sig_figs)),
+    "pr_chat_margin": product.gross_margin(chat["seat_usd_per_month"], stated("pr_chat_user_month")),
+    "pr_support_round": support["usd_per_call"],
+    "pr_support_ticket": spec.loc["support_agent", "calls_per_request"] * stated("pr_support_round"),
+    "pr_support_year": spec.loc["support_agent", "requests_per_year"] * stated("pr_support_ticket"),
+    "pr_research_query": research["usd_per_request"],
+    "pr_research_user_month": spec.loc["research_tool", "requests_per_user_per_month"] * stated("pr_research_query"),
+    "pr_research_margin": product.gross_margin(research["seat_usd_per_month"], stated("pr_research_user_month")),
+    "pr_b2b_actions": b2b["requests_per_month"],
+    "pr_b2b_action": b2b["usd_per_request"],
+    "pr_b2b_month": stated("pr_b2b_actions") * stated("pr_b2b_action"),
+    "pr_b2b_revenue": b2b["revenue_usd_per_month"],
+    "pr_b2b_margin": product.gross_margin(stated("pr_b2b_revenue"), stated("pr_b2b_month")),
+}.items()})
+chat, support, research, visual, b2b = (by.loc[k] for k in
+                                        ("chat_saas", "support_agent", "research_tool", "visual_search", "b2b_saas"))
+b2b_margin = float(product.gross_margin(b2b["revenue_usd_per_month"], b2b["usd_per_month"]))
 figures.record("pr_chat_in", spec.loc["chat_saas", "input_tokens_per_call"], "tokens")
 figures.record("pr_chat_out", spec.loc["chat_saas", "output_tokens_per_call"], "tokens")
 figures.glue_text("pr_chat_model", chat["model"])
@@ -159,7 +186,7 @@ figures.record("pr_b2b_actions", b2b["requests_per_month"], "count")
 figures.record("pr_b2b_action", b2b["usd_per_request"], "usd_per_request")
 figures.record("pr_b2b_month", b2b["usd_per_month"], "usd_per_month")
 figures.record("pr_b2b_revenue", b2b["revenue_usd_per_month"], "usd_per_month")
-figures.record("pr_b2b_margin", ours["pr_b2b_margin"], "fraction")
+figures.record("pr_b2b_margin", b2b_margin, "fraction")
 priced = econ[econ["revenue_multiple"].notna()]
 healthy = priced[priced["revenue_multiple"] >= healthy_revenue_multiple]
 unhealthy = priced[priced["revenue_multiple"] < healthy_revenue_multiple]
@@ -216,13 +243,16 @@ def thinking_for(model: str, level: str | None) -> float:
     return float(row["avg_thinking_tokens"].iloc[0])
 
 
-def apply_change(change: dict) -> dict:
-    """The base product with one change: its per-user cost, margin and margin change."""
+def apply_change(change: dict, prices: pd.DataFrame | None = None, base_user_usd: float | None = None) -> dict:
+    """The base product with one change: its per-user cost, margin and margin change (on the answers'
+    prices unless ``prices`` and the base product's ``base_user_usd`` on them are given)."""
+    prices = all_prices if prices is None else prices
+    base_user_usd = float(base_row["usd_per_user_month"]) if base_user_usd is None else base_user_usd
     variant = base.copy()
     if "model" in change:
         variant["provider"], variant["model"] = change["model"]
         variant["price_id"] = np.nan
-    rows = product.price_rows(variant, all_prices)
+    rows = product.price_rows(variant, prices)
     thinking = thinking_for(rows.loc[0, "model"], change.get("effort"))
     per_message = product.request_cost_usd(
         rows, calls_per_request=variant["calls_per_request"].to_numpy(),
@@ -234,7 +264,7 @@ def apply_change(change: dict) -> dict:
     why = api.missing_reason(rows, ["cached_input_usd_per_mtok"]) if change.get("cached_input_frac") else ""
     return {"change_id": change["change_id"], "change": change["change"], "usd_per_user_month": per_user, "why_na": why,
             "gross_margin": float(product.gross_margin(seat, per_user)),
-            "margin_change": float(product.margin_change(base_row["usd_per_user_month"], per_user, seat)),
+            "margin_change": float(product.margin_change(base_user_usd, per_user, seat)),
             "thinking": thinking}
 
 # %%
@@ -242,14 +272,29 @@ sensitivity = pd.DataFrame([apply_change(c) for c in sensitivity_changes])
 
 # %% tags=["remove-input"]
 sens = sensitivity.set_index("change_id")
-guide_value = claims.set_index("claim_id")["guide_value"]
+claim_ids = set(claims["claim_id"])
+# The guide's table starts from its own $0.35 a user; a row that only scales the messages is its
+# arithmetic on that base, a row that changes the model or the cache is checked against the list
+# prices of the guide's tear-down (no arithmetic: the row states no inputs), and each margin change
+# is redone on the guide's base and that row's cost, then checked on the list prices.
+guide_base = stated("pr_chat_user_month")
+g_sens = pd.DataFrame([apply_change(c, guide_prices, float(g_by.loc[base_product, "usd_per_user_month"]))
+                       for c in sensitivity_changes]).set_index("change_id")
+# The table restates the worked example's per-user cost: checked against that section's figure.
+ours["pr_sens_base_cost"] = Check(truth=guide_base)
 for cid in ("haiku", "opus", "cache", "double", "viral", "o3"):
-    ours[f"pr_sens_{cid}_cost"] = sens.loc[cid, "usd_per_user_month"]
-    figures.record(f"pr_sens_{cid}_cost", sens.loc[cid, "usd_per_user_month"], "usd_per_user_month",
-                   missing=sens.loc[cid, "why_na"])
+    change = next(c for c in sensitivity_changes if c["change_id"] == cid)
+    cost = float(sens.loc[cid, "usd_per_user_month"])
+    if "messages_multiplier" in change:
+        ours[f"pr_sens_{cid}_cost"] = Check(arithmetic=guide_base * change["messages_multiplier"])
+    else:
+        ours[f"pr_sens_{cid}_cost"] = Check(truth=float(g_sens.loc[cid, "usd_per_user_month"]))
+    figures.record(f"pr_sens_{cid}_cost", cost, "usd_per_user_month", missing=sens.loc[cid, "why_na"])
     figures.record(f"pr_sens_{cid}_pp", sens.loc[cid, "margin_change"], "signed_pp", missing=sens.loc[cid, "why_na"])
-    if f"pr_sens_{cid}_margin" in guide_value.index:
-        ours[f"pr_sens_{cid}_margin"] = sens.loc[cid, "margin_change"]
+    if f"pr_sens_{cid}_margin" in claim_ids:
+        redone = float(product.margin_change(guide_base, stated(f"pr_sens_{cid}_cost"), seat))
+        ours[f"pr_sens_{cid}_margin"] = (Check(arithmetic=redone) if "messages_multiplier" in change else
+                                         Check(arithmetic=redone, truth=float(g_sens.loc[cid, "margin_change"])))
 for cid, name in (("double", "pr_double_factor"), ("viral", "pr_viral_factor")):
     figures.record(name, next(c for c in sensitivity_changes if c["change_id"] == cid)["messages_multiplier"], "ratio")
 o3_change = next(c for c in sensitivity_changes if c["change_id"] == "o3")
@@ -267,11 +312,12 @@ in_tok, out_tok = float(base.loc[0, "input_tokens_per_call"]), float(base.loc[0,
 output_part = float(api.request_cost_usd(base_prices, input_tokens=0, output_tokens=out_tok)[0])
 figures.record("pr_output_share", output_part / base_row["usd_per_request"], "fraction")
 figures.record("pr_output_floor", output_part * base_messages, "usd_per_user_month")
-figures.record("pr_guide_cache_cost", guide_value["pr_sens_cache_cost"], "usd_per_user_month")
+figures.record("pr_guide_cache_cost", stated("pr_sens_cache_cost"), "usd_per_user_month")
 figures.record("pr_cache_hit", next(c for c in sensitivity_changes if c["change_id"] == "cache")["cached_input_frac"],
                "fraction")
-guide_cost = {cid: guide_value.get(f"pr_sens_{cid}_cost", np.nan) for cid in sens.index}
-guide_pp = {cid: guide_value.get(f"pr_sens_{cid}_margin", np.nan) for cid in sens.index}
+guide_cost = {cid: stated(f"pr_sens_{cid}_cost") if f"pr_sens_{cid}_cost" in claim_ids else np.nan for cid in sens.index}
+guide_pp = {cid: stated(f"pr_sens_{cid}_margin") if f"pr_sens_{cid}_margin" in claim_ids else np.nan
+            for cid in sens.index}
 sens_table = pd.concat([
     pd.DataFrame({"change": ["The chat product as it is"], "usd_per_user_month": [base_row["usd_per_user_month"]],
                   "gross_margin": [base_row["gross_margin"]], "margin_change": [0.0]}),
@@ -305,11 +351,15 @@ alt.Chart(sens_chart).mark_bar().encode(
 # ## The free tier
 #
 # At a conversion rate of {glue:text}`pr_conversion`, each paying user carries
-# {glue:text}`pr_free_per_paid` free users. The guide bills each of them the paying user's full
-# {glue:text}`pr_chat_user` and gets {glue:text}`pr_free_cost_full` per paying user, although
-# the same paragraph says a free user uses only {glue:text}`pr_free_usage_low` to
-# {glue:text}`pr_free_usage_high` of a paying user's volume: on that reading the free tier costs
-# {glue:text}`pr_free_cost_low` to {glue:text}`pr_free_cost_high` per paying user.
+# {glue:text}`pr_free_per_paid` free users. The guide bills each of them a paying user's full
+# cost and gets {glue:text}`pr_free_guide_full` per paying user: right arithmetic on its own
+# {glue:text}`pr_free_guide_user` a user, but the same paragraph says a free user uses only
+# {glue:text}`pr_free_usage_low` to {glue:text}`pr_free_usage_high` of a paying user's volume,
+# and on that reading its own figures give {glue:text}`pr_free_guide_low` to
+# {glue:text}`pr_free_guide_high`. The paragraph contradicts itself, and the comparison at the end
+# says so. Priced on the price table (a user at {glue:text}`pr_chat_user`), the free tier costs
+# {glue:text}`pr_free_cost_low` to {glue:text}`pr_free_cost_high` per paying user, and
+# {glue:text}`pr_free_cost_full` if free users used as much as paying ones.
 #
 # The guide's own rule caps the free tier at {glue:text}`pr_free_budget_share` of a paying
 # user's revenue, {glue:text}`pr_free_budget` here. Its full-cost figure breaks that rule
@@ -323,11 +373,27 @@ free_full = float(product.free_cost_per_paid_user(conversion_frac, base_row["usd
 free_low, free_high = (float(product.free_cost_per_paid_user(conversion_frac, base_row["usd_per_user_month"] * s))
                        for s in (free_usage_frac_low, free_usage_frac_high))
 budget = free_budget_share_of_revenue * seat
+# The guide's own figures (19 free users at its $0.35) at full use and at its 30–50% usage shares.
+guide_free_full = stated("pr_free_per_paid") * stated("pr_chat_user_month")
+guide_free_low, guide_free_high = (guide_free_full * s for s in (free_usage_frac_low, free_usage_frac_high))
 
 # %% tags=["remove-input"]
-ours.update(pr_free_per_paid=float(product.free_users_per_paid(conversion_frac)), pr_free_cost_per_paid=free_full)
+ours.update(
+    pr_free_per_paid=Check(arithmetic=float(product.free_users_per_paid(conversion_frac))),
+    # Arithmetic on the inputs stated beside the figure; truth from the usage share the paragraph states.
+    pr_free_cost_per_paid=Check(arithmetic=guide_free_full, truth=guide_free_low, truth_high=guide_free_high),
+    # An assumption about users: nothing in the data measures it.
+    pr_free_usage_share=Check(arithmetic=float("nan"), missing="no data on how much free users use"),
+    # Rules of thumb for a budget: the chapter sets the examples against them, nothing measures them.
+    pr_free_budget_rule=Check(arithmetic=float("nan"), missing="a rule of thumb, not a measurement"),
+    pr_revenue_multiple_rule=Check(arithmetic=float("nan"), missing="a rule of thumb, not a measurement"),
+)
+figures.record("pr_free_guide_full", guide_free_full, "usd_per_user_month")
+figures.record("pr_free_guide_user", stated("pr_chat_user_month"), "usd_per_user_month")
+figures.record("pr_free_guide_low", guide_free_low, "usd_per_user_month")
+figures.record("pr_free_guide_high", guide_free_high, "usd_per_user_month")
 figures.record("pr_conversion", conversion_frac, "fraction")
-figures.record("pr_free_per_paid", ours["pr_free_per_paid"], "count")
+figures.record("pr_free_per_paid", float(product.free_users_per_paid(conversion_frac)), "count")
 figures.record("pr_free_cost_full", free_full, "usd_per_user_month")
 figures.record("pr_free_usage_low", free_usage_frac_low, "fraction")
 figures.record("pr_free_usage_high", free_usage_frac_high, "fraction")
@@ -436,36 +502,47 @@ if not for_html_book:
 # %% [markdown]
 # ## The guide's figures beside ours
 #
-# {glue:text}`pr_verdicts` The worked examples ({glue:text}`pr_n_products` products) are plain
-# arithmetic and hold. The misses
-# are in the sensitivity table. The Opus row implies {glue:text}`pr_opus_implied` a message, more
-# than the {glue:text}`pr_opus_book` that the guide's own Opus price gives. The caching row is
-# below what any input cache can reach, as shown above. The o3 row is
-# {glue:text}`pr_o3_guide_query` a message times {glue:text}`pr_chat_messages`: that is the
-# guide's unit-economics figure for a {glue:text}`pr_o3_ue_in`-token query at medium effort,
-# not the chat message, which costs {glue:text}`pr_o3_book_message`. The guide's free-tier
-# figure is right arithmetic on a free user who uses as much as a paying one.
+# {glue:text}`pr_verdicts` Each figure is checked twice where the data allow: "on its own inputs"
+# redoes the guide's sum on the figures it states beside it (rounded where it rounds), and the
+# "independent check" prices the same thing from the guide's price tables or, for the free tier,
+# from the usage share the same paragraph gives. A figure agrees or rounds when it rounds to the
+# guide's at the precision the guide wrote it with (never looser than {glue:text}`pr_max_rel`);
+# a figure computed from one that misses "rests on a failed premise".
+#
+# For the {glue:text}`pr_n_products` products, {glue:text}`pr_worked_holds`.
+# {glue:text}`pr_sens_holds`. The Opus row implies
+# {glue:text}`pr_opus_implied` a message, more than the {glue:text}`pr_opus_book` that the guide's
+# own Opus price gives. The caching row is below what any input cache can reach, as shown above.
+# The o3 row is {glue:text}`pr_o3_guide_query` a message times {glue:text}`pr_chat_messages`:
+# that is the guide's unit-economics figure for a {glue:text}`pr_o3_ue_in`-token query at medium
+# effort, not the chat message, which costs {glue:text}`pr_o3_book_message`. The free-tier figure
+# is right arithmetic and contradicts the usage share beside it.
 
 # %% tags=["remove-input"]
-figures.record("pr_opus_implied", guide_value["pr_sens_opus_cost"] / base_messages, "usd_per_request")
+figures.record("pr_opus_implied", stated("pr_sens_opus_cost") / base_messages, "usd_per_request")
 figures.record("pr_opus_book", sens.loc["opus", "usd_per_user_month"] / base_messages, "usd_per_request")
-figures.record("pr_o3_guide_query", guide_value["pr_sens_o3_cost"] / base_messages, "usd_per_request")
+figures.record("pr_o3_guide_query", stated("pr_sens_o3_cost") / base_messages, "usd_per_request")
 figures.record("pr_o3_ue_in", guide_o3_query_input_tokens, "tokens")
 figures.record("pr_o3_book_message", sens.loc["o3", "usd_per_user_month"] / base_messages, "usd_per_request")
 figures.record("pr_n_products", len(products), "count")
-sens_missing = {f"pr_sens_{c}_{k}": why for c, why in sens["why_na"].items() for k in ("cost", "margin")}
+sens_missing = {f"pr_sens_{c}_{k}": why for c, why in g_sens["why_na"].items() for k in ("cost", "margin")}
 
 # %%
 comparison = guide.comparison_table(claims, ours, missing=sens_missing)
 
 # %% tags=["remove-input"]
 publish.verdicts("pr_verdicts", comparison)
+figures.record("pr_max_rel", guide.MAX_REL, "fraction")
+worked = comparison["claim_id"].str.match(r"pr_(chat|support|research|b2b)_")
+sens_rows = comparison["claim_id"].str.startswith("pr_sens_")
+guide.glue_count("pr_worked_holds", comparison[worked], "in the worked examples")
+guide.glue_count("pr_sens_holds", comparison[sens_rows], "in the sensitivity table")
 
 # %% tags=["remove-input"]
 figures.glue_text("pr_answer", (
     f"On the guide's chat example a user costs {figures.fmt_usd(chat['usd_per_user_month'])} a month, a "
     f"{figures.fmt_pct(chat['gross_margin'])} margin on {figures.fmt_usd(seat)}; the B2B product keeps "
-    f"{figures.fmt_pct(ours['pr_b2b_margin'])} and the o3 research tool {figures.fmt_pct(research['gross_margin'])}. "
+    f"{figures.fmt_pct(b2b_margin)} and the o3 research tool {figures.fmt_pct(research['gross_margin'])}. "
     + (f"Of the guide's one-at-a-time changes to the chat product, only {breaking_text} "
        f"{'takes' if len(breaking) == 1 else 'take'} more than "
        f"{figures.fmt_pct(breaking_change)} of the seat price off its margin; "

@@ -26,6 +26,8 @@
 # %% tags=["parameters"]
 # Data this chapter reads (paths relative to the project root).
 api_prices_csv = "data/api_prices.csv"
+# The guide's own price table, which its figures are judged on whatever prices the answers use.
+guide_prices_csv = "data/api_prices.csv"
 guide_claims_csv = "data/guide_claims.csv"
 reasoning_effort_csv = "data/reasoning_effort.csv"
 # The guide's typical query and daily volume.
@@ -48,7 +50,8 @@ from IPython.display import display
 import numpy as np
 import pandas as pd
 
-from lib.book import charts, figures, guide, publish
+from lib.book import charts, checks, figures, guide, publish
+from lib.book.checks import Check
 from lib.book.present import show_table, snapshot_banner
 from lib.costs import api
 from lib.data import tables
@@ -63,7 +66,14 @@ hosts_per_model = book_prices.groupby("model")["provider"].transform("nunique")
 book_prices["label"] = np.where(hosts_per_model > 1, book_prices["model"] + " (" + book_prices["provider"] + ")",
                                 book_prices["model"])
 paid = book_prices[book_prices["input_usd_per_mtok"] > 0].reset_index(drop=True)
-ours: dict[str, float] = {}  # claim id -> our figure, compared with the guide at the end
+# claim id -> the book's two checks of the guide's figure (its own arithmetic, independent truth)
+ours: dict[str, Check] = {}
+
+
+def stated(claim_id: str) -> float:
+    """A figure the guide states, read through the verdict engine, as the input of the guide's own
+    next sum (the claim that sum checks names it in derived_from, so a wrong input shows there)."""
+    return float(checks.figure_of(claims[claims["claim_id"] == claim_id].iloc[0]).reference)
 
 
 def thinking_tokens(model: str) -> int:
@@ -171,15 +181,16 @@ show_table(
 # %% tags=["hide-input"]
 flash_cost = float(costs.loc[costs["model"] == "Gemini 2.5 Flash", "usd_per_request"].iloc[0])
 o3_cost = float(costs.loc[costs["model"] == "o3", "usd_per_request"].iloc[0])
-guide_values = claims.set_index("claim_id")["guide_value"]
-guide_ratio = float(guide_values["ue_query_o3_medium"] / guide_values["ue_query_gemini_flash"])
-ours["ue_spread_orders"] = float(np.log10(o3_cost / flash_cost))
+guide_ratio = stated("ue_query_o3_medium") / stated("ue_query_gemini_flash")
+# Its own arithmetic: the orders between its two per-query figures; independent: the same two
+# queries priced from its price tables and its effort table's thinking tokens.
+ours["ue_spread_orders"] = Check(arithmetic=float(np.log10(guide_ratio)))  # its truth joins below, on the guide's prices
 figures.record("ue_flash_o3_ratio", o3_cost / flash_cost, "ratio")
 figures.record("ue_flash_o3_orders", np.log10(o3_cost / flash_cost), "orders_of_magnitude")
 figures.record("ue_guide_flash_o3_ratio", guide_ratio, "ratio")
 figures.record("ue_guide_flash_o3_orders", np.log10(guide_ratio), "orders_of_magnitude")
 o3_row = fifteen[fifteen["model"] == "o3"].iloc[0]
-guide_orders = float(guide_values["ue_spread_orders"])
+guide_orders = stated("ue_spread_orders")
 figures.record("ue_guide_orders", guide_orders, "orders_of_magnitude")
 o3_for_guide_orders = flash_cost * 10**guide_orders
 figures.record("ue_o3_cost_for_guide_orders", o3_for_guide_orders, "usd_per_request")
@@ -204,7 +215,8 @@ figures.record("ue_o3_thinking_for_guide_orders",
 # %% tags=["hide-input"]
 rank_corr = float(fifteen["output_usd_per_mtok"].rank().corr(fifteen["decode_tokens_per_s"].rank()))
 (slow_price, slow_speed), (fast_price, fast_speed) = speed_example_slow, speed_example_fast
-ours.update(ue_speed_5x=fast_speed / slow_speed, ue_speed_same_cost=fast_price / slow_price)
+ours.update(ue_speed_5x=Check(arithmetic=fast_speed / slow_speed),
+            ue_speed_same_cost=Check(arithmetic=fast_price / slow_price))
 figures.record("ue_rank_corr", rank_corr, "correlation")
 figures.glue_text("ue_rank_corr_reading", "the dearer models tend to be the slower ones: a higher price does not "
                   "buy a faster stream" if rank_corr < 0 else "the dearer models tend to be the faster ones")
@@ -323,12 +335,16 @@ if not for_html_book:
 # ## The guide's figures beside ours
 #
 # {glue:text}`ue_verdicts` The guide's cost table covers {glue:text}`ue_n_guide_rows` of the
-# {glue:text}`ue_n_models` models; the book prices all of them above. Its daily figures are its per-query figures times
-# {glue:text}`ue_requests_per_day`, so they agree or disagree together. The two reasoning rows
-# disagree because the guide bills more thinking than the average the book uses; the last
-# column shows the thinking-token count the guide's own figure implies. Gemini 2.5 Pro is an
-# arithmetic slip in the guide: at the very prices its table lists, the query costs
-# {glue:text}`ue_gemini_pro_cost`, not the guide's {glue:text}`ue_gemini_pro_guide`.
+# {glue:text}`ue_n_models` models; the book prices all of them above. A plain query is checked as
+# the guide's arithmetic on the prices its table lists; a reasoning query, whose thinking tokens
+# the guide does not state, against the average of its effort table. Its daily figures are its
+# per-query figures times {glue:text}`ue_requests_per_day`: that arithmetic is checked on its own,
+# and a day built on a query that misses rests on a failed premise. The two reasoning rows miss
+# because the guide bills more thinking than its own effort table's average; the last column
+# shows the thinking-token count the guide's own figure implies. Gemini 2.5 Pro is an arithmetic
+# slip in the guide: at the very prices its table lists, the query costs
+# {glue:text}`ue_gemini_pro_cost`, not the guide's {glue:text}`ue_gemini_pro_guide`. A figure
+# holds when it rounds to the guide's at the precision the guide wrote it with.
 
 # %% tags=["hide-input"]
 claim_models = {
@@ -341,21 +357,37 @@ claim_models = {
 }
 
 # %%
-by_model = costs.set_index(["provider", "model"])
+# Judged on the guide's own prices (its table), whatever feed the answers above run on.
+guide_book = tables.load_api_prices(guide_prices_csv, book_rows_only=True)
+guide_book = guide_book.assign(thinking=guide_book["model"].map(thinking_tokens))
+guide_book["usd_per_request"] = api.request_cost_usd(
+    guide_book, input_tokens=reference_input_tokens, output_tokens=reference_output_tokens,
+    thinking_tokens=guide_book["thinking"].to_numpy())
+by_model = guide_book.set_index(["provider", "model"])
+
+# %%
 implied_thinking = {}
 for key, (provider, model) in claim_models.items():
     row = by_model.loc[(provider, model)]
-    ours[f"ue_query_{key}"] = float(row["usd_per_request"])
-    ours[f"ue_daily_{key}"] = float(row["usd_per_day"])
+    # A plain query is the guide's arithmetic on its table's prices; a reasoning query states no
+    # thinking-token count, so it is checked against the guide's effort table instead.
+    per_query = float(row["usd_per_request"])
+    ours[f"ue_query_{key}"] = Check(truth=per_query) if row["thinking"] > 0 else Check(arithmetic=per_query)
+    # A day is the guide's per-query figure times its volume (derived_from that figure).
+    ours[f"ue_daily_{key}"] = Check(arithmetic=requests_per_day * stated(f"ue_query_{key}"))
     if row["thinking"] > 0:
-        stated = float(guide_values[f"ue_query_{key}"])
-        billed_out = (stated * 1e6 - reference_input_tokens * row["input_usd_per_mtok"]) / row["output_usd_per_mtok"]
+        guide_query = stated(f"ue_query_{key}")
+        billed_out = (guide_query * 1e6 - reference_input_tokens * row["input_usd_per_mtok"]) / row["output_usd_per_mtok"]
         implied_thinking[f"ue_query_{key}"] = f"{billed_out - reference_output_tokens:,.0f} thinking tokens"
+
+guide_o3, guide_flash = (float(by_model.loc[claim_models[k], "usd_per_request"]) for k in ("o3_medium", "gemini_flash"))
+ours["ue_spread_orders"] = Check(arithmetic=ours["ue_spread_orders"].arithmetic,
+                                 truth=float(np.log10(guide_o3 / guide_flash)))
 
 # %% tags=["remove-input"]
 figures.record("ue_n_guide_rows", len(claim_models), "count")
-figures.record("ue_gemini_pro_cost", ours["ue_query_gemini_pro"], "usd_per_request")
-figures.record("ue_gemini_pro_guide", guide_values["ue_query_gemini_pro"], "usd_per_request")
+figures.record("ue_gemini_pro_cost", by_model.loc[claim_models["gemini_pro"], "usd_per_request"], "usd_per_request")
+figures.record("ue_gemini_pro_guide", stated("ue_query_gemini_pro"), "usd_per_request")
 
 # %%
 comparison = guide.comparison_table(claims, ours)

@@ -162,3 +162,14 @@ def test_a_product_without_volume_names_file_row_column_and_reason():
     problems = [str(p) for p in info.value.problems]
     assert any(p.startswith(f"{path}, row 2 (line 3), column 'requests_per_user_per_month'")
                and "the product has no volume" in p for p in problems), problems
+
+
+def test_round_significant_rounds_where_the_guide_did():
+    assert product.round_significant(0.0069, 1) == pytest.approx(0.007)
+    assert product.round_significant(0.0675, 2) == pytest.approx(0.068)
+    assert product.round_significant(0.345, 2) == pytest.approx(0.35)  # half up, not half to even
+    assert product.round_significant(31_496, 2) == pytest.approx(31_000)
+    assert product.round_significant(-0.0249, 2) == pytest.approx(-0.025)
+    assert product.round_significant(0.0, 3) == 0.0
+    with pytest.raises(ValueError):
+        product.round_significant(1.0, 0)

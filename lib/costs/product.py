@@ -168,3 +168,18 @@ def your_product(*, users: float, requests_per_user_per_month: float, input_toke
         "revenue_usd_per_month": revenue,
         "gross_margin": float(gross_margin(revenue, monthly)),
     }
+
+
+def round_significant(value: ArrayLike, sig_figs: int) -> np.ndarray:
+    """``value`` rounded to ``sig_figs`` significant figures, as the guide rounds an intermediate
+    figure before it multiplies ("$0.0069 ≈ $0.007"): redoing its sum means rounding where it did."""
+    if sig_figs < 1:
+        raise ValueError("sig_figs must be at least 1")
+    v = np.asarray(value, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exponent = np.floor(np.log10(np.abs(np.where(v == 0, 1.0, v))))
+    scale = 10.0 ** (sig_figs - 1 - exponent)
+    # Half away from zero, as a hand calculation rounds (numpy's round goes half to even); the
+    # repr-precision step keeps 0.345 from reading as 0.34499... first.
+    scaled = np.round(np.abs(v) * scale, 9)
+    return np.where(v == 0, 0.0, np.sign(v) * np.floor(scaled + 0.5) / scale)
