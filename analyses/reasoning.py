@@ -209,7 +209,9 @@ show_table(effort_table, {"thinking tokens": "tokens", "R": "ratio", "output bil
 # models it names, before any prefill or queueing: slower at the top than the guide's latency range.
 # The same request costs {glue:text}`rs_request_low` on the cheapest of those models at the fewest
 # tokens and {glue:text}`rs_request_high` on the dearest at the most (with the effort table's prompt),
-# a wider span than the guide's per-request range on both ends.
+# a wider span than the guide's per-request range on both ends. Its chat request (the same visible
+# tokens, no thinking) costs {glue:text}`rs_chat_low` to {glue:text}`rs_chat_high` on the chat models
+# its routing list names for easy queries.
 
 # %% tags=["hide-input"]
 figures.record("rs_o3_vs_gpt5", ours["rs_effort_o3_medium"] / gpt5_effort_shape, "ratio")
@@ -227,6 +229,14 @@ request_ends = [[cost(p, effort_input_tokens, reasoning_visible_tokens[k], reaso
 ours["rs_reasoning_request_range"] = guide.Check(arithmetic=min(request_ends[0]), arithmetic_high=max(request_ends[1]))
 figures.record("rs_request_low", min(request_ends[0]), "usd_per_request")
 figures.record("rs_request_high", max(request_ends[1]), "usd_per_request")
+# The chat request beside it (the same visible tokens, no thinking) on the chat models the routing list
+# names for easy queries; the budget table's trivial row is the cheapest of them at the fewest tokens.
+chat_ends = [[cost(p, effort_input_tokens, reasoning_visible_tokens[k], 0) for p in tier_models["easy"]] for k in (0, 1)]
+ours["rs_chat_request_range"] = guide.Check(truth=min(chat_ends[0]), truth_high=max(chat_ends[1]))
+ours["rs_budget_trivial"] = guide.Check(truth=min(chat_ends[0]))
+ours["rs_wrong_answer_cheap"] = guide.Check(truth=ours["rs_effort_r1"])  # the cheap reasoning answer it contrasts
+figures.record("rs_chat_low", min(chat_ends[0]), "usd_per_request")
+figures.record("rs_chat_high", max(chat_ends[1]), "usd_per_request")
 figures.record("rs_decode_high", decode_high, "seconds")
 
 # %% [markdown]
@@ -247,6 +257,11 @@ coding_sonnet, coding_o3 = example_cost("coding-sonnet"), example_cost("coding-o
 # %% tags=["remove-input"]
 ours.update(rs_coding_sonnet=coding_sonnet, rs_coding_o3=coding_o3, rs_coding_ratio=coding_o3 / coding_sonnet,
             rs_coding_sonnet_year=coding_sonnet * queries_per_year, rs_coding_o3_year=coding_o3 * queries_per_year)
+# The four terms of the two sums, each tokens × the rate it states (the price table's).
+for model, eid in (("sonnet", "coding-sonnet"), ("o3", "coding-o3-medium")):
+    e = examples.loc[eid]
+    ours[f"rs_coding_{model}_input"] = cost(e["price_id"], e["input_tokens"], 0, 0)
+    ours[f"rs_coding_{model}_output"] = cost(e["price_id"], 0, 0, e["visible_output_tokens"] + e["thinking_tokens"])
 figures.record("rs_coding_in", examples.loc["coding-o3-medium", "input_tokens"], "tokens")
 figures.record("rs_coding_visible", examples.loc["coding-o3-medium", "visible_output_tokens"], "tokens")
 figures.record("rs_coding_thinking", examples.loc["coding-o3-medium", "thinking_tokens"], "tokens")
@@ -266,7 +281,9 @@ figures.record("rs_coding_o3_year", coding_o3 * queries_per_year, "usd_per_year"
 # {glue:text}`rs_cap_fraction` of the cap, a request costs {glue:text}`rs_cap_expected`. The
 # guide's wording (that share "× cap as your expected per-query cost") could also be read as
 # that share of the whole worst-case bill, {glue:text}`rs_cap_expected_whole`; the cap limits
-# thinking tokens only, so the book uses the first reading.
+# thinking tokens only, so the book uses the first reading. For comparison, the guide's own capped
+# Opus rows (two in its effort table, one in Example 3) use {glue:text}`rs_cap_share_low` to
+# {glue:text}`rs_cap_share_high` of their caps.
 
 # %%
 cap = examples.loc["cap-opus-budget-8000"]
@@ -282,6 +299,13 @@ ours.update(rs_cap_thinking=cap["thinking_tokens"] * opus["output_usd_per_mtok"]
             rs_cap_input=cap["input_tokens"] * opus["input_usd_per_mtok"] / 1e6,
             rs_cap_total=cap_worst, rs_cap_no_thinking=cap_off, rs_cap_ratio=cap_worst / cap_off)
 figures.record("rs_cap_tokens", cap["thinking_cap_tokens"], "tokens")
+opus_capped = effort[effort["model"] == "Claude Opus 4.x"]
+cap_shares = [*reasoning.share_of_cap(opus_capped["avg_thinking_tokens"], opus_capped["effort"].map(reasoning.cap_from_label)),
+              float(reasoning.share_of_cap(examples.loc["gpqa-opus-16k", "thinking_tokens"],
+                                           examples.loc["gpqa-opus-16k", "thinking_cap_tokens"]))]
+ours["rs_cap_mean_share"] = guide.Check(truth=float(min(cap_shares)), truth_high=float(max(cap_shares)))
+figures.record("rs_cap_share_low", min(cap_shares), "fraction")
+figures.record("rs_cap_share_high", max(cap_shares), "fraction")
 figures.record("rs_cap_in", cap["input_tokens"], "tokens")
 figures.record("rs_cap_visible", cap["visible_output_tokens"], "tokens")
 figures.record("rs_cap_worst", cap_worst, "usd_per_request")
@@ -297,7 +321,8 @@ figures.record("rs_cap_expected_whole", mean_fraction_of_cap * cap_worst, "usd_p
 # the two dear ones by {glue:text}`rs_gpqa_win_low` to {glue:text}`rs_gpqa_win_high`. It is also the
 # guide's one task run on four providers: the largest R over the smallest is
 # {glue:text}`rs_r_spread_low` to {glue:text}`rs_r_spread_high`, depending on which o3 effort
-# stands for OpenAI.
+# stands for OpenAI. The rates the example writes beside its cheap setups' sums are checked against
+# the guide's price tables.
 
 # %% tags=["hide-input"]
 gpqa_ids = {"rs_gpqa_o3_high": "gpqa-o3-high", "rs_gpqa_o3_medium": "gpqa-o3-medium", "rs_gpqa_o3_low": "gpqa-o3-low",
@@ -326,6 +351,14 @@ r_spreads = [max(others + [r_of[o3]]) / min(others + [r_of[o3]]) for o3 in ("gpq
 ours["rs_r_spread"] = guide.Check(arithmetic=min(r_spreads), arithmetic_high=max(r_spreads))
 figures.record("rs_r_spread_low", min(r_spreads), "ratio")
 figures.record("rs_r_spread_high", max(r_spreads), "ratio")
+# The rates Example 3 writes beside its sums, against every price the guide's other tables state for the model.
+for cid, (eid, col) in {"rs_gpqa_r1_in_rate": ("gpqa-deepseek-r1", "input_usd_per_mtok"),
+                        "rs_gpqa_r1_out_rate": ("gpqa-deepseek-r1", "output_usd_per_mtok"),
+                        "rs_gpqa_deep_think_in_rate": ("gpqa-gemini-deep-think", "input_usd_per_mtok"),
+                        "rs_gpqa_deep_think_out_rate": ("gpqa-gemini-deep-think", "output_usd_per_mtok")}.items():
+    e = examples.loc[eid]
+    lo, hi = reasoning.stated_price_span(all_prices, price(e["price_id"])["model"].iloc[0], col, e["source"])
+    ours[cid] = guide.Check(truth=lo, truth_high=hi)
 figures.record("rs_gpqa_win_low", min(win), "ratio")
 figures.record("rs_gpqa_win_high", max(win), "ratio")
 show_table(pd.DataFrame(gpqa_rows), {"thinking tokens": "tokens", "visible tokens": "tokens", "R": "ratio",
@@ -467,7 +500,9 @@ alt.Chart(what_if_data).mark_bar().encode(
 # past 8k thinking tokens more thinking buys a few points of quality at three times the cost, does not
 # match this table: read the same way, its high row costs {glue:text}`rs_past8k_cost_low` to
 # {glue:text}`rs_past8k_cost_high` what the medium row does, end for end, for
-# {glue:text}`rs_past8k_gain_low` to {glue:text}`rs_past8k_gain_high` more quality.
+# {glue:text}`rs_past8k_gain_low` to {glue:text}`rs_past8k_gain_high` more quality. Of the quality
+# gains, only the high row's meets a figure elsewhere in the guide: its ROI example's pass rates, all
+# queries on high effort against the chat model, differ by {glue:text}`rs_roi_gain_high`.
 
 # %%
 fr = frontier.copy()
@@ -490,6 +525,15 @@ ours["rs_past8k_quality"] = guide.Check(
 o3_low_tokens = [effort_tokens("o3-low"), examples.loc["gpqa-o3-low", "thinking_tokens"],
                  amp.loc["low", "thinking_tokens_low"], amp.loc["low", "thinking_tokens_high"]]
 ours["rs_guardrail_low_cap"] = guide.Check(truth=float(min(o3_low_tokens)), truth_high=float(max(o3_low_tokens)))
+# "high allows 10k+": the thinking tokens the guide gives o3 at high effort elsewhere.
+o3_high_tokens = [effort_tokens("o3-high"), examples.loc["gpqa-o3-high", "thinking_tokens"]]
+ours["rs_guardrail_high_cap"] = guide.Check(truth=float(min(o3_high_tokens)), truth_high=float(max(o3_high_tokens)))
+# Quality gains: only the high row meets a pass rate elsewhere in the guide (its ROI example, all on high vs chat).
+ours["rs_frontier_gain_high"] = guide.Check(truth=roi_high_pass - roi_chat_pass)
+no_quality = "the book has no quality or benchmark data, and the guide states none elsewhere for this"
+ours.update({cid: guide.Check(arithmetic=float("nan"), missing=no_quality)
+             for cid in ("rs_frontier_gain_low", "rs_frontier_gain_medium", "rs_r1_benchmark_gap")})
+figures.record("rs_roi_gain_high", roi_high_pass - roi_chat_pass, "fraction")
 figures.record("rs_past8k_cost_low", ours["rs_past8k_cost"].truth, "ratio")
 figures.record("rs_past8k_cost_high", ours["rs_past8k_cost"].truth_high, "ratio")
 figures.record("rs_past8k_gain_low", ours["rs_past8k_quality"].truth, "fraction")
@@ -530,8 +574,9 @@ labels = base.mark_text(align="left", dx=4, dy=-6, fontSize=12).encode(
 # output price than the table says: each class is checked against its range at that price. At the
 # second tear-down's price (output {glue:text}`rs_o3_second_out` per million instead of
 # {glue:text}`rs_o3_book_out`), the same check gives: {glue:text}`rs_budget_second_holds`. The table was
-# evidently priced at something like that second list, the one the book registers as contradicting the rest. (The
-# trivial row names no model, so it is not checked.)
+# evidently priced at something like that second list, the one the book registers as contradicting the rest. The
+# trivial row goes to a chat model; it is checked against the cheapest chat model the routing list names, on
+# the guide's smallest chat request ({glue:text}`rs_chat_low`).
 
 # %% tags=["hide-input"]
 bc = budget_classes.copy()
@@ -577,7 +622,8 @@ show_table(bc[["query_class", "effort", "thinking_tokens_low", "thinking_tokens_
 # the GPQA request: the easy tier's models span {glue:text}`rs_tier_easy_span`, the medium tier's
 # {glue:text}`rs_tier_medium_span` and the hard tier's {glue:text}`rs_tier_hard_span`. Pricing each
 # tier with one of those models ({glue:text}`rs_tier_models`) gives {glue:text}`rs_blend_book` blended
-# against {glue:text}`rs_all_hard_book`: routing still cuts the bill by {glue:text}`rs_blend_ratio_book`.
+# against {glue:text}`rs_all_hard_book`: routing still cuts the bill by {glue:text}`rs_blend_ratio_book`,
+# a saving of {glue:text}`rs_saving_book` of the all-hard cost (the guide says "80%+" in mixed workloads).
 
 # %%
 shape = examples.loc[tier_request_example]
@@ -614,6 +660,8 @@ figures.glue_text("rs_tier_models", "; ".join(
 figures.record("rs_blend_book", blend_book, "usd_per_request")
 figures.record("rs_all_hard_book", book_tier_cost["hard"], "usd_per_request")
 figures.record("rs_blend_ratio_book", book_tier_cost["hard"] / blend_book, "ratio")
+ours["rs_routing_saves_80"] = guide.Check(truth=reasoning.saving_share(blend_book, book_tier_cost["hard"]))
+figures.record("rs_saving_book", ours["rs_routing_saves_80"].truth, "fraction")
 show_table(pd.DataFrame({"tier": list(routing_mix), "share of traffic": list(routing_mix.values()),
                          "guide's cost": [guide_tier_cost_usd[t] for t in routing_mix],
                          "book's model": [price(book_tiers[t][0])["model"].iloc[0] for t in routing_mix],
@@ -723,10 +771,10 @@ if not for_html_book:
 # table's cost multiples fit a chat answer of {glue:text}`rs_frontier_visible_low` to
 # {glue:text}`rs_frontier_visible_high` tokens rather than the {glue:text}`rs_chat_visible` it uses
 # elsewhere, so each row's range is checked end for end against that figure. The tier ranges of the
-# routing list are wider than the spread of the very models the guide names for them. Not checked,
-# because the guide names no model or mix for them: its per-request range and latency for chat
-# requests in general, and the share of reasoning cost it says routing saves in mixed workloads; the
-# classifier's cost is checked in {doc}`routing`.
+# routing list are wider than the spread of the very models the guide names for them. Not checked:
+# the quality gains of the frontier table's low and medium rows and DeepSeek R1's benchmark gap to o3
+# (the book has no quality data), and the latency of chat requests (the guide names no model for
+# it); the classifier's cost is checked in {doc}`routing`.
 
 # %% tags=["remove-input"]
 opus2000 = effort.set_index("effort_id").loc["opus-budget-2000"]

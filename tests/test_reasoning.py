@@ -137,3 +137,27 @@ def test_decode_seconds_by_hand():
 @given(st.floats(0, 1e5), st.floats(1, 1e4), st.floats(1, 1e3))
 def test_more_thinking_never_decodes_faster(thinking, visible, speed):
     assert reasoning.decode_seconds(thinking + 1, visible, speed) > reasoning.decode_seconds(thinking, visible, speed)
+
+
+def test_share_of_cap_and_caps_from_labels():
+    assert reasoning.share_of_cap(12_000, 16_000) == pytest.approx(0.75)
+    assert np.isnan(reasoning.share_of_cap(10, 0))
+    with pytest.raises(ValueError):
+        reasoning.share_of_cap(9_000, 8_000)
+    assert reasoning.cap_from_label("extended thinking budget=2000") == 2_000
+    assert reasoning.cap_from_label("thinking=16k") == 16_000
+    assert np.isnan(reasoning.cap_from_label("default"))
+
+
+def test_stated_price_span_skips_rows_only_the_example_states():
+    prices = pd.DataFrame({"model": ["R1", "R1", "R1", "X"], "output_usd_per_mtok": [2.19, 2.20, 9.0, 1.0],
+                           "source": ["Tear-down; Example", "Hosted table", "Example", "Tear-down"]})
+    assert reasoning.stated_price_span(prices, "R1", "output_usd_per_mtok", "Example") == (2.19, 2.20)
+    with pytest.raises(KeyError):
+        reasoning.stated_price_span(prices, "X", "output_usd_per_mtok", "Tear-down")
+
+
+def test_saving_share():
+    assert reasoning.saving_share(0.036, 1.00) == pytest.approx(0.964)
+    with pytest.raises(ValueError):
+        reasoning.saving_share(0.1, 0.0)

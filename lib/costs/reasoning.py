@@ -9,6 +9,7 @@ reasoning requests exactly as to chat requests.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -111,3 +112,45 @@ def decode_seconds(thinking_tokens: ArrayLike, visible_output_tokens: ArrayLike,
     if (speed <= 0).any():
         raise ValueError("decode speed must be positive (tokens per second)")
     return (np.asarray(thinking_tokens, dtype=float) + np.asarray(visible_output_tokens, dtype=float)) / speed
+
+
+def share_of_cap(thinking_tokens: ArrayLike, cap_tokens: ArrayLike) -> np.ndarray:
+    """Share of a thinking budget a request uses: thinking / cap (a cap of 0 has no share: NaN)."""
+    thinking = np.asarray(thinking_tokens, dtype=float)
+    cap = np.asarray(cap_tokens, dtype=float)
+    if np.any(thinking < 0) or np.any(cap < 0):
+        raise ValueError("token counts must be >= 0")
+    if np.any((cap > 0) & (thinking > cap)):
+        raise ValueError("a capped request cannot think past its cap")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(cap > 0, thinking / np.where(cap > 0, cap, 1.0), np.nan)
+
+
+_BUDGET = re.compile(r"(?:budget|thinking)\s*=\s*(\d+(?:\.\d+)?)\s*(k?)", re.IGNORECASE)
+
+
+def cap_from_label(label: str) -> float:
+    """The thinking cap an effort label names ("extended thinking budget=2000", "thinking=16k"); NaN if none."""
+    m = _BUDGET.search(str(label))
+    if not m:
+        return float("nan")
+    return float(m.group(1)) * (1_000 if m.group(2) else 1)
+
+
+def stated_price_span(prices: pd.DataFrame, model: str, column: str, other_than: str) -> tuple[float, float]:
+    """Least and most ``column`` over the price rows of ``model`` that some section other than
+    ``other_than`` states (a row's ``source`` lists its sections, ';'-separated): what the guide's
+    other tables say a rate is, to check a rate a worked example writes beside its sum."""
+    rows = prices[prices["model"] == model]
+    elsewhere = rows["source"].astype(str).map(lambda s: any(p.strip() != other_than for p in s.split(";")))
+    values = rows.loc[elsewhere, column].astype(float).dropna()
+    if values.empty:
+        raise KeyError(f"no price row for '{model}' stated outside '{other_than}'")
+    return float(values.min()), float(values.max())
+
+
+def saving_share(blended_usd: float, everything_top_usd: float) -> float:
+    """Share of the bill routing saves against sending every query to the top tier: 1 - blend / top."""
+    if everything_top_usd <= 0 or blended_usd < 0:
+        raise ValueError("costs must be positive (the top tier's) and non-negative (the blend's)")
+    return 1.0 - blended_usd / everything_top_usd
