@@ -112,3 +112,11 @@ def test_an_upper_bound_is_tested_below_the_value_it_bounds():
 def test_holds_sentence_agrees_in_number():
     assert guide.holds_sentence(pd.DataFrame({"verdict": ["agrees", "wrong arithmetic"]})) == \
         "1 of the 2 figures checked here holds; 1 does not"
+
+
+def test_a_check_with_no_value_is_recorded_as_not_checkable():
+    claims = tables.load_guide_claims()
+    cid = claims["claim_id"].iloc[0]
+    table = guide.comparison_table(claims, {cid: checks.Check(missing="no quality data")})
+    assert table["verdict"].item() == checks.UNCHECKED
+    assert math.isnan(table.attrs["checks"][cid].arithmetic)

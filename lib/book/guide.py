@@ -35,6 +35,8 @@ def _claim_row(claims: pd.DataFrame, claim_id: str) -> pd.Series:
 def as_check(claim: pd.Series, ours: Ours, missing: str = "") -> Check:
     """A bare number is the one check the registry implies: arithmetic when it names no truth."""
     if isinstance(ours, Check):
+        if ours.arithmetic is None and ours.truth is None:  # nothing computable: an unchecked arithmetic check
+            ours = Check(arithmetic=math.nan, missing=ours.missing)
         return ours if ours.missing or not missing else Check(ours.arithmetic, ours.truth, ours.arithmetic_high,
                                                                ours.truth_high, missing)
     value = float(ours)
@@ -112,7 +114,7 @@ def explain(claims: pd.DataFrame, claim: pd.Series, check: Check, fig: checks.Fi
             others = checks.premises(pd.Series({"derived_from": claim.get("truth_claims")}))
             if others:
                 stated = ", ".join(f"{o} ({guide_text(_claim_row(claims, o))})" for o in others)
-                reasons.append(f"the guide's {stated} give{'s' if len(others) == 1 else ''} {truth_value}")
+                reasons.append(f"the guide's other sections ({stated}) give {truth_value}")
             else:
                 source = "the guide's other sections give" if f == checks.MISS_BY_TRUTH["guide_elsewhere"] else "outside data gives"
                 reasons.append(f"{source} {truth_value}")
