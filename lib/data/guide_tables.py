@@ -11,19 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib.data.validation import Column, Problem, TableSpec, load_table
+from lib.data.validation import Column, Problem, TableSpec, load_table, not_above
 from lib.data.paths import resolve
 
 _PROVENANCE = (Column("source"), Column("as_of", kind="month"))
 
 
-def _not_above(low: str, high: str, what: str):
-    def check(frame: pd.DataFrame, label: str) -> list[Problem]:
-        bad = frame[frame[low].notna() & frame[high].notna() & (frame[low].astype(float) > frame[high].astype(float))]
-        return [Problem(label, f"{low} {r[low]} is above {high} {r[high]} ({what})", int(r["_row"]), low)
-                for _, r in bad.iterrows()]
-
-    return check
+_not_above = not_above
 
 
 def _value_or_range(frame: pd.DataFrame, label: str) -> list[Problem]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib.data.paths import resolve
-from lib.data.validation import Column, DataValidationError, Problem, TableSpec, load_table
+from lib.data.validation import Column, DataValidationError, Problem, TableSpec, load_table, not_above
 
 # Sane bounds. The largest per-token price the guide names is $80/M (realtime audio out);
 # the smallest non-zero is $0.006/M (Flash-Lite cached). A per-thousand price typed into a
@@ -53,13 +53,7 @@ def _one_book_row(group: tuple[str, ...]):
     return check
 
 
-def _not_above(low: str, high: str, what: str):
-    def check(frame: pd.DataFrame, label: str) -> list[Problem]:
-        bad = frame[frame[low].notna() & frame[high].notna() & (frame[low].astype(float) > frame[high].astype(float))]
-        return [Problem(label, f"{low} {r[low]} is above {high} {r[high]} ({what})", int(r["_row"]), low)
-                for _, r in bad.iterrows()]
-
-    return check
+_not_above = not_above
 
 
 def _together(columns: tuple[str, ...]):

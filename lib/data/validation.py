@@ -222,3 +222,15 @@ def load_table(path: str | Path, spec: TableSpec, *, header_only_ok: bool = Fals
         frame[col.name] = frame[col.name].astype(_dtype(col))
     frame.attrs["source_file"] = label
     return frame.set_index("_row", drop=True).rename_axis("row")
+
+
+def not_above(low: str, high: str, what: str):
+    """A table check: where both are filled, ``low`` is not above ``high`` (a range's ends, say)."""
+
+    def check(frame: "pd.DataFrame", label: str) -> list[Problem]:
+        bad = frame[frame[low].notna() & frame[high].notna() & (frame[low].astype(float) > frame[high].astype(float))]
+        return [Problem(label, f"{low} {r[low]} is above {high} {r[high]} ({what})", int(r["_row"]), low)
+                for _, r in bad.iterrows()]
+
+    return check
+
