@@ -38,11 +38,12 @@ toc_yml = "_toc.yml"
 # How many of the costliest misses to explain.
 worst_n = 12
 # The workload at which a price becomes a monthly bill, to rank misses by what acting on them costs:
-# the guide's opening example (100k daily users, 20 messages a day) and its reference request
-# (1,500 tokens in, 300 out).
-reference_users = 100_000
-reference_requests_per_user_day = 20
+# a million requests a month (the scale of the guide's batch example), each the guide's reference
+# request (1,500 tokens in, 300 out), from users of the guide's chat product (product_examples.csv).
+reference_requests_per_month = 1_000_000
 reference_tokens_per_request = 1_800
+product_examples_csv = "data/product_examples.csv"
+reference_product_id = "chat_saas"
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
 for_html_book = False
 
@@ -248,14 +249,16 @@ if not for_html_book:
 # And: {glue:text}`gt_worst_3`
 
 # %%
-workload = findings.Workload(
-    requests_per_month=reference_users * reference_requests_per_user_day * 365 / 12,
-    tokens_per_request=reference_tokens_per_request, users=reference_users)
+per_user = float(tables.load_product_examples(product_examples_csv).set_index("product_id")
+                 .loc[reference_product_id, "requests_per_user_per_month"])
+workload = findings.Workload(requests_per_month=reference_requests_per_month,
+                             tokens_per_request=reference_tokens_per_request,
+                             users=reference_requests_per_month / per_user)
 worst = findings.costliest_misses(verdicts, worst_n, workload)
 
 # %% tags=["remove-input"]
 figures.record("gt_worst_n", len(worst), "count")
-figures.record("gt_ref_users", reference_users, "count")
+figures.record("gt_ref_users", workload.users, "count")
 figures.record("gt_ref_requests_month", workload.requests_per_month, "count")
 figures.record("gt_ref_tokens", reference_tokens_per_request, "count")
 
