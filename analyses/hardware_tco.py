@@ -70,6 +70,19 @@ rent_swing_usd_per_hour = 30
 # against the roofline; the same share of memory held back there (vLLM's 10%) is used here.
 reserved_frac = 0.1
 h200_qps_claim, b200_qps_claim = "rf_h200_qps", "rf_b200_qps"
+# The "Power, cooling" section's own cooling and colo bands (share of power; USD per kW-month),
+# set against the opex section's (data/cooling_overheads.csv, data/colo_prices.csv), and its
+# yearly power and colo for the racked H100 box, USD.
+power_section_cooling_frac = (0.30, 0.50)
+power_section_colo_usd_per_kw_month = (300, 1000)
+power_colo_usd_per_year = 25_000
+# The average utilisations the per-token section calls typical and poor for self-hosting.
+per_token_utilisations = (0.30, 0.20)
+# The guide's prices with no second source in data/ (street prices of single platforms, the used
+# market, liquid cooling, InfiniBand): registered, and shown as not checkable.
+unsourced_claims = ["tco_capex_gh200", "tco_capex_mi300x", "tco_capex_mi325x", "tco_capex_gaudi3", "tco_capex_l40s",
+                    "tco_used_h100", "tco_used_h100_peak", "tco_used_h200", "tco_used_a100", "tco_used_l40s",
+                    "tco_cooling_liquid", "tco_infiniband_pod"]
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
 for_html_book = False
 
@@ -726,6 +739,75 @@ show_table(used_table, {"used per GPU (low)": "usd", "used per GPU (high)": "usd
                         "new 8-GPU node (mid)": "usd", "used ÷ new": "fraction"})
 record("tco_used_h100_share", float(used_table.set_index("accelerator").loc["H100 SXM", "used ÷ new"]),
                "fraction")
+
+# %% [markdown]
+# ## The rest of the price list
+#
+# Some of the guide's capex rows are built from others. A GB200 NVL2 board is two B200s and a
+# Grace CPU: priced from the table's own rows (two B200s at the B200 node's price per GPU, and a
+# Grace at what a GH200 costs beyond one H100 at the H100 node's price per GPU) it comes to
+# {glue:text}`tco_nvl2_implied_low` to {glue:text}`tco_nvl2_implied_high`, against the row's
+# {glue:text}`tco_nvl2_band`. An NVL72 rack holds the chips of {glue:text}`tco_nvl72_boards` such
+# boards: {glue:text}`tco_nvl72_implied_low` to {glue:text}`tco_nvl72_implied_high` at the table's
+# NVL2 price before its switches are counted, against the rack's {glue:text}`tco_nvl72_band`. The
+# worked example's per-GPU prices fit inside its own node prices, while the capex table's H200
+# node costs {glue:text}`tco_h200_gpu_band_low` to {glue:text}`tco_h200_gpu_band_high` a GPU. Left
+# out of the guide's own TCO table, power, cooling and colo would understate it by
+# {glue:text}`tco_missing_share`, against the {glue:text}`tco_missing_band` the guide says. Groq's
+# 70B output price in the guide's own price tables is at most {glue:text}`tco_groq_price`, against
+# the {glue:text}`tco_groq_band` its hardware-choice table gives. Underused hours make the worked
+# example's tokens {glue:text}`tco_underuse_band` dearer, it says; at the average utilisations its
+# per-token section calls typical and poor they make them {glue:text}`tco_underuse_low` to
+# {glue:text}`tco_underuse_high` dearer. The single platforms' street prices, the used market,
+# liquid cooling and InfiniBand have no second source in `data/`: they are listed below as not
+# checkable.
+
+# %%
+nvl2 = ownership.board_capex_usd(platforms.loc["8x-b200-sxm"], platforms.loc["1x-gh200"],
+                                 platforms.loc["8x-h100-sxm"], gpus=2)
+nvl72 = ownership.rack_from_boards_usd(platforms.loc["1x-gb200-nvl2"], platforms.loc["gb200-nvl72"])
+h200_gpu, b200_gpu = (ownership.per_gpu_range_usd(platforms.loc[p]) for p in ("8x-h200-sxm", "8x-b200-sxm"))
+example_gpu = {n: tco.loc[n, "capex_usd"] / platforms.loc[tco.loc[n, "platform_id"], "accelerators_per_node"]
+               for n in (h200_id, b200_id)}
+missing_share = ownership.line_item_share(table, ["Power", "Cooling", "Colo space"], total_col)
+paragraph_share = power_colo_usd_per_year / (h100_purchase_usd / years + power_colo_usd_per_year)
+groq_70b = prices.loc[(prices["provider"] == "Groq") & prices["model"].str.contains("70B"), "output_usd_per_mtok"]
+underuse = ownership.cost_multiple(tco.loc[h200_id, "utilisation"], np.array(per_token_utilisations))
+underuse_example = float(ownership.cost_multiple(tco.loc[h200_id, "utilisation"], realistic_utilisation))
+
+# %%
+air = cooling.loc["air"]
+ours.update(
+    tco_capex_gb200_nvl2=Check(truth=nvl2[0], truth_high=nvl2[1]),
+    tco_capex_nvl72=Check(truth=nvl72[0], truth_high=nvl72[1]),
+    tco_h200_per_gpu=Check(arithmetic=example_gpu[h200_id], truth=h200_gpu[0], truth_high=h200_gpu[1]),
+    tco_b200_per_gpu=Check(arithmetic=example_gpu[b200_id], truth=b200_gpu[0], truth_high=b200_gpu[1]),
+    tco_cooling_air=Check(truth=power_section_cooling_frac[0], truth_high=power_section_cooling_frac[1]),
+    tco_cooling_power_section=Check(truth=air["overhead_frac_low"], truth_high=air["overhead_frac_high"]),
+    tco_colo_band=Check(truth=power_section_colo_usd_per_kw_month[0], truth_high=power_section_colo_usd_per_kw_month[1]),
+    tco_colo_band_power_section=Check(truth=colo["usd_per_kw_month_low"], truth_high=colo["usd_per_kw_month_high"]),
+    tco_missing_items_share=Check(arithmetic=paragraph_share, truth=missing_share),
+    tco_choice_groq=Check(truth=groq_70b.min(), truth_high=groq_70b.max()),
+    tco_underuse_multiple=Check(arithmetic=underuse_example, truth=underuse.min(), truth_high=underuse.max()),
+)
+ours.update({cid: Check(arithmetic=np.nan, missing="no second source for it in data/") for cid in unsourced_claims})
+
+# %% tags=["remove-input"]
+claim_rows = claims.set_index("claim_id", drop=False)
+for key, cid in [("tco_nvl2_band", "tco_capex_gb200_nvl2"), ("tco_nvl72_band", "tco_capex_nvl72"),
+                 ("tco_missing_band", "tco_missing_items_share"), ("tco_groq_band", "tco_choice_groq"),
+                 ("tco_underuse_band", "tco_underuse_multiple")]:
+    figures.glue_text(key, guide.guide_text(claim_rows.loc[cid]))
+for key, (lo, hi), unit in [("tco_nvl2_implied", nvl2, "usd"), ("tco_nvl72_implied", nvl72, "usd"),
+                            ("tco_h200_gpu_band", h200_gpu, "usd")]:
+    record(key + "_low", lo, unit)
+    record(key + "_high", hi, unit)
+record("tco_nvl72_boards", platforms.loc["gb200-nvl72", "accelerators_per_node"]
+       / platforms.loc["1x-gb200-nvl2", "accelerators_per_node"], "count")
+record("tco_missing_share", missing_share, "fraction")
+record("tco_groq_price", groq_70b.max(), "usd_per_mtok")
+record("tco_underuse_low", underuse.min(), "ratio")
+record("tco_underuse_high", underuse.max(), "ratio")
 
 # %% [markdown]
 # ## The guide's figures beside ours

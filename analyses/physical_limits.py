@@ -438,19 +438,24 @@ if not for_html_book:
 # book uses it; the second would hold only if decode were compute-bound or the KV cache dominated
 # the bytes read. For the B200 the guide uses {glue:text}`rf_b200_guide_gpu_hbm` per GPU where
 # NVIDIA's DGX B200 datasheet gives {glue:text}`rf_b200_gpu_hbm` ({glue:text}`rf_b200_node_hbm` per
-# node).
+# node). A GH200's HBM alone holds the 16-bit weights of a model of up to
+# {glue:text}`rf_gh200_max_params_billions` billion parameters.
 
 # %% tags=["hide-input"]
 b200_gb = float(specs.set_index("accelerator").loc["B200 SXM", "hbm_gb"])
 ours["rf_405b_fp8_weights"] = float(kv_cache.weight_bytes(
     float(shapes.set_index("model_id").loc["llama-3-1-405b", "total_params_billions"]), 1.0))
 ours["rf_b200_node_hbm"] = 8 * b200_gb * kv_cache.GB
+# "Fits an 8B-13B model in HBM": the ceiling is the most parameters whose 16-bit weights fit there.
+gh200_hbm = float(specs.set_index("accelerator").loc["GH200", "hbm_gb"]) * kv_cache.GB
+ours["rf_gh200_fits_8b_13b"] = checks.Check(truth=float(rf.max_params_fitting(gh200_hbm, "BF16")))
 figures.record("rf_b200_gpu_hbm", b200_gb * kv_cache.GB, "bytes")
 stated = claims.set_index("claim_id", drop=False)
 figures.record("rf_b200_guide_gpu_hbm", checks.figure_of(stated.loc["rf_b200_node_hbm"]).value / 8, "bytes")
 figures.glue_text("rf_int4_guide_range", guide.guide_text(stated.loc["rf_int4_3to4x"]))
 figures.glue_text("rf_int4_guide_2x", guide.guide_text(stated.loc["rf_int4_2x"]))
 figures.record("rf_b200_node_hbm", ours["rf_b200_node_hbm"], "bytes")
+figures.record("rf_gh200_max_params_billions", ours["rf_gh200_fits_8b_13b"].truth / 1e9, "count")
 
 # %%
 comparison = guide.comparison_table(claims, ours)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -218,3 +219,29 @@ def test_example_year_prices_tokens_from_requests_and_from_throughput():
     assert year["tokens_tps"] == pytest.approx(4500.0 * tco["utilisation"] * 365 * 86400)
     assert year["mtok_tps"] == pytest.approx(year["per_year"] / year["tokens_tps"] * 1e6)
     assert year["mtok_tps_25"] == pytest.approx(year["per_year"] / (4500.0 * 0.25 * 365 * 86400) * 1e6)
+
+
+def _node(low, high, gpus):
+    return pd.Series({"capex_usd_low": low, "capex_usd_high": high, "accelerators_per_node": gpus})
+
+
+def test_board_price_is_its_gpus_plus_the_superchips_cpu_side_by_hand():
+    # 2 GPUs at $400k/8 = $50k each, plus a $40k superchip less its $240k/8 = $30k GPU: $110k.
+    lo, hi = own.board_capex_usd(_node(400_000, 480_000, 8), _node(40_000, 50_000, 1), _node(240_000, 280_000, 8), 2)
+    assert (lo, hi) == pytest.approx((110_000, 2 * 60_000 + 50_000 - 35_000))
+    with pytest.raises(ValueError):  # a superchip cheaper than its own GPU has no CPU side
+        own.board_capex_usd(_node(400_000, 480_000, 8), _node(20_000, 50_000, 1), _node(240_000, 280_000, 8), 2)
+
+
+def test_rack_is_its_boards_and_per_gpu_divides_by_hand():
+    assert own.rack_from_boards_usd(_node(100, 200, 2), _node(0, 0, 72)) == pytest.approx((3_600, 7_200))
+    assert own.per_gpu_range_usd(_node(300_000, 360_000, 8)) == pytest.approx((37_500, 45_000))
+
+
+def test_line_item_share_and_cost_multiple():
+    table = own.tco_by_year(300_000, 3, 10, 0.10, 0.3, 36_000, 0, 0)
+    share = own.line_item_share(table, ["Power", "Cooling", "Colo space"], "3-year total")
+    assert share == pytest.approx((8_760 * 1.3 + 36_000) / (100_000 + 8_760 * 1.3 + 36_000))
+    assert own.cost_multiple(0.5, np.array([0.25, 0.1])) == pytest.approx([2, 5])
+    with pytest.raises(ValueError):
+        own.cost_multiple(0.5, 0)

@@ -282,3 +282,13 @@ def test_bad_stack_file_names_file_row_column_and_reason():
     problems = [str(p) for p in info.value.problems]
     where = f"{path}, row 2 (line 3), column 'speculative_speedup'"
     assert any(p.startswith(where) and "give all or none" in p for p in problems), problems
+
+
+def test_max_params_fitting_by_hand():
+    # 96 GB of HBM holds 48B parameters at BF16, 96B at FP8, 192B at INT4.
+    assert rf.max_params_fitting(96e9, "BF16") == pytest.approx(48e9)
+    assert rf.max_params_fitting([96e9], "INT4") == pytest.approx([192e9])
+    with pytest.raises(ValueError):
+        rf.max_params_fitting(96e9, "FP7")
+    with pytest.raises(ValueError):
+        rf.max_params_fitting(-1.0, "FP8")

@@ -7,6 +7,8 @@ take numbers or numpy arrays and broadcast, so a chapter can sweep a parameter i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -325,3 +327,47 @@ def example_year(scenario: pd.Series, output_tokens_per_s: float, realistic_util
                 mtok_tps=float(usd_per_mtok_from_yearly(per_year, tokens_tps)),
                 mtok_tps_25=float(usd_per_mtok_from_yearly(
                     per_year, tokens_per_year(output_tokens_per_s, realistic_utilisation))))
+
+
+def board_capex_usd(gpu_node: pd.Series, cpu_board: pd.Series, cpu_board_gpu_node: pd.Series,
+                    gpus: int) -> tuple[float, float]:
+    """A CPU+GPU board's price (low, high) built from other nodes' prices: ``gpus`` GPUs at the
+    per-GPU price of ``gpu_node`` (an 8-GPU row), plus the CPU side of ``cpu_board`` (a one-GPU
+    superchip) less its own GPU at the per-GPU price of ``cpu_board_gpu_node``. Low ends with low
+    ends: the cheapest quotes together, the dearest together."""
+    ends = []
+    for col in ("capex_usd_low", "capex_usd_high"):
+        per_gpu = gpu_node[col] / gpu_node["accelerators_per_node"]
+        cpu_side = cpu_board[col] - cpu_board_gpu_node[col] / cpu_board_gpu_node["accelerators_per_node"]
+        if cpu_side < 0:
+            raise ValueError("the superchip costs less than its own GPU: no CPU side to price")
+        ends.append(float(gpus * per_gpu + cpu_side))
+    return ends[0], ends[1]
+
+
+def rack_from_boards_usd(board: pd.Series, rack: pd.Series) -> tuple[float, float]:
+    """A rack's price (low, high) as that many boards at a board's price: the rack's GPUs over the
+    board's, times the board (switch trays and cabling would only add)."""
+    boards = rack["accelerators_per_node"] / board["accelerators_per_node"]
+    return float(boards * board["capex_usd_low"]), float(boards * board["capex_usd_high"])
+
+
+def per_gpu_range_usd(node: pd.Series) -> tuple[float, float]:
+    """A node's street price per GPU (low, high), chassis included."""
+    n = node["accelerators_per_node"]
+    return float(node["capex_usd_low"] / n), float(node["capex_usd_high"] / n)
+
+
+def line_item_share(tco_table: pd.DataFrame, items: Sequence[str], column: str) -> float:
+    """The share of a TCO table's total (``column``) that ``items`` make up: what a sum that leaves
+    them out understates by."""
+    return float(tco_table.loc[list(items), column].sum() / tco_table.loc["Total", column])
+
+
+def cost_multiple(base_utilisation: npt.ArrayLike, utilisation: npt.ArrayLike) -> np.ndarray:
+    """How many times dearer a token is at ``utilisation`` than at ``base_utilisation``: a node's
+    yearly cost is fixed, so its cost per token goes as one over the share of hours it serves."""
+    u, b = _arr(utilisation), _arr(base_utilisation)
+    if np.any(u <= 0) or np.any(b <= 0):
+        raise ValueError("utilisation must be > 0")
+    return b / u

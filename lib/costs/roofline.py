@@ -282,3 +282,14 @@ def stack_ceilings(steps: pd.DataFrame, specs: pd.DataFrame, shapes: pd.DataFram
             speculative_speedup(s["speculative_share"], s["speculative_speedup"]))
         out[i] = top * gain
     return out
+
+
+def max_params_fitting(memory_bytes: ArrayLike, weight_precision: str) -> np.ndarray:
+    """The most parameters whose weights alone fit in ``memory_bytes`` at ``weight_precision``: the
+    physical ceiling on a claim that a model of some size "fits" in an accelerator's memory (the KV
+    cache and activations need more, so a model at the ceiling would serve nothing)."""
+    mem = np.asarray(memory_bytes, dtype=float)
+    _nonneg("memory_bytes", mem)
+    if weight_precision not in BYTES_PER_ELEMENT:
+        raise ValueError(f"unknown precision {weight_precision!r}; one of {', '.join(PRECISIONS)}")
+    return mem / BYTES_PER_ELEMENT[weight_precision]
