@@ -309,16 +309,19 @@ def test_jobs_must_be_a_positive_whole_number(book_copy):
 
 # --- damaged records -----------------------------------------------------------------------------
 
+ROW_NAME = "claim_ue_daily_deepseek_r1"  # the row the damage is done to, whatever its value today
+
+
 @pytest.mark.parametrize("damage, where", [
-    (lambda text: text.replace("1024.2,usd_per_day", "lots,usd_per_day", 1), "column 'value'"),
-    (lambda text: text.replace("1024.2,usd_per_day", "1024.2", 1), "has 3 cell(s), the header 4 columns"),
-    (lambda text: text.replace("claim_ue_daily_deepseek_r1", "claim_ue_daily_deepseek_r\xe9", 1), "0xE9"),
+    (lambda text, row: text.replace(row, row.rsplit(",", 2)[0] + ",lots," + row.rsplit(",", 1)[1], 1), "column 'value'"),
+    (lambda text, row: text.replace(row, row.rsplit(",", 1)[0], 1), "has 3 cell(s), the header 4 columns"),
+    (lambda text, row: text.replace(ROW_NAME, ROW_NAME[:-1] + "\xe9", 1), "0xE9"),
 ])
 def test_a_damaged_figures_file_stops_the_refresh_before_anything_runs(book_copy, damage, where):
     figures = book_copy / "book" / "figures.csv"
     text = figures.read_text(encoding="utf-8")
-    assert "1024.2,usd_per_day" in text  # the row the damage is done to
-    damaged = damage(text)
+    (row,) = [line for line in text.splitlines() if f",{ROW_NAME}," in line]
+    damaged = damage(text, row)
     figures.write_bytes(damaged.encode("utf-8").replace("\xe9".encode(), b"\xe9"))
     before = book_and_data(book_copy)
     with pytest.raises(RefreshError) as err:

@@ -164,7 +164,11 @@ def download(url: str, *, deadline_s: float | None = None, read_timeout_s: float
 
     worker = threading.Thread(target=work, name=f"feed download {url}", daemon=True)
     worker.start()
-    if not state.done.wait(deadline_s):
+    finished = state.done.wait(deadline_s)
+    # A socket timeout capped at the deadline can fire a moment before the wait gives up: that
+    # is the deadline too, and reads as one (which of the two fires first is a race).
+    capped_timeout = isinstance(state.error, TimeoutError) and read_timeout_s >= deadline_s
+    if not finished or capped_timeout:
         state.cancelled = True
         _abort(state.response)
         of = f" of {state.expected:,}" if state.expected is not None else ""
