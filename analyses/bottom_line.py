@@ -876,8 +876,8 @@ show_table(split, {"share": "fraction", "spend": "usd_per_year"})
 # **Providers' margins.** {glue:text}`bl_margin_model` is the only model whose serving cost the guide
 # gives. On its self-hosting cluster run at the {glue:text}`bl_prov_util_lo` to
 # {glue:text}`bl_prov_util_hi` utilisation the FAQ credits providers with, a million tokens of the
-# reference request cost {glue:text}`bl_fleet_hi` to {glue:text}`bl_fleet_lo`. The hosts' prices
-# leave a gross margin between {glue:text}`bl_margin_lo` and {glue:text}`bl_margin_hi`,
+# reference request cost {glue:text}`bl_fleet_lo` (the busier end) to {glue:text}`bl_fleet_hi`. The
+# hosts' prices leave a gross margin between {glue:text}`bl_margin_lo` and {glue:text}`bl_margin_hi`,
 # {glue:text}`bl_margin_pos`{glue:text}`bl_margin_below`. The margins of closed models, whose costs
 # the guide does not give, stay unchecked.
 #
@@ -892,7 +892,7 @@ show_table(split, {"share": "fraction", "spend": "usd_per_year"})
 # lists {glue:text}`bl_o3_out_alt`. Groq's {glue:text}`bl_margin_model` row reads
 # {glue:text}`bl_groq_in` in ({glue:text}`bl_groq_in_pos`) and {glue:text}`bl_groq_out` out
 # ({glue:text}`bl_groq_out_pos`). In the price databases, Anthropic's five-minute cache write costs
-# {glue:text}`bl_cache_write` its input rate, {glue:text}`bl_cache_write_pos`.
+# {glue:text}`bl_cache_write` of its input rate, {glue:text}`bl_cache_write_pos`.
 #
 # **Speculative decoding.** The takeaways' lever, {glue:text}`bl_specdec_kt_lo` to
 # {glue:text}`bl_specdec_kt_hi` cheaper, is {glue:text}`bl_specdec_pos` for the speed-up in this answer,
@@ -929,7 +929,7 @@ figures.record("bl_fleet_hi", float(fleet_mtok.max()), "usd_per_mtok")
 margin_check = guide.Check(truth=margin_ends[0], truth_high=margin_ends[1])
 ours.update(bl_kt_margin=margin_check, bl_xfaq_margin=margin_check)
 figures.glue_text("bl_margin_pos", versus("bl_kt_margin", margin_check))
-figures.glue_text("bl_margin_below", ": on the guide's own cost, the cheapest host sells below it" if margin_ends[0] < 0 else "")
+figures.glue_text("bl_margin_below", ": on the guide's own cost, the cheapest host sells below that cost" if margin_ends[0] < 0 else "")
 margin_table = pd.DataFrame({"host": llama["provider"].to_numpy(), "reference request per million": llama_mtok,
                              "margin, low utilisation": margins[:, 0], "margin, high utilisation": margins[:, 1]})
 show_table(margin_table, {"reference request per million": "usd_per_mtok", "margin, low utilisation": "fraction",
@@ -965,7 +965,7 @@ for name, value, cid in (("bl_o3_out", ours["bl_xfaq_o3_output"], "bl_xfaq_o3_ou
     figures.record(name, value, "usd_per_mtok")
     figures.glue_text(f"{name}_pos", versus(cid, value))
 figures.record("bl_o3_out_alt", only(o3_alt.iloc[:1], "output_usd_per_mtok"), "usd_per_mtok")
-figures.record("bl_cache_write", cache_write, "ratio")
+figures.record("bl_cache_write", cache_write, "fraction")
 figures.glue_text("bl_cache_write_pos", versus("bl_xfaq_cache_write", cache_write))
 figures.record("bl_specdec_kt_lo", specdec_kt[0], "ratio")
 figures.record("bl_specdec_kt_hi", specdec_kt[1], "ratio")
@@ -1036,10 +1036,12 @@ figures.record("bl_specdec_stack", float(stack.set_index("step_id").loc["specula
 # states them beside the figure, and against what its other sections, its price tables or the book's
 # models give; the "why" column says which check failed and on what number. The misses fall into four
 # kinds: ranges that do not match the guide's own price tables end by end (the takeaway's price band,
-# the routing factor, the embedding gap, R1 against o3), arithmetic on the wrong unit or inputs (the
-# agent budget per task, the voice minute, the self-hosted Llama threshold), figures another section
-# contradicts (the single L40S at a whole node's rent, the used-H100 pair), and rates of price decline
-# that its own history does not support.
+# the routing factor, the embedding gap, R1 against o3, the reasoning premium on the effort table),
+# arithmetic on the wrong unit or inputs (the agent budget per task, the voice minute, the self-hosted
+# Llama threshold), figures another section contradicts (the single L40S at a whole node's rent, the
+# used-H100 pair, the crossover band the lists repeat, providers' margins on the guide's own serving
+# cost, the speculative-decoding range), and rates of price decline that its own history does not
+# support.
 
 # %%
 checked = {k: v for k, v in ours.items() if np.isfinite(guide.headline(guide.as_check(gclaims.loc[k], v)))}
