@@ -153,6 +153,8 @@ margin_model = "Llama 3.3 70B"
 price_history_csv = "data/price_history.csv"
 throughput_stack_csv = "data/throughput_stack.csv"
 outside_price_sources = ("LiteLLM", "genai-prices")
+# DeepSeek V3's size as the guide's DeepSeek section prints it in its price table (total, active parameters).
+deepseek_v3_params_elsewhere = (671e9, 37e9)
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
 for_html_book = False
 
@@ -893,6 +895,9 @@ show_table(split, {"share": "fraction", "spend": "usd_per_year"})
 # {glue:text}`bl_groq_in` in ({glue:text}`bl_groq_in_pos`) and {glue:text}`bl_groq_out` out
 # ({glue:text}`bl_groq_out_pos`). In the price databases, Anthropic's five-minute cache write costs
 # {glue:text}`bl_cache_write` of its input rate, {glue:text}`bl_cache_write_pos`.
+# The DeepSeek section's price table gives DeepSeek V3 {glue:text}`bl_ds_total` billion parameters,
+# {glue:text}`bl_ds_active` billion active; set against the FAQ's MoE answer, the total is
+# {glue:text}`bl_ds_total_pos` and the active count {glue:text}`bl_ds_active_pos`.
 #
 # **Speculative decoding.** The takeaways' lever, {glue:text}`bl_specdec_kt_lo` to
 # {glue:text}`bl_specdec_kt_hi` cheaper, is {glue:text}`bl_specdec_pos` for the speed-up in this answer,
@@ -967,6 +972,10 @@ for name, value, cid in (("bl_o3_out", ours["bl_xfaq_o3_output"], "bl_xfaq_o3_ou
 figures.record("bl_o3_out_alt", only(o3_alt.iloc[:1], "output_usd_per_mtok"), "usd_per_mtok")
 figures.record("bl_cache_write", cache_write, "fraction")
 figures.glue_text("bl_cache_write_pos", versus("bl_xfaq_cache_write", cache_write))
+ours.update(bl_faq_moe_total=deepseek_v3_params_elsewhere[0], bl_faq_moe_active=deepseek_v3_params_elsewhere[1])
+for name, cid in (("bl_ds_total", "bl_faq_moe_total"), ("bl_ds_active", "bl_faq_moe_active")):
+    figures.record(name, ours[cid] / 1e9, "count")
+    figures.glue_text(f"{name}_pos", versus(cid, ours[cid]))
 figures.record("bl_specdec_kt_lo", specdec_kt[0], "ratio")
 figures.record("bl_specdec_kt_hi", specdec_kt[1], "ratio")
 figures.glue_text("bl_specdec_pos", versus("bl_xfaq_specdec", ours["bl_xfaq_specdec"]))
