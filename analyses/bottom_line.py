@@ -155,6 +155,9 @@ throughput_stack_csv = "data/throughput_stack.csv"
 outside_price_sources = ("LiteLLM", "genai-prices")
 # DeepSeek V3's size as the guide's DeepSeek section prints it in its price table (total, active parameters).
 deepseek_v3_params_elsewhere = (671e9, 37e9)
+# Native GPT-4o voice input as the multimodal section prices it (USD per minute of audio, low and high):
+# the FAQ's Realtime rates are the same meter.
+native_voice_in_usd_per_min_elsewhere = (0.02, 0.06)
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
 for_html_book = False
 
@@ -898,6 +901,9 @@ show_table(split, {"share": "fraction", "spend": "usd_per_year"})
 # The DeepSeek section's price table gives DeepSeek V3 {glue:text}`bl_ds_total` billion parameters,
 # {glue:text}`bl_ds_active` billion active; set against the FAQ's MoE answer, the total is
 # {glue:text}`bl_ds_total_pos` and the active count {glue:text}`bl_ds_active_pos`.
+# The multimodal section prices native GPT-4o voice input at {glue:text}`bl_native_in_lo` to
+# {glue:text}`bl_native_in_hi` a minute, {glue:text}`bl_native_in_pos` for the same meter in the
+# Realtime answer.
 #
 # **Speculative decoding.** The takeaways' lever, {glue:text}`bl_specdec_kt_lo` to
 # {glue:text}`bl_specdec_kt_hi` cheaper, is {glue:text}`bl_specdec_pos` for the speed-up in this answer,
@@ -976,6 +982,11 @@ ours.update(bl_faq_moe_total=deepseek_v3_params_elsewhere[0], bl_faq_moe_active=
 for name, cid in (("bl_ds_total", "bl_faq_moe_total"), ("bl_ds_active", "bl_faq_moe_active")):
     figures.record(name, ours[cid] / 1e9, "count")
     figures.glue_text(f"{name}_pos", versus(cid, ours[cid]))
+native_in = guide.Check(truth=native_voice_in_usd_per_min_elsewhere[0], truth_high=native_voice_in_usd_per_min_elsewhere[1])
+ours["bl_xfaq_realtime_in"] = native_in
+figures.record("bl_native_in_lo", native_in.truth, "usd")
+figures.record("bl_native_in_hi", native_in.truth_high, "usd")
+figures.glue_text("bl_native_in_pos", versus("bl_xfaq_realtime_in", native_in))
 figures.record("bl_specdec_kt_lo", specdec_kt[0], "ratio")
 figures.record("bl_specdec_kt_hi", specdec_kt[1], "ratio")
 figures.glue_text("bl_specdec_pos", versus("bl_xfaq_specdec", ours["bl_xfaq_specdec"]))
