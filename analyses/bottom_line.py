@@ -142,6 +142,22 @@ subscription_usd_per_month = 20.0
 feature_split = {"chat": 0.40, "summarisation and generation": 0.25, "RAG and search": 0.20,
                  "agent workflows": 0.10, "embeddings": 0.05}
 feature_split_spend_usd_per_year = 5_000_000
+# The crossover section's conditions for self-hosting (rent below, utilisation above), worked as the
+# crossover chapter works them; the utilisation the FAQ credits hosted providers with (low, high);
+# and the one model whose serving cost the guide gives (its self-hosting section's cluster).
+crossover_max_rent_usd_per_hour = 15.0
+crossover_min_utilisation = 0.40
+provider_utilisation = (0.60, 0.80)
+margin_model = "Llama 3.3 70B"
+# Price rows from outside the guide (price databases), by the start of their source.
+price_history_csv = "data/price_history.csv"
+throughput_stack_csv = "data/throughput_stack.csv"
+outside_price_sources = ("LiteLLM", "genai-prices")
+# DeepSeek V3's size as the guide's DeepSeek section prints it in its price table (total, active parameters).
+deepseek_v3_params_elsewhere = (671e9, 37e9)
+# Native GPT-4o voice input as the multimodal section prices it (USD per minute of audio, low and high):
+# the FAQ's Realtime rates are the same meter.
+native_voice_in_usd_per_min_elsewhere = (0.02, 0.06)
 # Render charts for the offline HTML book (the refresh sets this) or for live Jupyter.
 for_html_book = False
 
@@ -154,7 +170,7 @@ import pandas as pd
 
 from lib.book import charts, checks, figures, guide, publish
 from lib.book.present import show_table, snapshot_banner
-from lib.costs import api, faq, selfhost
+from lib.costs import api, faq, ownership, selfhost
 from lib.data import tables
 
 charts.use_book_style(for_html_book)
@@ -167,6 +183,8 @@ terms = tables.load_provider_terms(provider_terms_csv)
 effort_table = tables.load_reasoning_effort(reasoning_effort_csv)
 terms = terms[terms["book_uses"]] if "book_uses" in terms.columns else terms
 claims = tables.load_guide_claims(guide_claims_csv)
+price_records = tables.load_price_history(price_history_csv)
+stack = tables.load_throughput_stack(throughput_stack_csv)
 # claim id -> the book's checks of it (a Check, or a bare number: the one check the registry's
 # truth column implies), compared with the guide at the end
 ours: dict[str, float | guide.Check] = {}
@@ -229,8 +247,8 @@ snapshot_banner(all_prices, api_prices_csv)
 # ## The key takeaways
 #
 # The guide opens with a list of takeaways. Several are checked in the chapters that cover them: the
-# crossover band in [the crossover chapter](crossover.ipynb), the reasoning premium in
-# [reasoning models](reasoning.ipynb), the image-token range in
+# crossover band in [the crossover chapter](crossover.ipynb) (and again on its conditions further
+# down), the reasoning premium in [reasoning models](reasoning.ipynb), the image-token range in
 # [images, video and audio](multimodal.ipynb), and the advice to plan for the busy hours rather
 # than the average in [capacity planning](capacity_planning.ipynb), which prices each sizing rule
 # against the requests it turns away. The others are checked here.
@@ -310,7 +328,8 @@ guide_says("bl_g_levers", "bl_kt_lever_stack")
 #
 # The bottom line repeats three figures checked elsewhere: the crossover band
 # ([the crossover](crossover.ipynb)), the reasoning premium ([reasoning models](reasoning.ipynb)) and
-# the batch discount ([batch and off-peak](batch_offpeak.ipynb)); the batch discount is also
+# the batch discount ([batch and off-peak](batch_offpeak.ipynb)); the first two are worked again on
+# the guide's own inputs further down, and the batch discount is also
 # set here against the providers' batch terms, which take {glue:text}`bl_batch_terms` off, {glue:text}`bl_batch_pos`.
 # Its own figure is routing: send
 # the easy queries to a model {glue:text}`bl_g_route` cheaper than the
@@ -850,6 +869,130 @@ figures.record("bl_split_sum", split["share"].sum(), "fraction")
 show_table(split, {"share": "fraction", "spend": "usd_per_year"})
 
 # %% [markdown]
+# ## Figures the lists repeat: the crossover, margins, reasoning, prices
+#
+# **The crossover band, three times.** The takeaways, the bottom line and the FAQ each repeat the
+# crossover section's band of yearly spend. Worked as [the crossover](crossover.ipynb) works it (the
+# self-hosting section's cluster and ops at that section's own conditions, rent under
+# {glue:text}`bl_xo_rent` an hour and {glue:text}`bl_xo_util` utilisation, against the median
+# {glue:text}`bl_margin_model` host), the break-even spend is {glue:text}`bl_xo_spend` a year,
+# {glue:text}`bl_xo_pos`.
+#
+# **Providers' margins.** {glue:text}`bl_margin_model` is the only model whose serving cost the guide
+# gives. On its self-hosting cluster run at the {glue:text}`bl_prov_util_lo` to
+# {glue:text}`bl_prov_util_hi` utilisation the FAQ credits providers with, a million tokens of the
+# reference request cost {glue:text}`bl_fleet_lo` (the busier end) to {glue:text}`bl_fleet_hi`. The
+# hosts' prices leave a gross margin between {glue:text}`bl_margin_lo` and {glue:text}`bl_margin_hi`,
+# {glue:text}`bl_margin_pos`{glue:text}`bl_margin_below`. The margins of closed models, whose costs
+# the guide does not give, stay unchecked.
+#
+# **The reasoning premium.** The guide frames it as the same per-token price with many more tokens.
+# Billing each tier of its effort table as output on the reference request, at that model's own
+# prices, multiplies the request's cost by {glue:text}`bl_reason_lo` to {glue:text}`bl_reason_hi`,
+# {glue:text}`bl_reason_pos`. The [reasoning chapter](reasoning.ipynb) checks the takeaway's own
+# per-request multiple.
+#
+# **Prices quoted again.** o3's output, where its thinking is billed, is {glue:text}`bl_o3_out` a
+# million in the book's price rows, {glue:text}`bl_o3_out_pos`, though the guide's second tear-down
+# lists {glue:text}`bl_o3_out_alt`. Groq's {glue:text}`bl_margin_model` row reads
+# {glue:text}`bl_groq_in` in ({glue:text}`bl_groq_in_pos`) and {glue:text}`bl_groq_out` out
+# ({glue:text}`bl_groq_out_pos`). In the price databases, Anthropic's five-minute cache write costs
+# {glue:text}`bl_cache_write` of its input rate, {glue:text}`bl_cache_write_pos`.
+# The DeepSeek section's price table gives DeepSeek V3 {glue:text}`bl_ds_total` billion parameters,
+# {glue:text}`bl_ds_active` billion active; set against the FAQ's MoE answer, the total is
+# {glue:text}`bl_ds_total_pos` and the active count {glue:text}`bl_ds_active_pos`.
+# The multimodal section prices native GPT-4o voice input at {glue:text}`bl_native_in_lo` to
+# {glue:text}`bl_native_in_hi` a minute, {glue:text}`bl_native_in_pos` for the same meter in the
+# Realtime answer.
+#
+# **Speculative decoding.** The takeaways' lever, {glue:text}`bl_specdec_kt_lo` to
+# {glue:text}`bl_specdec_kt_hi` cheaper, is {glue:text}`bl_specdec_pos` for the speed-up in this answer,
+# though per-token cost is said to fall in line with it; the guide's stacking example uses
+# {glue:text}`bl_specdec_stack`.
+
+# %%
+llama = book_prices[book_prices["model"] == margin_model].dropna(subset=["input_usd_per_mtok", "output_usd_per_mtok"])
+request_mtok = (typical_input_tokens + typical_output_tokens) / 1e6
+llama_mtok = np.asarray(api.request_cost_usd(llama, input_tokens=typical_input_tokens,
+                                             output_tokens=typical_output_tokens)) / request_mtok
+# One stream of requests, as the crossover chapter counts it: input and output tokens together.
+stream_tps = float(sc["input_tokens_per_s"] + sc["output_tokens_per_s"])
+xo_cost = float(selfhost.selfhost_usd_per_mtok(crossover_max_rent_usd_per_hour, stream_tps, crossover_min_utilisation))
+xo_spend = (float(ownership.breakeven_spend_usd_per_year(np.median(llama_mtok), xo_cost, float(sc["ops_usd_per_year"])))
+            if len(llama) else float("nan"))
+fleet_mtok = np.asarray(selfhost.selfhost_usd_per_mtok(float(sc["hourly_usd"]), stream_tps,
+                                                       np.asarray(provider_utilisation)))
+margins = faq.gross_margin_frac(llama_mtok[:, None], fleet_mtok[None, :])
+margin_ends = (float(margins.min()), float(margins.max())) if len(llama) else (float("nan"), float("nan"))
+
+# %% tags=["remove-input"]
+figures.record("bl_xo_rent", crossover_max_rent_usd_per_hour, "usd")
+figures.record("bl_xo_util", crossover_min_utilisation, "fraction")
+figures.record("bl_xo_spend", xo_spend, "usd_per_year")
+figures.glue_text("bl_margin_model", margin_model)
+ours.update(bl_kt_crossover=xo_spend, bl_bl_crossover=xo_spend, bl_faq_crossover=xo_spend)
+figures.glue_text("bl_xo_pos", versus("bl_kt_crossover", xo_spend))
+for name, value in (("bl_prov_util_lo", provider_utilisation[0]), ("bl_prov_util_hi", provider_utilisation[1]),
+                    ("bl_margin_lo", margin_ends[0]), ("bl_margin_hi", margin_ends[1])):
+    figures.record(name, value, "fraction")
+figures.record("bl_fleet_lo", float(fleet_mtok.min()), "usd_per_mtok")
+figures.record("bl_fleet_hi", float(fleet_mtok.max()), "usd_per_mtok")
+margin_check = guide.Check(truth=margin_ends[0], truth_high=margin_ends[1])
+ours.update(bl_kt_margin=margin_check, bl_xfaq_margin=margin_check)
+figures.glue_text("bl_margin_pos", versus("bl_kt_margin", margin_check))
+figures.glue_text("bl_margin_below", ": on the guide's own cost, the cheapest host sells below that cost" if margin_ends[0] < 0 else "")
+margin_table = pd.DataFrame({"host": llama["provider"].to_numpy(), "reference request per million": llama_mtok,
+                             "margin, low utilisation": margins[:, 0], "margin, high utilisation": margins[:, 1]})
+show_table(margin_table, {"reference request per million": "usd_per_mtok", "margin, low utilisation": "fraction",
+                          "margin, high utilisation": "fraction"})
+
+# %%
+effort = effort_table.merge(book_prices[["provider", "model", "input_usd_per_mtok", "output_usd_per_mtok"]], on="model")
+effort["premium"] = faq.reasoning_premium(effort["input_usd_per_mtok"], effort["output_usd_per_mtok"],
+                                          typical_input_tokens, typical_output_tokens, effort["avg_thinking_tokens"])
+reason_check = guide.Check(truth=float(effort["premium"].min()), truth_high=float(effort["premium"].max()))
+
+
+def only(frame: pd.DataFrame, column: str) -> float:
+    return float(frame[column].iloc[0]) if len(frame) == 1 else float("nan")
+
+
+o3_row, groq_row = price_row("OpenAI", "o3"), price_row(*llama_hosted)
+outside = price_records[price_records["source"].str.startswith(outside_price_sources)]
+anthropic = outside[outside["provider"] == "Anthropic"]
+cache_write = float((anthropic["cache_write_5m_usd_per_mtok"] / anthropic["input_usd_per_mtok"]).median())
+
+# %% tags=["remove-input"]
+specdec_kt = takeaway_levers["speculative decoding"]
+ours.update(bl_bl_reasoning=reason_check, bl_xfaq_o3_output=only(o3_row, "output_usd_per_mtok"),
+            bl_xfaq_groq_input=only(groq_row, "input_usd_per_mtok"), bl_xfaq_groq_output=only(groq_row, "output_usd_per_mtok"),
+            bl_xfaq_cache_write=cache_write, bl_xfaq_specdec=guide.Check(truth=specdec_kt[0], truth_high=specdec_kt[1]))
+figures.record("bl_reason_lo", reason_check.truth, "ratio")
+figures.record("bl_reason_hi", reason_check.truth_high, "ratio")
+figures.glue_text("bl_reason_pos", versus("bl_bl_reasoning", reason_check))
+for name, value, cid in (("bl_o3_out", ours["bl_xfaq_o3_output"], "bl_xfaq_o3_output"),
+                         ("bl_groq_in", ours["bl_xfaq_groq_input"], "bl_xfaq_groq_input"),
+                         ("bl_groq_out", ours["bl_xfaq_groq_output"], "bl_xfaq_groq_output")):
+    figures.record(name, value, "usd_per_mtok")
+    figures.glue_text(f"{name}_pos", versus(cid, value))
+figures.record("bl_o3_out_alt", only(o3_alt.iloc[:1], "output_usd_per_mtok"), "usd_per_mtok")
+figures.record("bl_cache_write", cache_write, "fraction")
+figures.glue_text("bl_cache_write_pos", versus("bl_xfaq_cache_write", cache_write))
+ours.update(bl_faq_moe_total=deepseek_v3_params_elsewhere[0], bl_faq_moe_active=deepseek_v3_params_elsewhere[1])
+for name, cid in (("bl_ds_total", "bl_faq_moe_total"), ("bl_ds_active", "bl_faq_moe_active")):
+    figures.record(name, ours[cid] / 1e9, "count")
+    figures.glue_text(f"{name}_pos", versus(cid, ours[cid]))
+native_in = guide.Check(truth=native_voice_in_usd_per_min_elsewhere[0], truth_high=native_voice_in_usd_per_min_elsewhere[1])
+ours["bl_xfaq_realtime_in"] = native_in
+figures.record("bl_native_in_lo", native_in.truth, "usd")
+figures.record("bl_native_in_hi", native_in.truth_high, "usd")
+figures.glue_text("bl_native_in_pos", versus("bl_xfaq_realtime_in", native_in))
+figures.record("bl_specdec_kt_lo", specdec_kt[0], "ratio")
+figures.record("bl_specdec_kt_hi", specdec_kt[1], "ratio")
+figures.glue_text("bl_specdec_pos", versus("bl_xfaq_specdec", ours["bl_xfaq_specdec"]))
+figures.record("bl_specdec_stack", float(stack.set_index("step_id").loc["speculative_decoding", "speculative_speedup"]), "ratio")
+
+# %% [markdown]
 # ## Answers with no number to compute
 #
 # These answers give advice rather than a figure, or a figure the book has no data to check
@@ -862,7 +1005,8 @@ show_table(split, {"share": "fraction", "spend": "usd_per_year"})
 #   rate limits, terms of use and data-use policies keep them out of production.
 # - **How do API providers make money?** By running a large fleet busier than any one customer can,
 #   which is the utilisation argument of [what a self-hosted token costs](selfhost_per_token.ipynb) and
-#   [the crossover](crossover.ipynb); the margins the guide cites are estimates the book cannot check.
+#   [the crossover](crossover.ipynb); the margins the guide cites are set against
+#   its own serving cost above.
 # - **Are caches safe for sensitive data?** Only when cache entries are keyed by tenant (and adapter),
 #   so one customer's prefix can never serve another's; see [prompt caching](prompt_caching.ipynb).
 # - **Budgeting for spikes.** Keep a steady-state line and a separate spike reserve sized on the high
@@ -912,10 +1056,12 @@ show_table(split, {"share": "fraction", "spend": "usd_per_year"})
 # states them beside the figure, and against what its other sections, its price tables or the book's
 # models give; the "why" column says which check failed and on what number. The misses fall into four
 # kinds: ranges that do not match the guide's own price tables end by end (the takeaway's price band,
-# the routing factor, the embedding gap, R1 against o3), arithmetic on the wrong unit or inputs (the
-# agent budget per task, the voice minute, the self-hosted Llama threshold), figures another section
-# contradicts (the single L40S at a whole node's rent, the used-H100 pair), and rates of price decline
-# that its own history does not support.
+# the routing factor, the embedding gap, R1 against o3, the reasoning premium on the effort table),
+# arithmetic on the wrong unit or inputs (the agent budget per task, the voice minute, the self-hosted
+# Llama threshold), figures another section contradicts (the single L40S at a whole node's rent, the
+# used-H100 pair, the crossover band the lists repeat, providers' margins on the guide's own serving
+# cost, the speculative-decoding range), and rates of price decline that its own history does not
+# support.
 
 # %%
 checked = {k: v for k, v in ours.items() if np.isfinite(guide.headline(guide.as_check(gclaims.loc[k], v)))}

@@ -97,3 +97,26 @@ def test_budget_scales_with_acv(acv, share):
 def test_vectorised():
     out = faq.annual_factor(np.array([8.0, 27.0]), 3)
     assert np.allclose(out, [2.0, 3.0])
+
+
+def test_gross_margin_is_the_share_of_price_left_and_can_be_negative():
+    assert float(faq.gross_margin_frac(1.0, 0.3)) == pytest.approx(0.7)
+    assert float(faq.gross_margin_frac(0.5, 1.0)) == pytest.approx(-1.0)  # selling below cost
+    with pytest.raises(ValueError):
+        faq.gross_margin_frac(0.0, 1.0)
+
+
+def test_reasoning_premium_bills_thinking_as_output():
+    # 1,000 in at $2/M + 100 out at $8/M = $0.0028; 4,000 thinking at $8/M adds $0.032 -> 12.43x
+    got = float(faq.reasoning_premium(2, 8, 1_000, 100, 4_000))
+    assert got == pytest.approx((0.0028 + 0.032) / 0.0028)
+    assert float(faq.reasoning_premium(2, 8, 1_000, 100, 0)) == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        faq.reasoning_premium(2, 8, 0, 0, 10)
+
+
+@given(st.floats(0.01, 100), st.floats(0.01, 100), st.integers(1, 10_000), st.integers(0, 10_000))
+def test_more_thinking_never_costs_less(p_in, p_out, n_in, n_think):
+    lo = float(faq.reasoning_premium(p_in, p_out, n_in, 100, n_think))
+    hi = float(faq.reasoning_premium(p_in, p_out, n_in, 100, n_think + 1_000))
+    assert hi > lo >= 1.0

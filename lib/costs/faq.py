@@ -167,3 +167,28 @@ def hosted_embedding_breakeven_per_day(gpu_usd_per_day: npt.ArrayLike, tokens_pe
     """Embeddings a day at which a hosted embedding bill equals one self-hosted GPU's day."""
     per_embedding = _arr(tokens_per_embedding) * _arr(hosted_usd_per_mtok) / TOKENS_PER_MTOK
     return breakeven_units(gpu_usd_per_day, per_embedding)
+
+
+def gross_margin_frac(price_usd: npt.ArrayLike, cost_usd: npt.ArrayLike) -> np.ndarray:
+    """A seller's gross margin: the share of the price left after the cost of serving (negative when
+    the price is below cost). Price and cost in the same unit (per request or per million tokens)."""
+    price, cost = _arr(price_usd), _arr(cost_usd)
+    if np.any(price <= 0) or np.any(cost < 0):
+        raise ValueError("price must be > 0 and cost >= 0")
+    return 1.0 - cost / price
+
+
+def reasoning_premium(input_usd_per_mtok: npt.ArrayLike, output_usd_per_mtok: npt.ArrayLike,
+                      input_tokens: npt.ArrayLike, output_tokens: npt.ArrayLike,
+                      thinking_tokens: npt.ArrayLike) -> np.ndarray:
+    """How many times a request costs with ``thinking_tokens`` billed as output, against the same
+    request at the same prices without them (the guide: per-token prices are similar, the thinking
+    is what multiplies the bill)."""
+    p_in, p_out = _arr(input_usd_per_mtok), _arr(output_usd_per_mtok)
+    n_in, n_out, n_think = _arr(input_tokens), _arr(output_tokens), _arr(thinking_tokens)
+    if np.any(n_think < 0) or np.any(n_in < 0) or np.any(n_out < 0):
+        raise ValueError("token counts must be >= 0")
+    plain = n_in * p_in + n_out * p_out
+    if np.any(plain <= 0):
+        raise ValueError("the request without thinking must cost something")
+    return (plain + n_think * p_out) / plain
