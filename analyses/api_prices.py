@@ -440,6 +440,25 @@ figures.record("ap_faq_drop_low", faq_drop[0], "fraction")
 figures.record("ap_faq_drop_high", faq_drop[1], "fraction")
 
 # %% [markdown]
+# ## The guide's price tables against each other
+#
+# The guide prints most prices more than once: two headline tables near the start, a first
+# per-provider tear-down (one table per provider, plus a table of Llama hosts) and a second,
+# bulleted tear-down near the end. Each price of one tear-down is checked against the same
+# model's price in the other (where the tear-down's prose gives a rule, such as cached input at a
+# share of the input price, that rule is its own-inputs check); each headline cell is checked, end
+# by end, against the tear-down rows it is about (for a range, the least and most of those rows).
+# {glue:text}`ap_tables_holds`. Where they part, the table below names both prices.
+
+# %%
+tear_downs = compare.tear_down_checks(all_prices)
+for r in tear_downs.itertuples():
+    checks[r.claim_id] = Check(arithmetic=None if np.isnan(r.rule) else r.rule, truth=r.other)
+for r in compare.headline_spans(all_prices).itertuples():
+    checks[r.claim_id] = Check(truth=r.low, truth_high=None if r.high == r.low else r.high)
+table_claims = [*tear_downs["claim_id"], *compare.HEADLINE_CELLS]
+
+# %% [markdown]
 # ## The guide's figures beside ours
 #
 # {glue:text}`ap_verdicts` {glue:text}`ap_holds`. The guide's per-model costs of the reference
@@ -469,6 +488,8 @@ comparison = guide.comparison_table(claims, checks, missing=no_long_tier)
 # %% tags=["remove-input"]
 publish.verdicts("ap_verdicts", comparison)
 figures.glue_text("ap_holds", guide.holds_sentence(comparison))
+guide.glue_count("ap_tables_holds", comparison[comparison["claim_id"].isin(table_claims)],
+                 "between the price tables")
 figures.glue_text("ap_moving_guide", str(comparison.set_index("claim_id").loc["ap_moving_drop", "guide"]))
 
 # %% tags=["remove-input"]

@@ -117,3 +117,101 @@ def price_ratio_range(prices: pd.DataFrame, numerator: Model, denominator: Model
     ratios = [price_ratio(prices, numerator, denominator, column)
               for column in ("input_usd_per_mtok", "output_usd_per_mtok")]
     return min(ratios), max(ratios)
+
+
+# --- The guide's price tables against each other -------------------------------------------------
+# The guide prices most models twice: in its first per-provider tear-down (one table per provider,
+# plus the Llama host table) and in a second, bulleted tear-down near the end. A price in one is
+# checked against the same model's price in the other; a disagreement is the guide contradicting
+# itself. Rows of data/api_prices.csv name the tables they transcribe in ``source``.
+TEAR_DOWN_1 = "Per-provider 2026 pricing tear-down"
+TEAR_DOWN_2 = "Per-provider 2026 pricing tear-down: every model, every tier"
+# Price fields both tear-downs print, and for which providers (a shared data row carries fields
+# that only one table states: Opus's 1-hour cache write, DeepSeek R1's cached input, Gemini's
+# long-context cached input; those are not paired).
+PAIRED_FIELDS = {
+    "input_usd_per_mtok": "input", "output_usd_per_mtok": "output",
+    "cached_input_usd_per_mtok": "cached", "cache_write_5m_usd_per_mtok": "write5m",
+    "long_input_usd_per_mtok": "long_input", "long_output_usd_per_mtok": "long_output",
+}
+_FIELD_PROVIDERS = {"cached": ("OpenAI", "Anthropic", "Google"), "write5m": ("Anthropic",)}
+# What each table says a field is, as a multiple of the same table's input price (the prose beside
+# the table: OpenAI's cached input "~25%" in the first, "10% of input price" in the second;
+# Anthropic's cache read "~10%" in both; Google's cached read "~25%" and "2× rate above 200k").
+TABLE_RULES = {
+    (1, "OpenAI", "cached"): 0.25, (1, "Anthropic", "cached"): 0.10, (1, "Google", "cached"): 0.25,
+    (1, "Google", "long_input"): 2.0, (2, "OpenAI", "cached"): 0.10, (2, "Anthropic", "cached"): 0.10,
+}
+
+
+def _in_table(prices: pd.DataFrame, table: str) -> pd.Series:
+    return prices["source"].fillna("").str.split("; ").map(lambda tables_: table in tables_)
+
+
+def tear_down_checks(prices: pd.DataFrame) -> pd.DataFrame:
+    """Each price both tear-downs state for a model, as two claims, one per table.
+
+    Rows: ``claim_id`` (``ap_td1_<price_id>_<field>`` / ``ap_td2_...``, the td1 row's price_id with
+    '_' for '-'), ``table`` (1 or 2), provider, model, field, ``stated`` (this table's price),
+    ``other`` (the other table's price: the independent check) and ``rule`` (the price the table's
+    own prose rule gives from its input price, NaN where it states none: the arithmetic check).
+    """
+    one, two = prices[_in_table(prices, TEAR_DOWN_1)], prices[_in_table(prices, TEAR_DOWN_2)]
+    pairs = one.merge(two, on=["provider", "model"], suffixes=("_1", "_2"))
+    rows = []
+    for column, field in PAIRED_FIELDS.items():
+        allowed = pairs["provider"].isin(_FIELD_PROVIDERS.get(field, pairs["provider"].unique()))
+        both = pairs[allowed & pairs[f"{column}_1"].notna() & pairs[f"{column}_2"].notna()]
+        for side, other in ((1, 2), (2, 1)):
+            base = "output_usd_per_mtok" if field == "long_output" else "input_usd_per_mtok"
+            ratio = both["provider"].map(lambda p, s=side: TABLE_RULES.get((s, p, field), np.nan))
+            if field == "long_output":
+                ratio = both["provider"].map(lambda p, s=side: TABLE_RULES.get((s, p, "long_input"), np.nan))
+            rows.append(pd.DataFrame({
+                "claim_id": f"ap_td{side}_" + both["price_id_1"].str.replace("-", "_") + f"_{field}",
+                "table": side, "provider": both["provider"], "model": both["model"], "field": field,
+                "stated": both[f"{column}_{side}"].astype(float), "other": both[f"{column}_{other}"].astype(float),
+                "rule": ratio.astype(float) * both[f"{base}_{side}"].astype(float),
+            }))
+    return pd.concat(rows, ignore_index=True)
+
+
+def price_span(prices: pd.DataFrame, price_ids: list[str], fields: list[str]) -> tuple[float, float]:
+    """Least and most of ``fields`` (input/output/...) over the named price rows: a table cell that
+    prints a range, or a point, about those models is checked against both ends."""
+    rows = prices.set_index("price_id").loc[list(price_ids)]
+    values = rows[[c for c, f in PAIRED_FIELDS.items() if f in fields]].to_numpy(dtype=float).ravel()
+    values = values[~np.isnan(values)]
+    if not len(values):
+        raise ValueError(f"no {fields} price in rows {price_ids}")
+    return float(values.min()), float(values.max())
+
+
+# The guide's two headline price tables ("Hosted API pricing in 2026" and the side-by-side
+# comparison) print a price or a range per model family; each cell is checked, end by end, against
+# the rows of the per-provider tear-down (and its Llama host table, or the 15-model table for
+# Mixtral) that the cell is about. claim_id -> (price_ids of data/api_prices.csv, fields).
+_LLAMA_70B_HOSTS = tuple(f"{h}-llama-3-3-70b" for h in ("together", "fireworks", "deepinfra", "bedrock", "groq"))
+_LLAMA_8B_HOSTS = tuple(f"{h}-llama-3-1-8b" for h in ("together", "fireworks", "deepinfra", "bedrock", "groq"))
+_HEADLINE_MODELS = {
+    "gpt5_o3": ("openai-gpt-5", "openai-o3"), "gpt4o_omini": ("openai-gpt-4o", "openai-gpt-4o-mini", "openai-o3-mini", "openai-o4-mini"),
+    "opus": ("anthropic-claude-opus-4x",), "sonnet": ("anthropic-claude-sonnet-4-6",), "haiku": ("anthropic-claude-haiku-4-5",),
+    "flash": ("google-gemini-2-5-flash",), "llama70b": _LLAMA_70B_HOSTS, "llama8b": _LLAMA_8B_HOSTS,
+    "v3": ("deepseek-deepseek-v3",), "r1": ("deepseek-deepseek-r1",), "mixtral": ("fireworks-mixtral-8x22b",),
+    "gpt4o": ("openai-gpt-4o",), "o3": ("openai-o3",),
+}
+HEADLINE_CELLS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    **{f"ap_hosted_{m}_{f}": (rows, (f,)) for m, rows in _HEADLINE_MODELS.items() if m not in ("gpt4o", "o3")
+       for f in ("input", "output")},
+    "ap_hosted_gemini_pro_input": (("google-gemini-2-5-pro",), ("input", "long_input")),
+    "ap_hosted_gemini_pro_output": (("google-gemini-2-5-pro",), ("output", "long_output")),
+    "ap_hosted_groq": (("groq-llama-3-1-8b", "groq-llama-3-1-70b", "groq-llama-3-3-70b"), ("input", "output")),
+    **{f"ap_side_{m}_{f}": (_HEADLINE_MODELS[m], (f,))
+       for m in ("flash", "llama8b", "llama70b", "sonnet", "gpt4o", "r1", "o3", "opus") for f in ("input", "output")},
+}
+
+
+def headline_spans(prices: pd.DataFrame) -> pd.DataFrame:
+    """Each headline-table cell's claim_id with the least and most price of the rows it is about."""
+    spans = [(cid, *price_span(prices, list(rows), list(fields))) for cid, (rows, fields) in HEADLINE_CELLS.items()]
+    return pd.DataFrame(spans, columns=["claim_id", "low", "high"])
