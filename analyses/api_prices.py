@@ -452,11 +452,17 @@ figures.record("ap_faq_drop_high", faq_drop[1], "fraction")
 
 # %%
 tear_downs = compare.tear_down_checks(all_prices)
+table_claims = [*tear_downs["claim_id"], *compare.HEADLINE_CELLS]
 for r in tear_downs.itertuples():
     checks[r.claim_id] = Check(arithmetic=None if np.isnan(r.rule) else r.rule, truth=r.other)
 for r in compare.headline_spans(all_prices).itertuples():
     checks[r.claim_id] = Check(truth=r.low, truth_high=None if r.high == r.low else r.high)
-table_claims = [*tear_downs["claim_id"], *compare.HEADLINE_CELLS]
+# The tear-downs' cells and rules with no twin in the other tear-down: the table's own rule (cached at a
+# share of input, off-peak at half price) and what the guide prints elsewhere (batch and caching sections).
+for r in compare.tear_down_rule_checks(all_prices, provider_terms).itertuples(index=False):
+    ends = {k: None if np.isnan(v) else float(v) for k, v in r._asdict().items() if k != "claim_id"}
+    checks[r.claim_id] = Check(**ends)
+    table_claims.append(r.claim_id)
 
 # %% [markdown]
 # ## The guide's figures beside ours

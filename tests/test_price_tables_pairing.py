@@ -57,3 +57,20 @@ def test_the_guides_tear_downs_disagree_where_the_guide_does():
     spans = compare.headline_spans(tables.load_api_prices("data/api_prices.csv")).set_index("claim_id")
     assert spans.loc["ap_hosted_llama70b_input"].tolist() == [0.35, 0.90]
     assert set(spans.index) == set(compare.HEADLINE_CELLS)
+
+
+def test_rule_checks_read_the_tables_rules_and_the_other_sections():
+    prices = tables.load_api_prices("data/api_prices.csv")
+    t = compare.tear_down_rule_checks(prices, tables.load_provider_terms("data/provider_terms.csv")).set_index("claim_id")
+    # o3's printed cached price ($7.50) is half its input, not the section's ~25 %: the rule gives $3.75.
+    assert t.loc["ap_td1_openai_o3_cached", "arithmetic"] == pytest.approx(3.75)
+    # The second tear-down's 1-hour writes against the first's "2x the write cost" of its 5-minute writes.
+    assert t.loc["ap_td2_anthropic_claude_opus_4x_write1h", "truth"] == pytest.approx(37.5)
+    # A range whose ends coincide is a point; a real range keeps both ends.
+    assert np.isnan(t.loc["ap_td1_anthropic_cache_share", "truth_high"])
+    assert t.loc["ap_td1_openai_cache_share", ["arithmetic", "arithmetic_high"]].tolist() == pytest.approx([0.25, 0.5])
+    # Thinking tokens at the two tear-downs' o3 output prices: $60/M and $8/M.
+    assert t.loc["ap_td1_openai_o3_high_query", ["arithmetic", "truth"]].tolist() == pytest.approx([1.2, 0.16])
+    # Every check row has a claim in the registry.
+    claims = tables.load_guide_claims("data/guide_claims.csv")
+    assert set(t.index) <= set(claims["claim_id"])
