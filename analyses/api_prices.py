@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from lib.book import charts, figures, guide, publish
+from lib.book import checks as checks_vocab
 from lib.book.checks import figure_of
 from lib.book.guide import Check
 from lib.book.present import show_table, snapshot_banner
@@ -445,10 +446,13 @@ figures.record("ap_faq_drop_high", faq_drop[1], "fraction")
 # The guide prints most prices more than once: two headline tables near the start, a first
 # per-provider tear-down (one table per provider, plus a table of Llama hosts) and a second,
 # bulleted tear-down near the end. Each price of one tear-down is checked against the same
-# model's price in the other (where the tear-down's prose gives a rule, such as cached input at a
-# share of the input price, that rule is its own-inputs check); each headline cell is checked, end
-# by end, against the tear-down rows it is about (for a range, the least and most of those rows).
-# {glue:text}`ap_tables_holds`. Where they part, the table below names both prices.
+# model's price in the other; each headline cell is checked, end by end, against the tear-down
+# rows it is about (for a range, the least and most of those rows). A cell with no twin in the
+# other tear-down is checked against the rule its own section states beside it (cached input at a
+# share of the input price, off-peak at half price, vision "same as text") and, where the guide
+# prices it elsewhere, against that (its batch and caching sections, the 15-model table, the
+# procurement section). {glue:text}`ap_tables_holds`. The two tear-downs part on
+# {glue:text}`ap_tables_apart`; the table below names both prices of each.
 
 # %%
 tear_downs = compare.tear_down_checks(all_prices)
@@ -496,6 +500,11 @@ publish.verdicts("ap_verdicts", comparison)
 figures.glue_text("ap_holds", guide.holds_sentence(comparison))
 guide.glue_count("ap_tables_holds", comparison[comparison["claim_id"].isin(table_claims)],
                  "between the price tables")
+# The models whose two tear-down prices (any field) fail against each other, in the tables' order.
+paired = tear_downs.merge(comparison[["claim_id", "verdict"]], on="claim_id")
+missed = set(paired.loc[paired["verdict"].isin(checks_vocab.MISSES), "model"])
+apart = [m for m in tear_downs["model"].drop_duplicates() if m in missed]
+figures.glue_text("ap_tables_apart", ", ".join(apart[:-1]) + " and " + apart[-1])
 figures.glue_text("ap_moving_guide", str(comparison.set_index("claim_id").loc["ap_moving_drop", "guide"]))
 
 # %% tags=["remove-input"]
