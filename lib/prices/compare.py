@@ -289,6 +289,8 @@ def tear_down_rule_checks(prices: pd.DataFrame, terms: pd.DataFrame, *, thinking
         "ap_td1_deepseek_r1_vs_o3": (c("openai-o3", "input") / c("deepseek-deepseek-r1", "input"), nan,
                                      c("openai-o3-teardown2", "input") / c("deepseek-deepseek-r1", "input"), nan),
         **{f"ap_td2_openai_gpt_5_long_{f}": (nan, nan, c("openai-gpt-5", f), nan) for f in ("input", "output", "cached")},
+        # The second tear-down bills the Realtime API's text "at GPT-4o rates".
+        **{f"ap_td1_openai_realtime_text_{f}": (nan, nan, c("openai-gpt-4o", f), nan) for f in ("input", "output")},
     }
     out = pd.DataFrame.from_dict(rows, orient="index", columns=["arithmetic", "arithmetic_high", "truth", "truth_high"])
     # A range whose two ends are the same number is a point.
