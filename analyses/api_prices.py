@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from lib.book import charts, figures, guide, publish
+from lib.book import checks as checks_vocab
 from lib.book.checks import figure_of
 from lib.book.guide import Check
 from lib.book.present import show_table, snapshot_banner
@@ -440,6 +441,34 @@ figures.record("ap_faq_drop_low", faq_drop[0], "fraction")
 figures.record("ap_faq_drop_high", faq_drop[1], "fraction")
 
 # %% [markdown]
+# ## The guide's price tables against each other
+#
+# The guide prints most prices more than once: two headline tables near the start, a first
+# per-provider tear-down (one table per provider, plus a table of Llama hosts) and a second,
+# bulleted tear-down near the end. Each price of one tear-down is checked against the same
+# model's price in the other; each headline cell is checked, end by end, against the tear-down
+# rows it is about (for a range, the least and most of those rows). A cell with no twin in the
+# other tear-down is checked against the rule its own section states beside it (cached input at a
+# share of the input price, off-peak at half price, vision "same as text") and, where the guide
+# prices it elsewhere, against that (its batch and caching sections, the 15-model table, the
+# procurement section). {glue:text}`ap_tables_holds`. The two tear-downs part on
+# {glue:text}`ap_tables_apart`; the table below names both prices of each.
+
+# %%
+tear_downs = compare.tear_down_checks(all_prices)
+table_claims = [*tear_downs["claim_id"], *compare.HEADLINE_CELLS]
+for r in tear_downs.itertuples():
+    checks[r.claim_id] = Check(arithmetic=None if np.isnan(r.rule) else r.rule, truth=r.other)
+for r in compare.headline_spans(all_prices).itertuples():
+    checks[r.claim_id] = Check(truth=r.low, truth_high=None if r.high == r.low else r.high)
+# The tear-downs' cells and rules with no twin in the other tear-down: the table's own rule (cached at a
+# share of input, off-peak at half price) and what the guide prints elsewhere (batch and caching sections).
+for r in compare.tear_down_rule_checks(all_prices, provider_terms).itertuples(index=False):
+    ends = {k: None if np.isnan(v) else float(v) for k, v in r._asdict().items() if k != "claim_id"}
+    checks[r.claim_id] = Check(**ends)
+    table_claims.append(r.claim_id)
+
+# %% [markdown]
 # ## The guide's figures beside ours
 #
 # {glue:text}`ap_verdicts` {glue:text}`ap_holds`. The guide's per-model costs of the reference
@@ -469,6 +498,13 @@ comparison = guide.comparison_table(claims, checks, missing=no_long_tier)
 # %% tags=["remove-input"]
 publish.verdicts("ap_verdicts", comparison)
 figures.glue_text("ap_holds", guide.holds_sentence(comparison))
+guide.glue_count("ap_tables_holds", comparison[comparison["claim_id"].isin(table_claims)],
+                 "between the price tables")
+# The models whose two tear-down prices (any field) fail against each other, in the tables' order.
+paired = tear_downs.merge(comparison[["claim_id", "verdict"]], on="claim_id")
+missed = set(paired.loc[paired["verdict"].isin(checks_vocab.MISSES), "model"])
+apart = [m for m in tear_downs["model"].drop_duplicates() if m in missed]
+figures.glue_text("ap_tables_apart", ", ".join(apart[:-1]) + " and " + apart[-1])
 figures.glue_text("ap_moving_guide", str(comparison.set_index("claim_id").loc["ap_moving_drop", "guide"]))
 
 # %% tags=["remove-input"]
