@@ -69,10 +69,13 @@ print([f for f in warnings.filters if f[2] is DeprecationWarning][:1])
 # %%
 1 + 1
 '''
-HELPER = '''import os, warnings
+# The warning's stderr is flushed at once: otherwise which of stderr and the cell's stdout reaches
+# the notebook first is a race of ipykernel's stream timers (seen under load), not kernel state.
+HELPER = '''import os, sys, warnings
 ROOT = os.getcwd()
 def warn():
     warnings.warn("shown in every chapter", UserWarning)
+    sys.stderr.flush()
 '''
 RAISES = "# %%\nx = 1\n\n# %%\ny = 1 / 0\n"
 DIES = "# %%\nimport os\n\n# %%\nos._exit(1)\n"
