@@ -147,10 +147,11 @@ def record(name: str, value: float, unit: str, *, infinite_text: str = "unbounde
     )
 
 
-def glue_text(name: str, text: str) -> None:
-    """Glue a piece of computed text (a model name, a verdict) that is not a numeric figure."""
+def glue_text(name: str, text: str, metadata: dict | None = None) -> None:
+    """Glue a piece of computed text (a model name, a verdict) that is not a numeric figure;
+    ``metadata`` rides along on the output (a count's claim ids, say)."""
     display({GLUE_PREFIX + "text/plain": repr(text)}, raw=True,
-            metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}})
+            metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}, **(metadata or {})})
 
 
 def record_conclusion(name: str, text: str) -> None:

@@ -17,7 +17,7 @@ import pandas as pd
 from lib.book import checks
 from lib.book.checks import (AGREES, HOLDS, IMPOSSIBLE, MISSES, OWN_MISSES, POSSIBLE, PREMISE_FAILED,  # noqa: F401
                              ROUNDING, UNCHECKED, VERDICTS, WRONG_ARITHMETIC, Check)
-from lib.book.figures import format_value, missing_text, record, record_conclusion
+from lib.book.figures import format_value, glue_text, missing_text, record, record_conclusion
 from lib.book.tolerance import AGREE_REL, HEDGED_MIN_REL, MAX_REL  # noqa: F401  (chapters cite the rule's bounds)
 
 CEILING_CHECK = checks.CEILING
@@ -234,13 +234,8 @@ COUNTED_METADATA_KEY = "book_counted_claims"
 def glue_count(name: str, comparison: pd.DataFrame, where: str, summary: bool = False) -> None:
     """Glue a count of part of a chapter's claims (``holds_sentence`` or ``verdict_summary`` with
     ``where``), tagged with the claim ids it counts, so a test compares it with exactly those."""
-    from IPython.display import display
-
-    from lib.book.figures import GLUE_PREFIX
     text = verdict_summary(comparison, where) if summary else holds_sentence(comparison, where)
-    display({GLUE_PREFIX + "text/plain": repr(text)}, raw=True,
-            metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX},
-                      COUNTED_METADATA_KEY: [str(c) for c in comparison["claim_id"]]})
+    glue_text(name, text, {COUNTED_METADATA_KEY: [str(c) for c in comparison["claim_id"]]})
 
 
 CHECK_PREFIXES = {"arith_": "arithmetic", "truth_": "truth"}
